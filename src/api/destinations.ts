@@ -1,0 +1,91 @@
+// A template's webhook destination: where its imports are delivered, in what chunks, with what retries.
+import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { AppError, badRequest, notFound } from '../errors.ts';
+import { BlockedAddressError } from '../delivery/address-guard.ts';
+import { deleteDestination, findDestination, upsertDestination, type DestinationRow } from '../store/templates-queries.ts';
+import type { ApiDeps } from './http.ts';
+import { CodeParams, DestinationBody, WEBHOOK_LIMITS } from './schemas.ts';
+import { requireTemplate } from './templates.ts';
+
+/** Headers sheethook sets itself; an auth header of the same name would break the request or its signature. */
+const RESERVED_HEADERS = new Set([
+  'content-type', 'content-length', 'host', 'connection', 'transfer-encoding', 'user-agent', 'expect', 'upgrade',
+  'keep-alive', 'te', 'trailer', 'webhook-id', 'webhook-timestamp', 'webhook-signature',
+]);
+const HEADER_TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+export function destinationRoutes(app: FastifyInstance, deps: ApiDeps): void {
+  const r = app.withTypeProvider<TypeBoxTypeProvider>();
+  const path = '/v1/templates/:code/destination';
+
+  r.put(path, {
+    schema: { params: CodeParams, body: DestinationBody },
+  }, async (req) => {
+    const template = await requireTemplate(deps, req.projectId, req.params.code);
+    const w = req.body.webhook;
+    await checkCallbackUrl(deps, w.callbackUrl);
+    const authHeaderName = w.authHeaderName?.trim() || null;
+    if (authHeaderName) checkHeaderName(authHeaderName);
+    const row = await upsertDestination(deps.db, template.id, {
+      callbackUrl: w.callbackUrl,
+      chunkSize: w.chunkSize ?? WEBHOOK_LIMITS.chunkSize.default,
+      authHeaderName,
+      retryCount: w.retryCount ?? WEBHOOK_LIMITS.retryCount.default,
+      retryIntervalMs: w.retryInterval ?? WEBHOOK_LIMITS.retryInterval.default,
+      timeoutMs: w.timeoutMs ?? WEBHOOK_LIMITS.timeoutMs.default,
+    });
+    return present(row);
+  });
+
+  r.get(path, { schema: { params: CodeParams } }, async (req) => {
+    const template = await requireTemplate(deps, req.projectId, req.params.code);
+    const row = await findDestination(deps.db, template.id);
+    if (!row) throw notFound(`destination of template "${req.params.code}"`);
+    return present(row);
+  });
+
+  r.delete(path, { schema: { params: CodeParams } }, async (req, reply) => {
+    const template = await requireTemplate(deps, req.projectId, req.params.code);
+    if (!(await deleteDestination(deps.db, template.id))) throw notFound(`destination of template "${req.params.code}"`);
+    return reply.code(204).send();
+  });
+}
+
+async function checkCallbackUrl(deps: ApiDeps, raw: string): Promise<void> {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw badRequest('invalid_request', `webhook/callbackUrl: "${raw}" is not a URL`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw badRequest('invalid_request', 'webhook/callbackUrl: only http and https URLs can receive webhooks');
+  }
+  try {
+    await deps.guard.check(url.hostname);
+  } catch (err) {
+    if (err instanceof BlockedAddressError) throw new AppError(400, 'destination_address_blocked', `webhook/callbackUrl: ${err.message}`);
+    throw badRequest('invalid_request', `webhook/callbackUrl: host "${url.hostname}" could not be resolved`);
+  }
+}
+
+function checkHeaderName(name: string): void {
+  if (!HEADER_TOKEN.test(name)) throw badRequest('invalid_request', `webhook/authHeaderName: "${name}" is not a valid HTTP header name`);
+  if (RESERVED_HEADERS.has(name.toLowerCase())) {
+    throw badRequest('invalid_request', `webhook/authHeaderName: "${name}" is set by sheethook itself; choose another header`);
+  }
+}
+
+function present(row: DestinationRow) {
+  return {
+    webhook: {
+      callbackUrl: row.callbackUrl,
+      chunkSize: row.chunkSize,
+      authHeaderName: row.authHeaderName,
+      retryCount: row.retryCount,
+      retryInterval: row.retryIntervalMs,
+      timeoutMs: row.timeoutMs,
+    },
+  };
+}

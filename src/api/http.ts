@@ -1,0 +1,82 @@
+// The HTTP service: fastify with the API's routes, authentication and one mapping of errors to responses.
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import multipart from '@fastify/multipart';
+import type { Logger } from 'pino';
+import type { Config } from '../config.ts';
+import { AppError } from '../errors.ts';
+import type { AddressGuard } from '../delivery/address-guard.ts';
+import type { SecretBox } from '../secret-box.ts';
+import type { Db } from '../store/db.ts';
+import { findProjectByApiKey } from '../store/projects-queries.ts';
+import { destinationRoutes } from './destinations.ts';
+import { importRoutes } from './imports.ts';
+import { templateRoutes } from './templates.ts';
+import { uploadRoutes } from './uploads.ts';
+
+export interface ApiDeps {
+  config: Config;
+  db: Db;
+  log: Logger;
+  secrets: SecretBox;
+  guard: AddressGuard;
+  ingest: { wake(): void };
+  delivery: { wake(): void };
+}
+
+declare module 'fastify' {
+  interface FastifyRequest { projectId: string }
+}
+
+export async function buildHttp(deps: ApiDeps): Promise<FastifyInstance> {
+  const app: FastifyInstance = Fastify({
+    loggerInstance: deps.log as FastifyBaseLogger,
+    bodyLimit: 10 * 1024 * 1024,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
+  });
+  app.decorateRequest('projectId', '');
+  await app.register(multipart);
+
+  app.setErrorHandler((err: FastifyError | AppError, req, reply) => {
+    if (err instanceof AppError) return reply.code(err.httpStatus).send({ code: err.code, detail: err.message });
+    if ((err as FastifyError).validation) {
+      return reply.code(400).send({ code: 'invalid_request', detail: err.message });
+    }
+    const status = (err as FastifyError).statusCode ?? 500;
+    if (status < 500) return reply.code(status).send({ code: publicCode(err as FastifyError), detail: err.message });
+    req.log.error({ err, url: req.url }, 'request failed');
+    return reply.code(500).send({ code: 'internal_error', detail: 'internal error; the service log has the details' });
+  });
+  app.setNotFoundHandler((req, reply) => reply.code(404).send({ code: 'not_found', detail: `no route ${req.method} ${req.url.split('?')[0]}` }));
+
+  const keyCache = new Map<string, string>();
+  app.addHook('onRequest', async (req) => {
+    if (!req.url.startsWith('/v1/')) return;
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
+    if (!match) throw new AppError(401, 'unauthorized', 'send the API key as "Authorization: Bearer <key>"');
+    const key = match[1];
+    const projectId = keyCache.get(key) ?? await findProjectByApiKey(deps.db, key);
+    if (!projectId) throw new AppError(401, 'unauthorized', 'the API key is not valid');
+    keyCache.set(key, projectId);
+    req.projectId = projectId;
+  });
+
+  app.get('/health', async () => ({ status: 'ok' }));
+  templateRoutes(app, deps);
+  destinationRoutes(app, deps);
+  importRoutes(app, deps);
+  uploadRoutes(app, deps);
+  return app;
+}
+
+const PUBLIC_CODES: Record<string, string> = {
+  FST_REQ_FILE_TOO_LARGE: 'file_too_large',
+  FST_INVALID_MULTIPART_CONTENT_TYPE: 'multipart_required',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'body_too_large',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'invalid_json',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'invalid_json',
+};
+
+function publicCode(err: FastifyError): string {
+  return PUBLIC_CODES[err.code] ?? 'bad_request';
+}

@@ -1,0 +1,74 @@
+// Request and response shapes of the REST API, in one place.
+import { Type, type Static } from '@sinclair/typebox';
+import { COLUMN_TYPES } from '../ingest/types.ts';
+
+export const ErrorBody = Type.Object({ code: Type.String(), detail: Type.String() });
+
+export const ColumnSchema = Type.Object({
+  key: Type.String({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z_][A-Za-z0-9_.-]*$' }),
+  name: Type.String({ minLength: 1, maxLength: 200 }),
+  type: Type.Union(COLUMN_TYPES.map((t) => Type.Literal(t)), { default: 'string' }),
+  required: Type.Boolean({ default: false }),
+  unique: Type.Boolean({ default: false }),
+  alternateKeys: Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { default: [], maxItems: 50 }),
+  selectValues: Type.Optional(Type.Array(Type.String({ maxLength: 500 }), { minItems: 1, maxItems: 10_000 })),
+  regex: Type.Optional(Type.String({ minLength: 1, maxLength: 1000 })),
+}, { additionalProperties: false });
+
+const Columns = Type.Array(ColumnSchema, { minItems: 1, maxItems: 1000 });
+
+export const TemplateCreate = Type.Object({
+  code: Type.String({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9_-]+$' }),
+  name: Type.String({ minLength: 1, maxLength: 200 }),
+  columns: Columns,
+}, { additionalProperties: false });
+export type TemplateCreate = Static<typeof TemplateCreate>;
+
+export const TemplatePatch = Type.Object({
+  name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+  columns: Type.Optional(Columns),
+}, { additionalProperties: false, minProperties: 1 });
+
+export const CodeParams = Type.Object({ code: Type.String({ maxLength: 100 }) });
+
+/** The ranges a destination's settings must fall in; the defaults are the documented ones. */
+export const WEBHOOK_LIMITS = {
+  chunkSize: { minimum: 1, maximum: 10_000, default: 100 },
+  retryCount: { minimum: 0, maximum: 100, default: 0 },
+  retryInterval: { minimum: 0, maximum: 3_600_000, default: 1000 },
+  timeoutMs: { minimum: 100, maximum: 120_000, default: 30_000 },
+} as const;
+
+const limit = (name: keyof typeof WEBHOOK_LIMITS) =>
+  Type.Optional(Type.Integer({ minimum: WEBHOOK_LIMITS[name].minimum, maximum: WEBHOOK_LIMITS[name].maximum }));
+
+export const WebhookSettings = Type.Object({
+  callbackUrl: Type.String({ minLength: 1, maxLength: 2048 }),
+  chunkSize: limit('chunkSize'),
+  authHeaderName: Type.Optional(Type.Union([Type.String({ maxLength: 100 }), Type.Null()])),
+  retryCount: limit('retryCount'),
+  retryInterval: limit('retryInterval'),
+  timeoutMs: limit('timeoutMs'),
+}, { additionalProperties: false });
+
+export const DestinationBody = Type.Object({ webhook: WebhookSettings }, { additionalProperties: false });
+export type DestinationBody = Static<typeof DestinationBody>;
+
+export const UploadParams = Type.Object({ uploadId: Type.String({ format: 'uuid' }) });
+
+export const DeliveriesQuery = Type.Object({
+  fromPage: Type.Integer({ minimum: 1, default: 1 }),
+  limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
+});
+
+export const RecordsQuery = Type.Object({
+  type: Type.Union([Type.Literal('all'), Type.Literal('valid'), Type.Literal('invalid')], { default: 'invalid' }),
+  offset: Type.Integer({ minimum: 0, default: 0 }),
+  limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
+});
+
+export const RedeliverBody = Type.Union([
+  Type.Null(),
+  Type.Object({ pages: Type.Optional(Type.Array(Type.Integer({ minimum: 1 }), { minItems: 1, maxItems: 100_000 })) },
+    { additionalProperties: false }),
+]);

@@ -1,0 +1,67 @@
+// Templates: the columns an import expects, with their validation rules.
+import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { badRequest, conflict, notFound } from '../errors.ts';
+import type { Column } from '../ingest/types.ts';
+import {
+  deleteTemplate, findTemplate, insertTemplate, listTemplates, updateTemplate, type TemplateRow,
+} from '../store/templates-queries.ts';
+import type { ApiDeps } from './http.ts';
+import { CodeParams, TemplateCreate, TemplatePatch } from './schemas.ts';
+
+export function templateRoutes(app: FastifyInstance, deps: ApiDeps): void {
+  const r = app.withTypeProvider<TypeBoxTypeProvider>();
+
+  r.post('/v1/templates', { schema: { body: TemplateCreate } }, async (req, reply) => {
+    const columns = checkColumns(req.body.columns as Column[]);
+    const row = await insertTemplate(deps.db, req.projectId, { ...req.body, columns });
+    if (!row) throw conflict('template_exists', `a template with code "${req.body.code}" already exists`);
+    return reply.code(201).send(present(row));
+  });
+
+  r.get('/v1/templates', async (req) => ({ templates: (await listTemplates(deps.db, req.projectId)).map(present) }));
+
+  r.get('/v1/templates/:code', { schema: { params: CodeParams } }, async (req) => present(await requireTemplate(deps, req.projectId, req.params.code)));
+
+  r.patch('/v1/templates/:code', { schema: { params: CodeParams, body: TemplatePatch } }, async (req) => {
+    const columns = req.body.columns ? checkColumns(req.body.columns as Column[]) : undefined;
+    const row = await updateTemplate(deps.db, req.projectId, req.params.code, { name: req.body.name, columns });
+    if (!row) throw notFound(`template "${req.params.code}"`);
+    return present(row);
+  });
+
+  r.delete('/v1/templates/:code', { schema: { params: CodeParams } }, async (req, reply) => {
+    if (!(await deleteTemplate(deps.db, req.projectId, req.params.code))) throw notFound(`template "${req.params.code}"`);
+    return reply.code(204).send();
+  });
+}
+
+export async function requireTemplate(deps: ApiDeps, projectId: string, code: string): Promise<TemplateRow> {
+  const row = await findTemplate(deps.db, projectId, code);
+  if (!row) throw notFound(`template "${code}"`);
+  return row;
+}
+
+/** Rules the schema cannot say: keys unique, a select has its values, a regex compiles. */
+function checkColumns(columns: Column[]): Column[] {
+  const seen = new Set<string>();
+  columns.forEach((c, i) => {
+    const at = `columns/${i}`;
+    if (seen.has(c.key.toLowerCase())) throw badRequest('invalid_request', `${at}/key: "${c.key}" is used by an earlier column`);
+    seen.add(c.key.toLowerCase());
+    if (c.type === 'select' && !c.selectValues?.length) throw badRequest('invalid_request', `${at}/selectValues: a select column needs selectValues`);
+    if (c.type === 'regex') {
+      if (!c.regex) throw badRequest('invalid_request', `${at}/regex: a regex column needs a regex`);
+      try {
+        new RegExp(c.regex);
+      } catch (err) {
+        throw badRequest('invalid_request', `${at}/regex: not a valid regular expression (${(err as Error).message})`);
+      }
+    }
+  });
+  return columns;
+}
+
+function present(row: TemplateRow) {
+  return { code: row.code, name: row.name, columns: row.columns, createdAt: row.createdAt, updatedAt: row.updatedAt };
+}

@@ -1,0 +1,77 @@
+// Uploads: their status, their delivery log, their records, and redelivery of pages.
+import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { badRequest, conflict, notFound } from '../errors.ts';
+import { listDeliveries, requeuePages } from '../store/chunks-queries.ts';
+import { ChunkStatus, UploadStatus } from '../store/states.ts';
+import { findDestination } from '../store/templates-queries.ts';
+import { findUpload, listRecords, listUploads, pageCounts, type UploadRow } from '../store/uploads-queries.ts';
+import type { ApiDeps } from './http.ts';
+import { DeliveriesQuery, RecordsQuery, RedeliverBody, UploadParams } from './schemas.ts';
+
+export function uploadRoutes(app: FastifyInstance, deps: ApiDeps): void {
+  const r = app.withTypeProvider<TypeBoxTypeProvider>();
+  const load = async (projectId: string, uploadId: string) => {
+    const upload = await findUpload(deps.db, projectId, uploadId);
+    if (!upload) throw notFound(`upload ${uploadId}`);
+    return upload;
+  };
+
+  r.get('/v1/uploads', async (req) => {
+    const found = await listUploads(deps.db, req.projectId, 100);
+    return { uploads: await Promise.all(found.map(async (u) => present(u, await pageCounts(deps.db, u.id)))) };
+  });
+
+  r.get('/v1/uploads/:uploadId', { schema: { params: UploadParams } }, async (req) => {
+    const upload = await load(req.projectId, req.params.uploadId);
+    return present(upload, await pageCounts(deps.db, upload.id));
+  });
+
+  r.get('/v1/uploads/:uploadId/deliveries', { schema: { params: UploadParams, querystring: DeliveriesQuery } }, async (req) => {
+    const upload = await load(req.projectId, req.params.uploadId);
+    return { uploadId: upload.id, pages: await listDeliveries(deps.db, upload.id, req.query.fromPage, req.query.limit) };
+  });
+
+  r.get('/v1/uploads/:uploadId/records', { schema: { params: UploadParams, querystring: RecordsQuery } }, async (req) => {
+    const upload = await load(req.projectId, req.params.uploadId);
+    return { uploadId: upload.id, records: await listRecords(deps.db, upload.id, req.query.type, req.query.offset, req.query.limit) };
+  });
+
+  r.post('/v1/uploads/:uploadId/redeliver', { schema: { params: UploadParams, body: RedeliverBody } }, async (req, reply) => {
+    const upload = await load(req.projectId, req.params.uploadId);
+    if (upload.status === UploadStatus.ingesting) throw conflict('upload_not_ready', 'the upload is still being read; it is delivered when that is done');
+    if (upload.totalPages === 0) throw conflict('nothing_to_deliver', `the upload has no pages to deliver (${upload.error ?? 'no valid rows'})`);
+    if (!upload.templateId || !(await findDestination(deps.db, upload.templateId))) {
+      throw conflict('destination_missing', `template "${upload.templateCode}" has no webhook destination`);
+    }
+    const pages = req.body?.pages ?? null;
+    const outOfRange = pages?.filter((p) => p > upload.totalPages) ?? [];
+    if (outOfRange.length > 0) {
+      throw badRequest('invalid_request', `pages: ${outOfRange.join(', ')} not in this upload (pages 1 to ${upload.totalPages})`);
+    }
+    const requeued = await requeuePages(deps.db, upload.id, pages);
+    deps.delivery.wake();
+    const now = await load(req.projectId, upload.id);
+    return reply.code(202).send({ uploadId: upload.id, status: now.status, pages: requeued });
+  });
+}
+
+function present(u: UploadRow, pages: Record<string, number>) {
+  return {
+    uploadId: u.id,
+    template: u.templateCode,
+    status: u.status,
+    fileName: u.fileName,
+    fileFormat: u.fileFormat,
+    totalRecords: u.rowsRead,
+    validRecords: u.validRecords,
+    invalidRecords: u.invalidRecords,
+    totalPages: u.totalPages,
+    pagesDelivered: pages[ChunkStatus.delivered] ?? 0,
+    pagesFailed: pages[ChunkStatus.failed] ?? 0,
+    pagesPending: pages[ChunkStatus.pending] ?? 0,
+    error: u.error,
+    createdAt: u.createdAt,
+    finishedAt: u.finishedAt,
+  };
+}

@@ -1,0 +1,58 @@
+// The service's configuration, parsed once from the environment into one typed object.
+import { resolve } from 'node:path';
+import ipaddr from 'ipaddr.js';
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl?: string;
+  apiKey?: string;
+  /** CIDRs that destinations may reach although they are private, loopback or link-local. */
+  destinationAllowlist: [ipaddr.IPv4 | ipaddr.IPv6, number][];
+  /** Key that encrypts secrets at rest (base64, 32 bytes); else a key file in the data directory. */
+  secretKey?: string;
+  maxFileBytes: number;
+  logLevel: string;
+  /** How often idle workers look for due work; new work wakes them at once. */
+  pollIntervalMs: number;
+  deliveryConcurrency: number;
+}
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  return {
+    port: int(env, 'PORT', 3000, 0, 65535),
+    host: env.HOST || '0.0.0.0',
+    dataDir: resolve(env.SHEETHOOK_DATA_DIR || './data'),
+    databaseUrl: env.DATABASE_URL || undefined,
+    apiKey: env.SHEETHOOK_API_KEY || undefined,
+    destinationAllowlist: parseAllowlist(env.SHEETHOOK_DESTINATION_ALLOWLIST ?? ''),
+    secretKey: env.SHEETHOOK_SECRET_KEY || undefined,
+    maxFileBytes: int(env, 'SHEETHOOK_MAX_FILE_BYTES', 1024 * 1024 * 1024, 1, Number.MAX_SAFE_INTEGER),
+    logLevel: env.LOG_LEVEL || 'info',
+    pollIntervalMs: int(env, 'SHEETHOOK_POLL_INTERVAL_MS', 1000, 10, 60_000),
+    deliveryConcurrency: int(env, 'SHEETHOOK_DELIVERY_CONCURRENCY', 8, 1, 256),
+  };
+}
+
+function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+export function parseAllowlist(raw: string): [ipaddr.IPv4 | ipaddr.IPv6, number][] {
+  return raw.split(',').map((s) => s.trim()).filter(Boolean).map((cidr) => {
+    try {
+      return cidr.includes('/') ? ipaddr.parseCIDR(cidr) : [ipaddr.parse(cidr), ipaddr.parse(cidr).kind() === 'ipv4' ? 32 : 128];
+    } catch {
+      throw new ConfigError(`SHEETHOOK_DESTINATION_ALLOWLIST: "${cidr}" is not a CIDR such as 10.0.0.0/8 or ::1/128`);
+    }
+  });
+}

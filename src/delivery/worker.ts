@@ -1,0 +1,103 @@
+// The delivery loop: claims due chunks, sends them, and settles each attempt, with a bounded number in flight.
+import type { Logger } from 'pino';
+import type { Db } from '../store/db.ts';
+import {
+  chunkData, claimDueChunks, finalizeSettledUploads, msUntilNextDue, settleChunk, type ClaimedChunk,
+} from '../store/chunks-queries.ts';
+import type { SecretBox } from '../secret-box.ts';
+import { buildBody, buildHeaders } from './payload.ts';
+import { nextRetryDelay } from './retry-policy.ts';
+import type { AttemptResult, WebhookClient } from './webhook-client.ts';
+
+export interface DeliveryWorkerDeps {
+  db: Db;
+  client: WebhookClient;
+  secrets: SecretBox;
+  log: Logger;
+  concurrency: number;
+  pollIntervalMs: number;
+}
+
+export interface DeliveryWorker {
+  start(): void;
+  /** New work is due: look now rather than at the next poll. */
+  wake(): void;
+  /** Stops claiming and waits for chunks in flight to settle. */
+  stop(): Promise<void>;
+}
+
+export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
+  const { db, log } = deps;
+  const inFlight = new Set<Promise<void>>();
+  let running = false;
+  let looping = false;
+  let again = false;
+  let timer: NodeJS.Timeout | undefined;
+
+  async function deliver(chunk: ClaimedChunk): Promise<void> {
+    let result: AttemptResult;
+    if (!chunk.callbackUrl) {
+      const now = new Date();
+      result = { outcome: 'network_error', startedAt: now, durationMs: 0, error: 'the template has no webhook destination' };
+    } else {
+      const authValue = chunk.authHeaderValue ? deps.secrets.open(chunk.authHeaderValue) : null;
+      const body = buildBody(chunk, await chunkData(db, chunk));
+      result = await deps.client.send({
+        url: chunk.callbackUrl, body, timeoutMs: chunk.timeoutMs, headers: buildHeaders(chunk, authValue, new Date()),
+      });
+    }
+    const retryIn = result.outcome === 'delivered' ? null : nextRetryDelay(chunk.attempts + 1, chunk);
+    const status = await settleChunk(db, chunk, result, retryIn);
+    log.info({ uploadId: chunk.uploadId, page: chunk.page, outcome: result.outcome, httpStatus: result.httpStatus,
+      durationMs: result.durationMs, status }, 'delivery attempt');
+  }
+
+  async function loop(): Promise<void> {
+    if (looping) { again = true; return; }
+    looping = true;
+    try {
+      do {
+        again = false;
+        const free = deps.concurrency - inFlight.size;
+        if (!running || free <= 0) break;
+        const claimed = await claimDueChunks(db, free);
+        for (const chunk of claimed) {
+          const p: Promise<void> = deliver(chunk)
+            .catch((err) => log.error({ err, uploadId: chunk.uploadId, page: chunk.page }, 'delivery failed; the lease will expire and it is tried again'))
+            .finally(() => { inFlight.delete(p); void loop(); });
+          inFlight.add(p);
+        }
+        if (claimed.length === free) again = true;
+      } while (again && running);
+      if (running && inFlight.size === 0) await finalizeSettledUploads(db);
+      if (running) schedule(await msUntilNextDue(db));
+    } catch (err) {
+      log.error({ err }, 'delivery loop error');
+      if (running) schedule(deps.pollIntervalMs);
+    } finally {
+      looping = false;
+    }
+  }
+
+  function schedule(dueInMs: number | null): void {
+    clearTimeout(timer);
+    const wait = Math.min(deps.pollIntervalMs, Math.max(0, dueInMs ?? deps.pollIntervalMs));
+    timer = setTimeout(() => void loop(), wait);
+    timer.unref();
+  }
+
+  return {
+    start() {
+      running = true;
+      void loop();
+    },
+    wake() {
+      if (running) void loop();
+    },
+    async stop() {
+      running = false;
+      clearTimeout(timer);
+      await Promise.allSettled([...inFlight]);
+    },
+  };
+}

@@ -1,0 +1,62 @@
+// Runs ingest jobs one at a time: claims an upload waiting to be read, reads it, and hands it to delivery.
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import type { Db } from '../store/db.ts';
+import { claimIngestJob } from '../store/uploads-queries.ts';
+import { INGEST_LEASE_MS, ingestUpload } from './ingest-upload.ts';
+
+export interface IngestRunner {
+  start(): void;
+  wake(): void;
+  stop(): Promise<void>;
+}
+
+export const spoolPath = (dataDir: string, uploadId: string) => join(dataDir, 'uploads', uploadId);
+
+export function createIngestRunner(deps: {
+  db: Db; log: Logger; dataDir: string; pollIntervalMs: number; onIngested: () => void;
+}): IngestRunner {
+  let running = false;
+  let busy: Promise<void> | undefined;
+  let wokenWhileBusy = false;
+  let timer: NodeJS.Timeout | undefined;
+  const shutdown = new AbortController();
+
+  async function drain(): Promise<void> {
+    while (running) {
+      const upload = await claimIngestJob(deps.db, INGEST_LEASE_MS);
+      if (!upload) break;
+      const file = spoolPath(deps.dataDir, upload.id);
+      const totals = await ingestUpload(deps, upload, file, shutdown.signal);
+      deps.log.info({ uploadId: upload.id, ...totals }, totals ? 'upload read' : 'upload could not be read');
+      // The records are in the store now (or the upload failed): the received file is no longer needed.
+      await rm(file, { force: true });
+      if (totals) deps.onIngested();
+    }
+  }
+
+  function wake(): void {
+    if (!running) return;
+    if (busy) { wokenWhileBusy = true; return; }
+    clearTimeout(timer);
+    wokenWhileBusy = false;
+    busy = drain()
+      .catch((err) => { if (!shutdown.signal.aborted) deps.log.error({ err }, 'ingest loop error'); })
+      .finally(() => {
+        busy = undefined;
+        if (running) timer = setTimeout(wake, wokenWhileBusy ? 0 : deps.pollIntervalMs).unref();
+      });
+  }
+
+  return {
+    start() { running = true; wake(); },
+    wake,
+    async stop() {
+      running = false;
+      clearTimeout(timer);
+      shutdown.abort();
+      await busy;
+    },
+  };
+}

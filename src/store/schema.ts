@@ -1,0 +1,124 @@
+// The database schema: one definition for the embedded store and PostgreSQL; migrations are generated from it.
+import { sql } from 'drizzle-orm';
+import {
+  bigint, bigserial, boolean, index, integer, jsonb, json, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid,
+} from 'drizzle-orm/pg-core';
+import type { Column } from '../ingest/types.ts';
+
+const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
+const updatedAt = () => timestamp('updated_at', { withTimezone: true }).notNull().defaultNow();
+
+export const projects = pgTable('projects', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  name: text('name').notNull(),
+  isDefault: boolean('is_default').notNull().default(false),
+  createdAt: createdAt(),
+}, (t) => [uniqueIndex('projects_one_default').on(t.isDefault).where(sql`${t.isDefault}`)]);
+
+export const apiKeys = pgTable('api_keys', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  projectId: uuid('project_id').notNull().references(() => projects.id, { onDelete: 'cascade' }),
+  /** sha256 of the key: a leaked database does not leak working keys. */
+  keyHash: text('key_hash').notNull().unique(),
+  createdAt: createdAt(),
+});
+
+export const templates = pgTable('templates', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  projectId: uuid('project_id').notNull().references(() => projects.id, { onDelete: 'cascade' }),
+  code: text('code').notNull(),
+  name: text('name').notNull(),
+  columns: jsonb('columns').$type<Column[]>().notNull(),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+}, (t) => [uniqueIndex('templates_project_code').on(t.projectId, t.code)]);
+
+export const destinations = pgTable('destinations', {
+  templateId: uuid('template_id').primaryKey().references(() => templates.id, { onDelete: 'cascade' }),
+  callbackUrl: text('callback_url').notNull(),
+  chunkSize: integer('chunk_size').notNull(),
+  authHeaderName: text('auth_header_name'),
+  retryCount: integer('retry_count').notNull(),
+  retryIntervalMs: integer('retry_interval_ms').notNull(),
+  timeoutMs: integer('timeout_ms').notNull(),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+export const uploads = pgTable('uploads', {
+  id: uuid('id').primaryKey(),
+  projectId: uuid('project_id').notNull().references(() => projects.id, { onDelete: 'cascade' }),
+  /** Kept when the template is deleted, so an upload's history outlives it. */
+  templateId: uuid('template_id').references(() => templates.id, { onDelete: 'set null' }),
+  templateCode: text('template_code').notNull(),
+  /** The template's columns when the import started: a later edit of the template does not change this upload. */
+  columns: jsonb('columns').$type<Column[]>().notNull(),
+  status: text('status').notNull(),
+  fileName: text('file_name'),
+  fileFormat: text('file_format').notNull(),
+  fileBytes: bigint('file_bytes', { mode: 'number' }).notNull(),
+  /** The file's parsing parameters found when it was received (encoding, delimiter). */
+  fileSniff: jsonb('file_sniff').notNull(),
+  /** Encrypted; never returned or logged. */
+  authHeaderValue: text('auth_header_value'),
+  /** The `extra` as it goes into the webhook body: JSON text. */
+  extraJson: text('extra_json').notNull().default('null'),
+  /** Chunk size fixed when the chunk plan was written. */
+  chunkSize: integer('chunk_size'),
+  rowsRead: integer('rows_read').notNull().default(0),
+  validRecords: integer('valid_records').notNull().default(0),
+  invalidRecords: integer('invalid_records').notNull().default(0),
+  totalPages: integer('total_pages').notNull().default(0),
+  error: text('error'),
+  /** Who is ingesting the file, until when: an expired lease lets another process take over. */
+  leaseUntil: timestamp('lease_until', { withTimezone: true }),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+  finishedAt: timestamp('finished_at', { withTimezone: true }),
+}, (t) => [
+  index('uploads_project_created').on(t.projectId, t.createdAt),
+  index('uploads_working').on(t.status).where(sql`${t.status} IN ('ingesting', 'delivering')`),
+]);
+
+export const records = pgTable('records', {
+  uploadId: uuid('upload_id').notNull().references(() => uploads.id, { onDelete: 'cascade' }),
+  /** 1-based data row number in the file (the header is row 0). */
+  rowIndex: integer('row_index').notNull(),
+  valid: boolean('valid').notNull(),
+  /** json, not jsonb: keeps the template's column order in what the receiver gets. */
+  data: json('data').notNull(),
+  errors: jsonb('errors'),
+}, (t) => [primaryKey({ columns: [t.uploadId, t.rowIndex] })]);
+
+export const chunks = pgTable('chunks', {
+  uploadId: uuid('upload_id').notNull().references(() => uploads.id, { onDelete: 'cascade' }),
+  page: integer('page').notNull(),
+  firstRow: integer('first_row').notNull(),
+  lastRow: integer('last_row').notNull(),
+  recordCount: integer('record_count').notNull(),
+  /** Standard Webhooks message id: the same on every retry and replay of this page. */
+  webhookId: text('webhook_id').notNull(),
+  status: text('status').notNull(),
+  /** Attempts in the current round; a redelivery starts a new round. */
+  attempts: integer('attempts').notNull().default(0),
+  nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull().defaultNow(),
+  leaseUntil: timestamp('lease_until', { withTimezone: true }),
+  deliveredAt: timestamp('delivered_at', { withTimezone: true }),
+  lastError: text('last_error'),
+  updatedAt: updatedAt(),
+}, (t) => [
+  primaryKey({ columns: [t.uploadId, t.page] }),
+  index('chunks_pending').on(t.uploadId, t.page).where(sql`${t.status} = 'pending'`),
+]);
+
+export const deliveryAttempts = pgTable('delivery_attempts', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  uploadId: uuid('upload_id').notNull().references(() => uploads.id, { onDelete: 'cascade' }),
+  page: integer('page').notNull(),
+  startedAt: timestamp('started_at', { withTimezone: true }).notNull(),
+  durationMs: integer('duration_ms').notNull(),
+  outcome: text('outcome').notNull(),
+  httpStatus: integer('http_status'),
+  error: text('error'),
+  responseExcerpt: text('response_excerpt'),
+}, (t) => [index('delivery_attempts_upload_page').on(t.uploadId, t.page, t.id)]);

@@ -1,0 +1,18 @@
+// Every status an upload or a chunk can be in, spelled once.
+
+export const UploadStatus = Object.freeze({
+  ingesting: 'ingesting',
+  delivering: 'delivering',
+  completed: 'completed',
+  completedWithFailures: 'completed_with_failures',
+  failed: 'failed',
+} as const);
+export type UploadStatus = (typeof UploadStatus)[keyof typeof UploadStatus];
+
+export const ChunkStatus = Object.freeze({
+  pending: 'pending',
+  delivered: 'delivered',
+  /** Every attempt of the current round failed: undelivered, with its failure log. */
+  failed: 'failed',
+} as const);
+export type ChunkStatus = (typeof ChunkStatus)[keyof typeof ChunkStatus];

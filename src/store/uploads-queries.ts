@@ -1,0 +1,123 @@
+// Uploads and their records: created by an import, filled by ingest, frozen into a chunk plan.
+import { and, desc, eq, sql } from 'drizzle-orm';
+import { rows, type Db } from './db.ts';
+import { uploads } from './schema.ts';
+import { ChunkStatus, UploadStatus } from './states.ts';
+
+export type UploadRow = typeof uploads.$inferSelect;
+export type NewUpload = typeof uploads.$inferInsert;
+
+export interface RecordInput { i: number; v: boolean; d: Record<string, unknown>; e: Record<string, string> | null }
+
+export async function insertUpload(db: Db, upload: NewUpload): Promise<void> {
+  await db.insert(uploads).values(upload);
+}
+
+export async function findUpload(db: Db, projectId: string, id: string): Promise<UploadRow | undefined> {
+  const [row] = await db.select().from(uploads).where(and(eq(uploads.projectId, projectId), eq(uploads.id, id)));
+  return row;
+}
+
+export function listUploads(db: Db, projectId: string, limit: number): Promise<UploadRow[]> {
+  return db.select().from(uploads).where(eq(uploads.projectId, projectId)).orderBy(desc(uploads.createdAt)).limit(limit);
+}
+
+export async function pageCounts(db: Db, uploadId: string): Promise<Record<string, number>> {
+  const found = await rows<{ status: string; n: number }>(db, sql`
+    SELECT status, count(*)::int AS n FROM chunks WHERE upload_id = ${uploadId} GROUP BY status`);
+  return Object.fromEntries(found.map((r) => [r.status, r.n]));
+}
+
+/** Takes one upload waiting for ingest whose lease is free; the lease is renewed while it is read. */
+export async function claimIngestJob(db: Db, leaseMs: number): Promise<UploadRow | undefined> {
+  const [row] = await rows<{ id: string }>(db, sql`
+    UPDATE uploads SET lease_until = now() + ${leaseMs} * interval '1 millisecond', updated_at = now()
+    WHERE id = (
+      SELECT id FROM uploads
+      WHERE status = ${UploadStatus.ingesting} AND (lease_until IS NULL OR lease_until < now())
+      ORDER BY created_at LIMIT 1 FOR UPDATE SKIP LOCKED)
+    RETURNING id`);
+  if (!row) return undefined;
+  const [upload] = await db.select().from(uploads).where(eq(uploads.id, row.id));
+  return upload;
+}
+
+export async function recordIngestProgress(db: Db, uploadId: string, rowsRead: number, leaseMs: number): Promise<void> {
+  await db.execute(sql`
+    UPDATE uploads SET rows_read = ${rowsRead}, lease_until = now() + ${leaseMs} * interval '1 millisecond', updated_at = now()
+    WHERE id = ${uploadId}`);
+}
+
+export async function deleteRecords(db: Db, uploadId: string): Promise<void> {
+  await db.execute(sql`DELETE FROM records WHERE upload_id = ${uploadId}`);
+}
+
+/** One round trip for a whole block of records; `json`, not `jsonb`, keeps each record's key order. */
+export async function insertRecords(db: Db, uploadId: string, batch: RecordInput[]): Promise<void> {
+  await db.execute(sql`
+    INSERT INTO records (upload_id, row_index, valid, data, errors)
+    SELECT ${uploadId}, r.i, r.v, r.d, r.e FROM json_to_recordset(${JSON.stringify(batch)}::json) AS r(i int, v bool, d json, e jsonb)`);
+}
+
+/** Marks every valid record whose `key` value repeats an earlier valid record's as invalid. */
+export async function markDuplicates(db: Db, uploadId: string, key: string, message: string): Promise<void> {
+  await db.execute(sql`
+    UPDATE records r SET valid = false, errors = coalesce(r.errors, '{}'::jsonb) || jsonb_build_object(${key}::text, ${message}::text)
+    FROM (
+      SELECT row_index, row_number() OVER (PARTITION BY data->>${key} ORDER BY row_index) AS n
+      FROM records WHERE upload_id = ${uploadId} AND valid AND coalesce(data->>${key}, '') <> ''
+    ) d
+    WHERE r.upload_id = ${uploadId} AND r.row_index = d.row_index AND d.n > 1`);
+}
+
+export interface IngestTotals { validRecords: number; invalidRecords: number; totalPages: number }
+
+/**
+ * Freezes the records into a chunk plan, one row per page holding its record range, and hands the upload to
+ * delivery, in one transaction: after it, the database is the queue.
+ */
+export async function writeChunkPlan(db: Db, uploadId: string, rowsRead: number, chunkSize: number): Promise<IngestTotals> {
+  return db.transaction(async (tx) => {
+    const [counts] = await rows<{ valid: number; invalid: number }>(tx as unknown as Db, sql`
+      SELECT count(*) FILTER (WHERE valid)::int AS valid, count(*) FILTER (WHERE NOT valid)::int AS invalid
+      FROM records WHERE upload_id = ${uploadId}`);
+    await tx.execute(sql`DELETE FROM chunks WHERE upload_id = ${uploadId}`);
+    await tx.execute(sql`
+      INSERT INTO chunks (upload_id, page, first_row, last_row, record_count, webhook_id, status)
+      SELECT ${uploadId}, p.page, min(p.row_index), max(p.row_index), count(*),
+             'msg_' || replace(gen_random_uuid()::text, '-', ''), ${ChunkStatus.pending}
+      FROM (SELECT row_index, (row_number() OVER (ORDER BY row_index) - 1) / ${chunkSize} + 1 AS page
+            FROM records WHERE upload_id = ${uploadId} AND valid) p
+      GROUP BY p.page`);
+    const totalPages = Math.ceil(counts.valid / chunkSize);
+    const nothingToSend = counts.valid === 0;
+    await tx.update(uploads).set({
+      status: nothingToSend ? UploadStatus.failed : UploadStatus.delivering,
+      error: nothingToSend ? (rowsRead === 0 ? 'the file has no data rows' : 'no valid rows to deliver: every row has errors') : null,
+      finishedAt: nothingToSend ? sql`now()` : null,
+      rowsRead,
+      chunkSize,
+      validRecords: counts.valid,
+      invalidRecords: counts.invalid,
+      totalPages,
+      leaseUntil: null,
+      updatedAt: sql`now()`,
+    }).where(eq(uploads.id, uploadId));
+    return { validRecords: counts.valid, invalidRecords: counts.invalid, totalPages };
+  });
+}
+
+export async function failUpload(db: Db, uploadId: string, error: string): Promise<void> {
+  await db.update(uploads).set({ status: UploadStatus.failed, error, leaseUntil: null, finishedAt: sql`now()`, updatedAt: sql`now()` })
+    .where(eq(uploads.id, uploadId));
+}
+
+export type RecordFilter = 'all' | 'valid' | 'invalid';
+
+export function listRecords(db: Db, uploadId: string, filter: RecordFilter, offset: number, limit: number) {
+  const where = filter === 'all' ? sql`` : filter === 'valid' ? sql`AND valid` : sql`AND NOT valid`;
+  return rows<{ row: number; valid: boolean; data: Record<string, unknown>; errors: Record<string, string> | null }>(db, sql`
+    SELECT row_index AS "row", valid, data, errors FROM records
+    WHERE upload_id = ${uploadId} ${where} ORDER BY row_index OFFSET ${offset} LIMIT ${limit}`);
+}
+

@@ -1,0 +1,70 @@
+// A template's webhook destination: documented defaults, checked ranges, and no internal addresses unless allowlisted.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startService, type TestService } from './support/service.ts';
+
+let t: TestService;
+let strict: TestService;
+const columns = [{ key: 'a', name: 'A' }];
+const path = '/v1/templates/t1/destination';
+
+beforeAll(async () => {
+  t = await startService();
+  strict = await startService({ SHEETHOOK_DESTINATION_ALLOWLIST: '' });
+  for (const s of [t, strict]) await s.api('POST', '/v1/templates', { code: 't1', name: 'T1', columns });
+});
+afterAll(async () => {
+  await t?.stop();
+  await strict?.stop();
+});
+
+describe('webhook destination', () => {
+  it('fills in the documented defaults: chunk size 100, no retry, 1000 ms interval, 30 s timeout', async () => {
+    expect((await t.api('GET', path)).status).toBe(404);
+    const res = await t.api('PUT', path, { webhook: { callbackUrl: 'http://127.0.0.1:9/hook' } });
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ webhook: {
+      callbackUrl: 'http://127.0.0.1:9/hook', chunkSize: 100, authHeaderName: null, retryCount: 0, retryInterval: 1000, timeoutMs: 30000,
+    } });
+    const changed = await t.api('PUT', path, { webhook: { callbackUrl: 'http://127.0.0.1:9/x', chunkSize: 5, retryCount: 3, authHeaderName: 'X-Token' } });
+    expect(changed.body.webhook).toMatchObject({ chunkSize: 5, retryCount: 3, authHeaderName: 'X-Token' });
+    expect((await t.api('GET', path)).body).toEqual(changed.body);
+    expect((await t.api('DELETE', path)).status).toBe(204);
+    expect((await t.api('GET', path)).status).toBe(404);
+  });
+
+  it('refuses values out of range with a 400 that names the field', async () => {
+    const cases: [Record<string, unknown>, RegExp][] = [
+      [{ chunkSize: 0 }, /chunkSize/],
+      [{ chunkSize: 10_001 }, /chunkSize/],
+      [{ retryCount: -1 }, /retryCount/],
+      [{ retryInterval: 1.5 }, /retryInterval/],
+      [{ timeoutMs: 10 }, /timeoutMs/],
+      [{ callbackUrl: 'not a url' }, /callbackUrl/],
+      [{ callbackUrl: 'ftp://127.0.0.1/x' }, /callbackUrl/],
+      [{ authHeaderName: 'Bad Header' }, /authHeaderName/],
+      [{ authHeaderName: 'Content-Type' }, /authHeaderName/],
+    ];
+    for (const [override, field] of cases) {
+      const res = await t.api('PUT', path, { webhook: { callbackUrl: 'http://127.0.0.1:9/hook', ...override } });
+      expect(res.status, JSON.stringify(override)).toBe(400);
+      expect(res.body.detail).toMatch(field);
+    }
+    expect((await t.api('PUT', path, {})).body.detail).toMatch(/webhook/);
+    expect((await t.api('PUT', '/v1/templates/nope/destination', { webhook: { callbackUrl: 'http://127.0.0.1:9/' } })).status).toBe(404);
+  });
+
+  it('refuses private, loopback, link-local and metadata addresses unless allowlisted', async () => {
+    const blocked = [
+      'http://127.0.0.1/hook', 'http://localhost:8080/hook', 'http://10.1.2.3/', 'http://192.168.0.10/', 'http://172.16.5.5/',
+      'http://169.254.169.254/latest/meta-data', 'http://[::1]/hook', 'http://[fd00::1]/', 'http://[::ffff:127.0.0.1]/', 'http://0.0.0.0/',
+    ];
+    for (const callbackUrl of blocked) {
+      const res = await strict.api('PUT', path, { webhook: { callbackUrl } });
+      expect(res.status, callbackUrl).toBe(400);
+      expect(res.body.code).toBe('destination_address_blocked');
+      expect(res.body.detail).toMatch(/SHEETHOOK_DESTINATION_ALLOWLIST/);
+    }
+    expect((await strict.api('PUT', path, { webhook: { callbackUrl: 'https://93.184.215.14/hook' } })).status).toBe(200);
+    expect((await t.api('PUT', path, { webhook: { callbackUrl: 'http://127.0.0.1:1234/hook' } })).status).toBe(200);
+  });
+});

@@ -1,0 +1,63 @@
+// Runs sheethook as its own process, as `npm start` does, so a test can kill it with SIGKILL and start it again.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { API_KEY, callApi, waitFor } from './service.ts';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+export interface ServiceProcess {
+  url: string;
+  child: ChildProcess;
+  output: () => string;
+  api<T = any>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }>;
+  kill(signal?: NodeJS.Signals): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+export async function startProcess(dataDir: string, port: number, env: Record<string, string> = {}): Promise<ServiceProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: ROOT,
+    env: {
+      PATH: process.env.PATH,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      SHEETHOOK_DATA_DIR: dataDir,
+      SHEETHOOK_API_KEY: API_KEY,
+      SHEETHOOK_DESTINATION_ALLOWLIST: '127.0.0.0/8',
+      SHEETHOOK_POLL_INTERVAL_MS: '50',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout!.on('data', (d) => { out += d; });
+  child.stderr!.on('data', (d) => { out += d; });
+  const url = `http://127.0.0.1:${port}`;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  await waitFor(async () => {
+    if (child.exitCode !== null) throw new Error(`sheethook exited with ${child.exitCode}:\n${out}`);
+    try {
+      return (await fetch(`${url}/health`)).status === 200;
+    } catch {
+      return false;
+    }
+  }, 'the service to answer /health', 30_000);
+  return {
+    url,
+    child,
+    output: () => out,
+    api: (method, path, body) => callApi(url, method, path, body),
+    async kill(signal = 'SIGKILL') {
+      child.kill(signal);
+      await exited;
+    },
+  };
+}

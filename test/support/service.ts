@@ -1,0 +1,76 @@
+// Starts a real sheethook service in this process on the embedded store, in a fresh data directory.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { loadConfig } from '../../src/config.ts';
+import { createService, type Service } from '../../src/service.ts';
+
+export const API_KEY = 'sk_test_key';
+
+export interface TestService {
+  service: Service;
+  url: string;
+  dataDir: string;
+  api<T = any>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }>;
+  stop(): Promise<void>;
+}
+
+export async function startService(env: Record<string, string> = {}): Promise<TestService> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'sheethook-test-'));
+  const config = loadConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    SHEETHOOK_DATA_DIR: dataDir,
+    SHEETHOOK_API_KEY: API_KEY,
+    SHEETHOOK_DESTINATION_ALLOWLIST: '127.0.0.0/8',
+    SHEETHOOK_POLL_INTERVAL_MS: '50',
+    ...env,
+  });
+  const service = await createService(config, pino({ level: env.LOG_LEVEL ?? 'silent' }));
+  const url = await service.start();
+  return {
+    service,
+    url,
+    dataDir,
+    api: (method, path, body) => callApi(url, method, path, body),
+    async stop() {
+      await service.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function callApi(url: string, method: string, path: string, body?: unknown, key = API_KEY) {
+  const isForm = body instanceof FormData;
+  const res = await fetch(url + path, {
+    method,
+    headers: {
+      authorization: `Bearer ${key}`,
+      ...(body !== undefined && !isForm ? { 'content-type': 'application/json' } : {}),
+    },
+    body: body === undefined ? undefined : isForm ? body : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : undefined };
+}
+
+/** Waits until `probe` returns something truthy; fails with the last value seen. */
+export async function waitFor<T>(probe: () => Promise<T> | T, what: string, timeoutMs = 20_000): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T | undefined;
+  while (Date.now() < deadline) {
+    last = await probe();
+    if (last) return last as NonNullable<T>;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`timed out waiting for ${what}; last value: ${JSON.stringify(last)}`);
+}
+
+/** Polls an upload until it reaches a final status. */
+export async function waitForFinal(t: Pick<TestService, 'api'>, uploadId: string, timeoutMs = 20_000) {
+  return waitFor(async () => {
+    const { body } = await t.api('GET', `/v1/uploads/${uploadId}`);
+    return ['completed', 'completed_with_failures', 'failed'].includes(body.status) ? body : undefined;
+  }, `upload ${uploadId} to finish`, timeoutMs);
+}
