@@ -5,7 +5,9 @@ import { BlockedAddressError, stripBrackets, type AddressGuard } from './address
 
 export type AttemptOutcome =
   | 'delivered' | 'http_error' | 'timeout' | 'connection_refused' | 'connection_reset'
-  | 'dns_error' | 'tls_error' | 'address_blocked' | 'network_error';
+  | 'dns_error' | 'tls_error' | 'address_blocked' | 'network_error'
+  /** Nothing was sent: the request could not be built (no destination, a secret that cannot be read). */
+  | 'not_sent';
 
 export interface AttemptResult {
   outcome: AttemptOutcome;

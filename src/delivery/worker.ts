@@ -35,21 +35,26 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
   let timer: NodeJS.Timeout | undefined;
 
   async function deliver(chunk: ClaimedChunk): Promise<void> {
-    let result: AttemptResult;
-    if (!chunk.callbackUrl) {
-      const now = new Date();
-      result = { outcome: 'network_error', startedAt: now, durationMs: 0, error: 'the template has no webhook destination' };
-    } else {
-      const authValue = chunk.authHeaderValue ? deps.secrets.open(chunk.authHeaderValue) : null;
-      const body = buildBody(chunk, await chunkData(db, chunk));
-      result = await deps.client.send({
-        url: chunk.callbackUrl, body, timeoutMs: chunk.timeoutMs, headers: buildHeaders(chunk, authValue, new Date()),
-      });
-    }
+    const result = await attempt(chunk);
     const retryIn = result.outcome === 'delivered' ? null : nextRetryDelay(chunk.attempts + 1, chunk);
     const status = await settleChunk(db, chunk, result, retryIn);
     log.info({ uploadId: chunk.uploadId, page: chunk.page, outcome: result.outcome, httpStatus: result.httpStatus,
       durationMs: result.durationMs, status }, 'delivery attempt');
+  }
+
+  async function attempt(chunk: ClaimedChunk): Promise<AttemptResult> {
+    const notSent = (error: string): AttemptResult => ({ outcome: 'not_sent', startedAt: new Date(), durationMs: 0, error });
+    if (!chunk.callbackUrl) return notSent('the template has no webhook destination');
+    let authValue: string | null = null;
+    try {
+      authValue = chunk.authHeaderValue ? deps.secrets.open(chunk.authHeaderValue) : null;
+    } catch {
+      return notSent('the auth header value cannot be decrypted: was the secret key changed?');
+    }
+    const body = buildBody(chunk, await chunkData(db, chunk));
+    return deps.client.send({
+      url: chunk.callbackUrl, body, timeoutMs: chunk.timeoutMs, headers: buildHeaders(chunk, authValue, new Date()),
+    });
   }
 
   async function loop(): Promise<void> {
