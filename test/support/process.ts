@@ -2,7 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { API_KEY, callApi, waitFor } from './service.ts';
+import { callApi, testEnv, waitFor } from './service.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -25,16 +25,7 @@ export async function freePort(): Promise<number> {
 export async function startProcess(dataDir: string, port: number, env: Record<string, string> = {}): Promise<ServiceProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: ROOT,
-    env: {
-      PATH: process.env.PATH,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      SHEETHOOK_DATA_DIR: dataDir,
-      SHEETHOOK_API_KEY: API_KEY,
-      SHEETHOOK_DESTINATION_ALLOWLIST: '127.0.0.0/8',
-      SHEETHOOK_POLL_INTERVAL_MS: '50',
-      ...env,
-    },
+    env: { PATH: process.env.PATH, ...testEnv(dataDir, port), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -16,17 +16,21 @@ export interface TestService {
   stop(): Promise<void>;
 }
 
-export async function startService(env: Record<string, string> = {}): Promise<TestService> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'sheethook-test-'));
-  const config = loadConfig({
-    PORT: '0',
+/** The environment every test service runs with: loopback receivers allowed, quick polling. */
+export function testEnv(dataDir: string, port: number): Record<string, string> {
+  return {
+    PORT: String(port),
     HOST: '127.0.0.1',
     SHEETHOOK_DATA_DIR: dataDir,
     SHEETHOOK_API_KEY: API_KEY,
     SHEETHOOK_DESTINATION_ALLOWLIST: '127.0.0.0/8',
     SHEETHOOK_POLL_INTERVAL_MS: '50',
-    ...env,
-  });
+  };
+}
+
+export async function startService(env: Record<string, string> = {}): Promise<TestService> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'sheethook-test-'));
+  const config = loadConfig({ ...testEnv(dataDir, 0), ...env });
   const service = await createService(config, pino({ level: env.LOG_LEVEL ?? 'silent' }));
   const url = await service.start();
   return {
