@@ -1,0 +1,61 @@
+// Streams the rows of a CSV file: bytes, decoded by iconv-lite, parsed by papaparse, with backpressure throughout.
+
+import { createReadStream } from 'node:fs';
+import { pipeline, Transform, type TransformCallback } from 'node:stream';
+import iconv from 'iconv-lite';
+import Papa from 'papaparse';
+import { AppError } from '../errors.ts';
+import { fieldTooLarge } from './row-checks.ts';
+import { isSystemError } from './system-error.ts';
+
+/**
+ * Text the stages between the file and the parser may hold while the consumer still has rows
+ * to take; beyond it, text that yields no row is one endless row.
+ */
+const BUFFERED_TEXT_SLACK = 1024 * 1024;
+
+/**
+ * Counts the text handed to the parser since the consumer last took a row. Papaparse re-parses
+ * an unfinished row from its start with every new chunk, so an unclosed quote would otherwise
+ * cost quadratic time and hold the rest of the file in memory.
+ */
+function textMeter(limit: number, tooLarge: () => Error) {
+  let pending = 0;
+  const stream = new Transform({
+    decodeStrings: false,
+    encoding: 'utf8',
+    transform(chunk: string, _encoding: BufferEncoding, callback: TransformCallback) {
+      pending += chunk.length;
+      if (pending > limit) callback(tooLarge());
+      else callback(null, chunk);
+    },
+  });
+  return { stream, rowTaken: () => (pending = 0) };
+}
+
+export async function* csvRows(path: string, encoding: string, delimiter: string, maxFieldBytes: number): AsyncGenerator<string[]> {
+  const file = createReadStream(path);
+  const decoder = iconv.decodeStream(encoding, { stripBOM: true }) as unknown as Transform;
+  const meter = textMeter(maxFieldBytes + BUFFERED_TEXT_SLACK, () =>
+    fieldTooLarge(maxFieldBytes, ' or a line that never ends (often a quote that is never closed)'),
+  );
+  const parser = Papa.parse(Papa.NODE_STREAM_INPUT, { delimiter, quoteChar: '"', escapeChar: '"', header: false, dynamicTyping: false });
+  // Any stage failing destroys the parser with that error, which ends the loop below.
+  pipeline(file, decoder, meter.stream, parser, () => {});
+  try {
+    for await (const row of parser as AsyncIterable<string[]>) {
+      meter.rowTaken();
+      yield row;
+    }
+  } catch (error) {
+    // The disk's read errors pass through unchanged.
+    if (error instanceof AppError || isSystemError(error)) throw error;
+    throw new AppError(400, 'file_unreadable', `The CSV file could not be read: ${(error as Error).message}`, { cause: error });
+  } finally {
+    // Reached on early exit too: nothing may keep the file open.
+    parser.destroy();
+    meter.stream.destroy();
+    decoder.destroy();
+    file.destroy();
+  }
+}

@@ -1,0 +1,103 @@
+// Real files for the ingest tests: a temp directory, workbooks written by exceljs, hand-built zips, and row collection.
+
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import ExcelJS from 'exceljs';
+import type { Cell } from '../../src/ingest/types.ts';
+
+export interface TempDir {
+  path(name: string): string;
+  write(name: string, content: string | Uint8Array): Promise<string>;
+  remove(): Promise<void>;
+}
+
+export async function makeTempDir(): Promise<TempDir> {
+  const dir = await mkdtemp(join(tmpdir(), 'sheethook-ingest-'));
+  return {
+    path: (name) => join(dir, name),
+    async write(name, content) {
+      const path = join(dir, name);
+      await writeFile(path, content);
+      return path;
+    },
+    remove: () => rm(dir, { recursive: true, force: true }),
+  };
+}
+
+export async function writeXlsx(path: string, build: (workbook: ExcelJS.Workbook) => void): Promise<string> {
+  const workbook = new ExcelJS.Workbook();
+  build(workbook);
+  await workbook.xlsx.writeFile(path);
+  return path;
+}
+
+export async function collect(rows: AsyncIterable<Cell[]>): Promise<Cell[][]> {
+  const all: Cell[][] = [];
+  for await (const row of rows) all.push(row);
+  return all;
+}
+
+const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+});
+
+function crc32(data: Buffer): number {
+  let crc = 0xffffffff;
+  for (const byte of data) crc = CRC_TABLE[(crc ^ byte) & 0xff] ^ (crc >>> 8);
+  return (crc ^ 0xffffffff) >>> 0;
+}
+
+/** A valid zip of uncompressed entries: for archives that are zips but not workbooks. */
+export function storedZip(entries: Record<string, string>): Buffer {
+  const locals: Buffer[] = [];
+  const centrals: Buffer[] = [];
+  let offset = 0;
+  for (const [name, text] of Object.entries(entries)) {
+    const nameBytes = Buffer.from(name);
+    const data = Buffer.from(text);
+    const crc = crc32(data);
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(20, 4);
+    local.writeUInt32LE(crc, 14);
+    local.writeUInt32LE(data.length, 18);
+    local.writeUInt32LE(data.length, 22);
+    local.writeUInt16LE(nameBytes.length, 26);
+    const central = Buffer.alloc(46);
+    central.writeUInt32LE(0x02014b50, 0);
+    central.writeUInt16LE(20, 4);
+    central.writeUInt16LE(20, 6);
+    central.writeUInt32LE(crc, 16);
+    central.writeUInt32LE(data.length, 20);
+    central.writeUInt32LE(data.length, 24);
+    central.writeUInt16LE(nameBytes.length, 28);
+    central.writeUInt32LE(offset, 42);
+    locals.push(local, nameBytes, data);
+    centrals.push(central, nameBytes);
+    offset += local.length + nameBytes.length + data.length;
+  }
+  const directory = Buffer.concat(centrals);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(centrals.length / 2, 8);
+  end.writeUInt16LE(centrals.length / 2, 10);
+  end.writeUInt32LE(directory.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...locals, directory, end]);
+}
+
+/** Open file descriptors of this process (Linux), to prove a reader closed what it opened. */
+export const openFileCount = async () => (await readdir('/proc/self/fd')).length;
+
+/** Files closing is asynchronous: wait, boundedly, for the count to come back to what it was. */
+export async function settledFileCount(expected: number): Promise<number> {
+  let count = await openFileCount();
+  for (let i = 0; i < 100 && count !== expected; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    count = await openFileCount();
+  }
+  return count;
+}
