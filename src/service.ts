@@ -7,7 +7,7 @@ import { buildHttp } from './api/http.ts';
 import { createAddressGuard } from './delivery/address-guard.ts';
 import { createWebhookClient } from './delivery/webhook-client.ts';
 import { createDeliveryWorker } from './delivery/worker.ts';
-import { createIngestRunner } from './ingest/ingest-runner.ts';
+import { createIngestRunner, sweepSpool } from './ingest/ingest-runner.ts';
 import { createSecretBox, loadSecretKey } from './secret-box.ts';
 import { releaseAllLeases } from './store/chunks-queries.ts';
 import { openStore, type Store } from './store/db.ts';
@@ -39,6 +39,7 @@ export async function createService(config: Config, log: Logger = pino({ level: 
   }
   // The embedded store belongs to one process: leases left in it are from a process that is gone.
   if (store.kind === 'pglite') await releaseAllLeases(store.db);
+  await sweepSpool(store.db, config.dataDir);
 
   const secrets = createSecretBox(loadSecretKey(config));
   const guard = createAddressGuard(config.destinationAllowlist);

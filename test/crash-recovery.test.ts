@@ -1,5 +1,6 @@
 // kill -9 of the service at any moment loses nothing: after a restart every page not acknowledged is sent, with its webhook-id.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
@@ -56,8 +57,11 @@ it('resends unacknowledged pages after a kill -9 in the middle of delivery', asy
   await running!.kill('SIGKILL');
   const beforeRestart = receiver.received.length;
   expect(beforeRestart).toBeLessThan(40);
+  // A received file left behind by a kill after its upload was read is removed at start.
+  writeFileSync(join(dataDir, 'uploads', randomUUID()), 'Name,Email\n');
 
   running = await startProcess(dataDir, port);
+  expect(readdirSync(join(dataDir, 'uploads'))).toEqual([]);
   const final = await waitForFinal(running, res.body.uploadId, 60_000);
   expect(final).toMatchObject({ status: 'completed', pagesDelivered: 40, totalPages: 40 });
   checkEveryPageOnce(40);
@@ -78,4 +82,5 @@ it('finishes an upload killed while its file was being read', async () => {
   const final = await waitForFinal(running, res.body.uploadId, 90_000);
   expect(final).toMatchObject({ status: 'completed', totalRecords: 30_000, validRecords: 30_000, totalPages: 30 });
   checkEveryPageOnce(30);
+  expect(readdirSync(join(dataDir, 'uploads'))).toEqual([]);
 });

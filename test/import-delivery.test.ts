@@ -76,6 +76,15 @@ describe('server-side import', () => {
     expect(body.records[0].data.email).toBe('broken-2');
   });
 
+  it('fails an upload with no valid row, saying so, and sends nothing', async () => {
+    receiver.received.length = 0;
+    const res = await t.api('POST', '/v1/imports', importForm({ template: 'people', file: peopleCsv(3, new Set([1, 2, 3])) }));
+    const final = await waitForFinal(t, res.body.uploadId);
+    expect(final).toMatchObject({ status: 'failed', totalRecords: 3, validRecords: 0, invalidRecords: 3, totalPages: 0 });
+    expect(final.error).toMatch(/no valid rows/);
+    expect(receiver.received).toHaveLength(0);
+  });
+
   it('sends extra as the string it was when it is not JSON, and null when not given', async () => {
     receiver.received.length = 0;
     const a = await t.api('POST', '/v1/imports', importForm({ template: 'people', file: peopleCsv(1), extra: 'plain text' }));

@@ -1,9 +1,9 @@
 // Runs ingest jobs one at a time: claims an upload waiting to be read, reads it, and hands it to delivery.
-import { rm } from 'node:fs/promises';
+import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { Db } from '../store/db.ts';
-import { claimIngestJob } from '../store/uploads-queries.ts';
+import { claimIngestJob, ingestingAmong } from '../store/uploads-queries.ts';
 import { INGEST_LEASE_MS, ingestUpload } from './ingest-upload.ts';
 
 export interface IngestRunner {
@@ -13,6 +13,19 @@ export interface IngestRunner {
 }
 
 export const spoolPath = (dataDir: string, uploadId: string) => join(dataDir, 'uploads', uploadId);
+
+/**
+ * Removes received files whose upload is no longer waiting to be read (a kill can come between the end of ingest
+ * and the removal). Only safe before the API accepts imports: an import writes its file before its upload row.
+ */
+export async function sweepSpool(db: Db, dataDir: string): Promise<number> {
+  const names = await readdir(join(dataDir, 'uploads')).catch(() => [] as string[]);
+  if (names.length === 0) return 0;
+  const keep = new Set(await ingestingAmong(db, names));
+  const stale = names.filter((name) => !keep.has(name));
+  await Promise.all(stale.map((name) => rm(spoolPath(dataDir, name), { force: true })));
+  return stale.length;
+}
 
 export function createIngestRunner(deps: {
   db: Db; log: Logger; dataDir: string; pollIntervalMs: number; onIngested: () => void;

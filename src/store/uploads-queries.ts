@@ -42,6 +42,15 @@ export async function claimIngestJob(db: Db, leaseMs: number): Promise<UploadRow
   return upload;
 }
 
+/** Which of these ids are uploads still waiting to be read; anything not a uuid is simply not one. */
+export async function ingestingAmong(db: Db, ids: string[]): Promise<string[]> {
+  const uuids = ids.filter((id) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id));
+  if (uuids.length === 0) return [];
+  const found = await rows<{ id: string }>(db, sql`
+    SELECT id::text FROM uploads WHERE id = ANY(${`{${uuids.join(',')}}`}::uuid[]) AND status = ${UploadStatus.ingesting}`);
+  return found.map((r) => r.id);
+}
+
 export async function recordIngestProgress(db: Db, uploadId: string, rowsRead: number, leaseMs: number): Promise<void> {
   await db.execute(sql`
     UPDATE uploads SET rows_read = ${rowsRead}, lease_until = now() + ${leaseMs} * interval '1 millisecond', updated_at = now()
