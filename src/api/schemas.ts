@@ -4,6 +4,15 @@ import { COLUMN_TYPES } from '../ingest/types.ts';
 
 export const ErrorBody = Type.Object({ code: Type.String(), detail: Type.String() });
 
+/** Longer than any cell can be (the field size limit is 1 MiB). */
+const MAX_TEXT_LENGTH = 1024 * 1024;
+
+/**
+ * A string, number or boolean, checked by checkColumns rather than here: with type coercion on,
+ * Ajv turns a value into the first branch of a union it can ("00123" into 123, 5 into "5").
+ */
+const DefaultValue = Type.Unsafe<string | number | boolean>({ description: 'a string, number or boolean, typed and validated like a cell' });
+
 export const ColumnSchema = Type.Object({
   key: Type.String({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z_][A-Za-z0-9_.-]*$' }),
   name: Type.String({ minLength: 1, maxLength: 200 }),
@@ -13,6 +22,14 @@ export const ColumnSchema = Type.Object({
   alternateKeys: Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { default: [], maxItems: 50 }),
   selectValues: Type.Optional(Type.Array(Type.String({ maxLength: 500 }), { minItems: 1, maxItems: 10_000 })),
   regex: Type.Optional(Type.String({ minLength: 1, maxLength: 1000 })),
+  min: Type.Optional(Type.Number()),
+  max: Type.Optional(Type.Number()),
+  minLength: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_TEXT_LENGTH })),
+  maxLength: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_TEXT_LENGTH })),
+  dateFormats: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { minItems: 1, maxItems: 20 })),
+  multiSelect: Type.Optional(Type.Boolean()),
+  delimiter: Type.Optional(Type.String({ minLength: 1, maxLength: 10 })),
+  defaultValue: Type.Optional(DefaultValue),
 }, { additionalProperties: false });
 
 const Columns = Type.Array(ColumnSchema, { minItems: 1, maxItems: 1000 });

@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { badRequest, conflict, notFound } from '../errors.ts';
+import { columnRuleProblem } from '../ingest/column-rules.ts';
 import type { Column } from '../ingest/types.ts';
 import {
   deleteTemplate, findTemplate, insertTemplate, listTemplates, updateTemplate, type TemplateRow,
@@ -42,8 +43,8 @@ export async function requireTemplate(deps: ApiDeps, projectId: string, code: st
   return row;
 }
 
-/** Rules the schema cannot say: keys unique, a select has its values, a regex compiles. */
-function checkColumns(columns: Column[]): Column[] {
+/** Rules the schema cannot say: keys unique, a select has its values, a regex compiles, the rules agree with the type and each other. */
+export function checkColumns(columns: Column[]): Column[] {
   const seen = new Set<string>();
   columns.forEach((c, i) => {
     const at = `columns/${i}`;
@@ -58,6 +59,8 @@ function checkColumns(columns: Column[]): Column[] {
         throw badRequest('invalid_request', `${at}/regex: not a valid regular expression (${(err as Error).message})`);
       }
     }
+    const problem = columnRuleProblem(c);
+    if (problem) throw badRequest('invalid_request', `${at}/${problem.field}: ${problem.message}`);
   });
   return columns;
 }

@@ -5,7 +5,8 @@ import { pipeline, Transform, type TransformCallback } from 'node:stream';
 import iconv from 'iconv-lite';
 import Papa from 'papaparse';
 import { AppError } from '../errors.ts';
-import { fieldTooLarge } from './row-checks.ts';
+import { csvWidthScanner } from './csv-width.ts';
+import { DEFAULT_MAX_COLUMNS, fieldTooLarge } from './row-checks.ts';
 import { isSystemError } from './system-error.ts';
 
 /**
@@ -19,25 +20,34 @@ const BUFFERED_TEXT_SLACK = 1024 * 1024;
  * an unfinished row from its start with every new chunk, so an unclosed quote would otherwise
  * cost quadratic time and hold the rest of the file in memory.
  */
-function textMeter(limit: number, tooLarge: () => Error) {
+function textMeter(limit: number, tooLarge: () => Error, scanWidths: (text: string) => void) {
   let pending = 0;
   const stream = new Transform({
     decodeStrings: false,
     encoding: 'utf8',
     transform(chunk: string, _encoding: BufferEncoding, callback: TransformCallback) {
       pending += chunk.length;
-      if (pending > limit) callback(tooLarge());
-      else callback(null, chunk);
+      if (pending > limit) return callback(tooLarge());
+      try {
+        scanWidths(chunk);
+      } catch (error) {
+        return callback(error as Error);
+      }
+      callback(null, chunk);
     },
   });
   return { stream, rowTaken: () => (pending = 0) };
 }
 
-export async function* csvRows(path: string, encoding: string, delimiter: string, maxFieldBytes: number): AsyncGenerator<string[]> {
+export async function* csvRows(
+  path: string, encoding: string, delimiter: string, maxFieldBytes: number, maxColumns = DEFAULT_MAX_COLUMNS,
+): AsyncGenerator<string[]> {
   const file = createReadStream(path);
   const decoder = iconv.decodeStream(encoding, { stripBOM: true }) as unknown as Transform;
   const meter = textMeter(maxFieldBytes + BUFFERED_TEXT_SLACK, () =>
     fieldTooLarge(maxFieldBytes, ' or a line that never ends (often a quote that is never closed)'),
+    // A row far too wide is refused from its text, before papaparse builds an array of its fields.
+    csvWidthScanner(delimiter, maxColumns),
   );
   const parser = Papa.parse(Papa.NODE_STREAM_INPUT, { delimiter, quoteChar: '"', escapeChar: '"', header: false, dynamicTyping: false });
   // Any stage failing destroys the parser with that error, which ends the loop below.

@@ -1,7 +1,7 @@
 // Every non-blank row of an uploaded file, header row included, streamed whatever the file's size.
 
 import { csvRows } from './csv-rows.ts';
-import { assertFieldSizes, DEFAULT_MAX_FIELD_BYTES, isBlankRow } from './row-checks.ts';
+import { assertFieldSizes, assertRowWidth, DEFAULT_MAX_COLUMNS, DEFAULT_MAX_FIELD_BYTES, isBlankRow } from './row-checks.ts';
 import type { Sniff } from './sniff.ts';
 import type { Cell } from './types.ts';
 import { xlsxRows } from './xlsx-rows.ts';
@@ -9,6 +9,10 @@ import { xlsxRows } from './xlsx-rows.ts';
 export interface ReadRowsOptions {
   /** A longer field fails the upload with field_too_large rather than exhausting memory. */
   maxFieldBytes?: number;
+  /** A wider row fails the upload with too_many_columns (400); 2000 when not given. */
+  maxColumns?: number;
+  /** XLSX only: what the zip's parts may unpack to in all; more fails with file_too_large (400). 2 GiB when not given. */
+  maxUncompressedBytes?: number;
 }
 
 /**
@@ -17,15 +21,18 @@ export interface ReadRowsOptions {
  */
 export async function* readRows(path: string, sniff: Sniff, options: ReadRowsOptions = {}): AsyncIterable<Cell[]> {
   const maxFieldBytes = options.maxFieldBytes ?? DEFAULT_MAX_FIELD_BYTES;
+  const maxColumns = options.maxColumns ?? DEFAULT_MAX_COLUMNS;
   if (sniff.format === 'xlsx') {
-    for await (const row of xlsxRows(path, sniff.sheet)) {
+    for await (const row of xlsxRows(path, sniff.sheet, { maxColumns, maxUncompressedBytes: options.maxUncompressedBytes })) {
       assertFieldSizes(row, maxFieldBytes);
       yield row;
     }
     return;
   }
-  for await (const row of csvRows(path, sniff.encoding, sniff.delimiter, maxFieldBytes)) {
+  for await (const row of csvRows(path, sniff.encoding, sniff.delimiter, maxFieldBytes, maxColumns)) {
     if (isBlankRow(row)) continue;
+    // The text scan before parsing can lose count in a malformed file; the parsed row cannot.
+    assertRowWidth(row, maxColumns);
     assertFieldSizes(row, maxFieldBytes);
     yield row;
   }

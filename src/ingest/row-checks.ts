@@ -24,3 +24,14 @@ export function assertFieldSizes(row: readonly Cell[], maxFieldBytes: number): v
     if (cell.length > maxFieldBytes || Buffer.byteLength(cell) > maxFieldBytes) throw fieldTooLarge(maxFieldBytes);
   }
 }
+
+/** Far wider than any real table; a wider row is a damaged or hostile file, and each column costs memory per row. */
+export const DEFAULT_MAX_COLUMNS = 2000;
+
+/** `atLeast` when the row was stopped before its end was seen. */
+export const tooManyColumns = (maxColumns: number, width: number, atLeast = false) =>
+  new AppError(400, 'too_many_columns', `The file has a row of ${atLeast ? 'at least ' : ''}${width} columns; at most ${maxColumns} are allowed`);
+
+export function assertRowWidth(row: readonly Cell[], maxColumns: number): void {
+  if (row.length > maxColumns) throw tooManyColumns(maxColumns, row.length);
+}

@@ -12,6 +12,20 @@ export interface Column {
   alternateKeys: string[];
   selectValues?: string[];
   regex?: string;
+  /** Bounds of the value, inclusive: number and integer columns. */
+  min?: number;
+  max?: number;
+  /** Bounds of the delivered text in characters (code points), inclusive: string, email and regex columns. */
+  minLength?: number;
+  maxLength?: number;
+  /** Date columns: formats such as 'DD/MM/YYYY' tried in order after the ISO forms. */
+  dateFormats?: string[];
+  /** Select columns: the cell holds several values, delivered as an array. */
+  multiSelect?: boolean;
+  /** What separates the values of a multiSelect cell; ',' when not given. */
+  delimiter?: string;
+  /** Stands in for an empty cell (or a column the file lacks), then typed and validated like the cell would be. */
+  defaultValue?: string | number | boolean;
 }
 
 /** A cell as a parser hands it over: text from CSV, typed values from XLSX. */

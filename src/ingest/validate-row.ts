@@ -2,6 +2,7 @@
 
 import { AppError } from '../errors.ts';
 import { cellText } from './cell-text.ts';
+import { compileDateFormat, type DateFormatReader } from './date-formats.ts';
 import { formatDate, parseIsoDate } from './iso-date.ts';
 import type { Cell, Column } from './types.ts';
 
@@ -16,9 +17,15 @@ export type RowValidator = (cells: Map<string, Cell> | Record<string, Cell>) => 
 
 /** Returned by a coercion that rejects its cell; a symbol, so no value a column delivers can be mistaken for it. */
 const INVALID = Symbol('invalid');
+/** Returned for a cell with text but no value in it, such as a multi-select cell of only delimiters. */
+const EMPTY = Symbol('empty');
 type NonEmptyCell = Exclude<Cell, null>;
 /** `trimmed` is the trimmed text of a string cell, null for a typed XLSX cell. */
 type Coerce = (cell: NonEmptyCell, trimmed: string | null) => unknown;
+/** A rule on the typed value: the message when it breaks the rule, else null. */
+type Check = (value: unknown) => string | null;
+
+export const DEFAULT_MULTI_SELECT_DELIMITER = ',';
 
 const NUMBER_TEXT = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 const BOOLEAN_WORDS = new Map<string, boolean>([
@@ -49,21 +56,61 @@ const toBoolean: Coerce = (cell, trimmed) => {
   return BOOLEAN_WORDS.get(trimmed.toLowerCase()) ?? INVALID;
 };
 
-const toDate: Coerce = (cell, trimmed) => {
-  if (cell instanceof Date) return Number.isNaN(cell.getTime()) ? INVALID : formatDate(cell);
-  return trimmed === null ? INVALID : (parseIsoDate(trimmed) ?? INVALID);
-};
+function dateCoercion(formats: readonly DateFormatReader[]): Coerce {
+  return (cell, trimmed) => {
+    if (cell instanceof Date) return Number.isNaN(cell.getTime()) ? INVALID : formatDate(cell);
+    if (trimmed === null) return INVALID;
+    const iso = parseIsoDate(trimmed);
+    if (iso !== null) return iso;
+    for (let i = 0; i < formats.length; i++) {
+      const date = formats[i](trimmed);
+      if (date !== null) return date;
+    }
+    return INVALID;
+  };
+}
 
 const toEmail: Coerce = (_cell, trimmed) =>
   trimmed !== null && trimmed.length <= MAX_EMAIL_LENGTH && EMAIL.test(trimmed) ? trimmed : INVALID;
 
-function selectCoercion(values: readonly string[]): Coerce {
+/** Listed values by their trimmed lower-case form; the first spelling of a value wins. */
+function canonicalValues(values: readonly string[]): Map<string, string> {
   const canonical = new Map<string, string>();
   for (const value of values) {
     const normalized = value.trim().toLowerCase();
     if (!canonical.has(normalized)) canonical.set(normalized, value);
   }
+  return canonical;
+}
+
+function selectCoercion(values: readonly string[]): Coerce {
+  const canonical = canonicalValues(values);
   return (cell, trimmed) => canonical.get((trimmed ?? cellText(cell).trim()).toLowerCase()) ?? INVALID;
+}
+
+/** The parts of a multi-select cell: split, trimmed, empty ones dropped. */
+function* selectParts(cell: NonEmptyCell, trimmed: string | null, delimiter: string): Generator<string> {
+  for (const part of (trimmed ?? cellText(cell)).split(delimiter)) {
+    const text = part.trim();
+    if (text !== '') yield text;
+  }
+}
+
+function multiSelectCoercion(values: readonly string[], delimiter: string): { coerce: Coerce; badParts: (cell: NonEmptyCell, trimmed: string | null) => string[] } {
+  const canonical = canonicalValues(values);
+  const coerce: Coerce = (cell, trimmed) => {
+    const chosen: string[] = [];
+    for (const part of selectParts(cell, trimmed, delimiter)) {
+      const value = canonical.get(part.toLowerCase());
+      if (value === undefined) return INVALID;
+      if (!chosen.includes(value)) chosen.push(value);
+    }
+    return chosen.length > 0 ? chosen : EMPTY;
+  };
+  // Only for a cell already rejected, so the rows that pass never pay for it.
+  const badParts = (cell: NonEmptyCell, trimmed: string | null) =>
+    [...selectParts(cell, trimmed, delimiter)].filter((part) => !canonical.has(part.toLowerCase()));
+  return { coerce, badParts };
 }
 
 function regexCoercion(column: Column): Coerce {
@@ -79,45 +126,119 @@ function regexCoercion(column: Column): Coerce {
   };
 }
 
+/** Characters as a person counts them: a letter outside the Basic Multilingual Plane (an emoji) is one, not two. */
+export function characterCount(text: string): number {
+  let count = text.length;
+  for (let i = 1; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code >= 0xdc00 && code <= 0xdfff) {
+      const previous = text.charCodeAt(i - 1);
+      if (previous >= 0xd800 && previous <= 0xdbff) count--;
+    }
+  }
+  return count;
+}
+
+const characters = (n: number) => `${n} character${n === 1 ? '' : 's'}`;
+
+function boundsCheck(name: string, min: number | undefined, max: number | undefined): Check | null {
+  if (min === undefined && max === undefined) return null;
+  return (value) => {
+    const n = value as number;
+    if (min !== undefined && n < min) return `${name} must be at least ${min}`;
+    if (max !== undefined && n > max) return `${name} must be at most ${max}`;
+    return null;
+  };
+}
+
+function lengthCheck(name: string, minLength: number | undefined, maxLength: number | undefined): Check | null {
+  if (minLength === undefined && maxLength === undefined) return null;
+  return (value) => {
+    const text = value as string;
+    // A UTF-16 unit is at most one character, and a character at most two units: most texts need no counting.
+    if (maxLength !== undefined && text.length > maxLength && characterCount(text) > maxLength) return `${name} must be at most ${characters(maxLength)}`;
+    if (minLength !== undefined && text.length < minLength * 2 && characterCount(text) < minLength) return `${name} must be at least ${characters(minLength)}`;
+    return null;
+  };
+}
+
 interface CompiledColumn {
   key: string;
   required: boolean;
   coerce: Coerce;
+  check: Check | null;
   invalidMessage: string;
+  /** A message naming what is wrong with this cell, when the fixed one cannot. */
+  explainInvalid: ((cell: NonEmptyCell, trimmed: string | null) => string) | null;
   requiredMessage: string;
+  hasDefault: boolean;
+  /** The default, typed; an array is copied for each row that takes it. */
+  defaultValue: unknown;
 }
 
-function compileColumn(column: Column): CompiledColumn {
+/** The default through the column's coercion and rules, as the row loop takes a cell; throws when it breaks them. */
+function typedDefault(column: CompiledColumn, name: string, fallback: NonEmptyCell): unknown {
+  const trimmed = typeof fallback === 'string' ? fallback.trim() : null;
+  const value = trimmed === '' ? EMPTY : column.coerce(fallback, trimmed);
+  const error = value === EMPTY ? 'it is empty'
+    : value === INVALID ? (column.explainInvalid?.(fallback, trimmed) ?? column.invalidMessage)
+    : column.check === null ? null : column.check(value);
+  if (error !== null) throw new AppError(400, 'invalid_template', `Column "${name}" has a default value that is not valid: ${error}`);
+  return value;
+}
+
+function typeRules(column: Column): Pick<CompiledColumn, 'coerce' | 'check' | 'invalidMessage' | 'explainInvalid'> {
   const { name } = column;
-  const compiled = (coerce: Coerce, invalidMessage: string): CompiledColumn => ({
-    key: column.key,
-    required: column.required,
-    coerce,
-    invalidMessage,
-    requiredMessage: `${name} is required`,
-  });
+  const rules = (coerce: Coerce, invalidMessage: string, check: Check | null = null) => ({ coerce, invalidMessage, check, explainInvalid: null });
+  const length = () => lengthCheck(name, column.minLength, column.maxLength);
   switch (column.type) {
     case 'string':
-      return compiled((cell) => (typeof cell === 'string' ? cell : cellText(cell)), '');
+      return rules((cell) => (typeof cell === 'string' ? cell : cellText(cell)), '', length());
     case 'number':
-      return compiled(toNumber, `${name} must be a number`);
+      return rules(toNumber, `${name} must be a number`, boundsCheck(name, column.min, column.max));
     case 'integer':
-      return compiled(toInteger, `${name} must be a whole number`);
+      return rules(toInteger, `${name} must be a whole number`, boundsCheck(name, column.min, column.max));
     case 'boolean':
-      return compiled(toBoolean, `${name} must be true or false`);
-    case 'date':
-      return compiled(toDate, `${name} must be a date (YYYY-MM-DD)`);
+      return rules(toBoolean, `${name} must be true or false`);
+    case 'date': {
+      const formats = column.dateFormats ?? [];
+      return rules(dateCoercion(formats.map(compileDateFormat)), `${name} must be a date (${['YYYY-MM-DD', ...formats].join(', ')})`);
+    }
     case 'email':
-      return compiled(toEmail, `${name} must be an email address`);
+      return rules(toEmail, `${name} must be an email address`, length());
     case 'select': {
       const values = column.selectValues ?? [];
-      return compiled(selectCoercion(values), `${name} must be one of: ${values.join(', ')}`);
+      if (!column.multiSelect) return rules(selectCoercion(values), `${name} must be one of: ${values.join(', ')}`);
+      const { coerce, badParts } = multiSelectCoercion(values, column.delimiter || DEFAULT_MULTI_SELECT_DELIMITER);
+      const allowed = values.join(', ');
+      return {
+        coerce,
+        check: null,
+        invalidMessage: `${name} must each be one of: ${allowed}`,
+        explainInvalid: (cell, trimmed) => `${name} must each be one of: ${allowed}; not allowed: ${badParts(cell, trimmed).join(', ')}`,
+      };
     }
     case 'regex':
-      return compiled(regexCoercion(column), `${name} does not match the expected format`);
+      return rules(regexCoercion(column), `${name} does not match the expected format`, length());
     default:
       throw new AppError(400, 'invalid_template', `Column "${name}" has an unknown type "${String(column.type)}"`);
   }
+}
+
+function compileColumn(column: Column): CompiledColumn {
+  const compiled: CompiledColumn = {
+    key: column.key,
+    required: column.required,
+    ...typeRules(column),
+    requiredMessage: `${column.name} is required`,
+    hasDefault: false,
+    defaultValue: undefined,
+  };
+  if (column.defaultValue !== undefined && column.defaultValue !== null) {
+    compiled.defaultValue = typedDefault(compiled, column.name, column.defaultValue);
+    compiled.hasDefault = true;
+  }
+  return compiled;
 }
 
 /** An invalid cell goes to the receiver's review as it was typed: text as text, numbers and booleans as they are. */
@@ -142,17 +263,26 @@ export function compileRowValidator(columns: readonly Column[]): RowValidator {
         ? (cells as Map<string, Cell>).get(column.key)
         : Object.hasOwn(cells, column.key) ? (cells as Record<string, Cell>)[column.key] : undefined;
       const trimmed = typeof cell === 'string' ? cell.trim() : null;
-      if (cell === null || cell === undefined || trimmed === '') {
+      const value = cell === null || cell === undefined || trimmed === '' ? EMPTY : column.coerce(cell, trimmed);
+      if (value === EMPTY) {
+        // The default was typed and checked when the template compiled.
+        if (column.hasDefault) {
+          put(data, column.key, Array.isArray(column.defaultValue) ? column.defaultValue.slice() : column.defaultValue);
+          continue;
+        }
         put(data, column.key, null);
         if (column.required) put((errors ??= {}), column.key, column.requiredMessage);
         continue;
       }
-      const value = column.coerce(cell, trimmed);
-      if (value === INVALID) {
-        put(data, column.key, rawValue(cell));
-        put((errors ??= {}), column.key, column.invalidMessage);
-      } else {
+      const nonEmpty = cell as NonEmptyCell;
+      const error = value === INVALID
+        ? (column.explainInvalid?.(nonEmpty, trimmed) ?? column.invalidMessage)
+        : column.check === null ? null : column.check(value);
+      if (error === null) {
         put(data, column.key, value);
+      } else {
+        put(data, column.key, rawValue(nonEmpty));
+        put((errors ??= {}), column.key, error);
       }
     }
     return { data, errors };

@@ -2,11 +2,20 @@
 
 import ExcelJS from 'exceljs';
 import { AppError } from '../errors.ts';
-import { isBlankRow } from './row-checks.ts';
+import { DEFAULT_MAX_COLUMNS, isBlankRow, tooManyColumns } from './row-checks.ts';
 import type { Cell } from './types.ts';
 import { rowCells } from './xlsx-cell.ts';
 import { isSystemError } from './system-error.ts';
-import { describeXlsxFailure, hasZipDirectory, openZipInput, type ZipInput } from './zip-input.ts';
+import { readZipDirectory } from './zip-directory.ts';
+import { describeXlsxFailure, openZipInput, type ZipInput } from './zip-input.ts';
+import { checkZipSizes, DEFAULT_MAX_UNCOMPRESSED_BYTES } from './zip-limits.ts';
+
+export interface XlsxLimits {
+  /** A row with a value further right than this fails with too_many_columns. */
+  maxColumns?: number;
+  /** What the file's parts may unpack to in all; more fails with file_too_large. */
+  maxUncompressedBytes?: number;
+}
 
 /** What exceljs's WorksheetReader has at run time beyond its type declarations. */
 interface SheetReader extends AsyncIterable<ExcelJS.Row> {
@@ -33,8 +42,8 @@ const race = <T>(input: ZipInput, promise: Promise<T>) => Promise.race([promise,
  * failure. Reading the file twice avoids that: this first pass keeps the workbook-wide parts and
  * drains the sheets unparsed, which costs a fraction of parsing them.
  */
-async function readWorkbookParts(path: string): Promise<WorkbookParts> {
-  const input = openZipInput(path);
+async function readWorkbookParts(path: string, maxUncompressedBytes: number): Promise<WorkbookParts> {
+  const input = openZipInput(path, { maxUncompressedBytes });
   try {
     const reader = new ExcelJS.stream.xlsx.WorkbookReader(input.stream, {
       worksheets: 'ignore',
@@ -59,8 +68,10 @@ const isHidden = (sheet: SheetReader) => sheet.state === 'hidden' || sheet.state
 const sameSheetName = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
 
 /** Rows of the named sheet, or of the first visible sheet with any; blank rows are left out. */
-async function* sheetRows(path: string, parts: WorkbookParts, sheetName: string | undefined): AsyncGenerator<Cell[]> {
-  const input = openZipInput(path);
+async function* sheetRows(
+  path: string, parts: WorkbookParts, sheetName: string | undefined, maxColumns: number, maxUncompressedBytes: number,
+): AsyncGenerator<Cell[]> {
+  const input = openZipInput(path, { maxUncompressedBytes });
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(input.stream, {
     worksheets: 'emit',
     // Both come from the first pass; parsing them again would only replace them with copies.
@@ -90,6 +101,12 @@ async function* sheetRows(path: string, parts: WorkbookParts, sheetName: string 
       if (sheetName === undefined ? isHidden(sheet) : !sameSheetName(sheet.name, sheetName)) continue;
       const rows = sheet[Symbol.asyncIterator]();
       for (let row = await race(input, rows.next()); !row.done; row = await race(input, rows.next())) {
+        // cellCount is cheap but counts cells that are only formatted; the last cell with a value is
+        // what makes a row wide, and finding it costs a pass over the row, so only past the limit.
+        if (row.value.cellCount > maxColumns) {
+          const width = (row.value.values as unknown[]).length - 1;
+          if (width > maxColumns) throw tooManyColumns(maxColumns, width);
+        }
         const cells = rowCells(row.value, date1904);
         if (isBlankRow(cells)) continue;
         chosen = true;
@@ -113,13 +130,17 @@ async function* sheetRows(path: string, parts: WorkbookParts, sheetName: string 
  * Every failure rejects the iteration: a read error of the disk as it is, anything wrong with
  * the file's content as file_unreadable. Stopping early closes the file.
  */
-export async function* xlsxRows(path: string, sheetName?: string): AsyncGenerator<Cell[]> {
+export async function* xlsxRows(path: string, sheetName?: string, limits: XlsxLimits = {}): AsyncGenerator<Cell[]> {
+  const maxColumns = limits.maxColumns ?? DEFAULT_MAX_COLUMNS;
+  const maxUncompressedBytes = limits.maxUncompressedBytes ?? DEFAULT_MAX_UNCOMPRESSED_BYTES;
   try {
-    if (!(await hasZipDirectory(path))) throw unreadable('is incomplete or damaged: its zip directory is missing (was the upload cut short?)');
-    const parts = await readWorkbookParts(path);
+    const entries = await readZipDirectory(path);
+    if (!entries) throw unreadable('is incomplete or damaged: its zip directory is missing (was the upload cut short?)');
+    checkZipSizes(entries, maxUncompressedBytes);
+    const parts = await readWorkbookParts(path, maxUncompressedBytes);
     // Set only by exceljs's parsing of xl/workbook.xml.
     if (!parts.properties) throw unreadable('is not an Excel workbook: it has no workbook part');
-    yield* sheetRows(path, parts, sheetName);
+    yield* sheetRows(path, parts, sheetName, maxColumns, maxUncompressedBytes);
   } catch (error) {
     if (isSystemError(error)) throw error;
     throw describeXlsxFailure(error);

@@ -1,27 +1,11 @@
 // A zip file opened for exceljs's streaming reader, with every failure made visible to the caller.
 
 import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
-import { PassThrough } from 'node:stream';
+import { PassThrough, type Transform, type TransformCallback } from 'node:stream';
 import { AppError } from '../errors.ts';
+import { unpacksTooLarge } from './zip-limits.ts';
 
-/** End-of-central-directory record: the last thing a complete zip file holds, within its last 64 KiB + 22 bytes. */
-const EOCD_SIGNATURE = Buffer.from([0x50, 0x4b, 0x05, 0x06]);
-const EOCD_SEARCH_BYTES = 65_557;
-
-/** A zip cut short loses its directory first; finding that out costs one small read. */
-export async function hasZipDirectory(path: string): Promise<boolean> {
-  const handle = await open(path, 'r');
-  try {
-    const { size } = await handle.stat();
-    const length = Math.min(size, EOCD_SEARCH_BYTES);
-    const tail = Buffer.alloc(length);
-    await handle.read(tail, 0, length, size - length);
-    return tail.lastIndexOf(EOCD_SIGNATURE) !== -1;
-  } finally {
-    await handle.close();
-  }
-}
+export { hasZipDirectory } from './zip-directory.ts';
 
 export interface ZipInput {
   /** What to hand to exceljs's WorkbookReader. */
@@ -32,12 +16,27 @@ export interface ZipInput {
 }
 
 /**
+ * Counts what an unzipper entry (a PassThrough the inflater writes into) receives, whoever reads
+ * it: exceljs parses some entries, drains others.
+ */
+function countUnpacked(entry: Transform, add: (bytes: number) => void): void {
+  const transform = entry._transform;
+  entry._transform = function (chunk: Buffer, encoding: BufferEncoding, callback: TransformCallback) {
+    add(chunk.length);
+    transform.call(this, chunk, encoding, callback);
+  };
+}
+
+/**
  * exceljs pipes its input into an unzipper and, when the unzipper fails inside an entry (corrupt
  * deflate data), keeps waiting for that entry to end, which it never does. So the unzipper's
  * errors are caught where exceljs attaches it, and a read error of the file ends nothing by
  * itself either (pipe() does not pass errors on).
+ *
+ * With maxUncompressedBytes, the bytes unpacked are counted too: the directory's sizes, checked
+ * before, can lie, and the unzipper reads entries as the file lays them out, not as it lists them.
  */
-export function openZipInput(path: string): ZipInput {
+export function openZipInput(path: string, limits: { maxUncompressedBytes?: number } = {}): ZipInput {
   const file = createReadStream(path);
   const stream = new PassThrough();
   let fail!: (error: Error) => void;
@@ -46,8 +45,16 @@ export function openZipInput(path: string): ZipInput {
   failed.catch(() => {});
   file.on('error', fail);
   const pipe = stream.pipe.bind(stream);
+  const { maxUncompressedBytes } = limits;
+  let unpacked = 0;
+  const add = (bytes: number) => {
+    unpacked += bytes;
+    if (maxUncompressedBytes !== undefined && unpacked > maxUncompressedBytes) fail(unpacksTooLarge(maxUncompressedBytes));
+  };
   stream.pipe = ((destination: NodeJS.WritableStream, options?: { end?: boolean }) => {
     destination.on('error', fail);
+    // The unzipper hands out each entry as an object; another listener beside exceljs's takes nothing from it.
+    if (maxUncompressedBytes !== undefined) destination.on('data', (entry: Transform) => countUnpacked(entry, add));
     return pipe(destination, options);
   }) as typeof stream.pipe;
   file.pipe(stream);

@@ -1,0 +1,148 @@
+// readRows refuses XLSX zip bombs: from the zip directory before parsing, and by counting what is unpacked when the directory lies.
+
+import { readFile } from 'node:fs/promises';
+import zlib from 'node:zlib';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { AppError } from '../src/errors.ts';
+import { readRows } from '../src/ingest/read-rows.ts';
+import { readZipDirectory } from '../src/ingest/zip-directory.ts';
+import { collect, makeTempDir, type TempDir, writeXlsx } from './support/ingest-files.ts';
+
+const MiB = 1024 * 1024;
+const BOMB_MIB = 300;
+
+let dir: TempDir;
+let workbook: Buffer;
+/** 300 MiB of zeros, raw-deflated into about 300 KiB. */
+let zeros: { data: Buffer; crc: number; size: number };
+
+/**
+ * A deflate segment ended by a sync flush refers only to the zeros before it, so the same segment
+ * repeated, then closed by an empty final block, inflates to the zeros repeated: no need to
+ * compress 300 MiB to make one.
+ */
+function deflatedZeros(mebibytes: number): { data: Buffer; crc: number; size: number } {
+  const mebibyte = Buffer.alloc(MiB);
+  const segment = zlib.deflateRawSync(mebibyte, { level: 9, finishFlush: zlib.constants.Z_SYNC_FLUSH });
+  let crc = 0;
+  for (let i = 0; i < mebibytes; i++) crc = zlib.crc32(mebibyte, crc);
+  return { data: Buffer.concat([...new Array<Buffer>(mebibytes).fill(segment), Buffer.from([0x03, 0x00])]), crc, size: mebibytes * MiB };
+}
+
+/**
+ * The zip with one more deflated entry, written before the directory; `declaredSize` may lie about
+ * what it unpacks to, and past 4 GiB goes in a ZIP64 extra field as the format wants.
+ */
+function withEntry(zip: Buffer, name: string, entry: { data: Buffer; crc: number; size: number }, declaredSize = entry.size): Buffer {
+  const end = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  const count = zip.readUInt16LE(end + 10);
+  const directorySize = zip.readUInt32LE(end + 12);
+  const directoryAt = zip.readUInt32LE(end + 16);
+  const nameBytes = Buffer.from(name);
+  const zip64 = declaredSize > 0xfffffffe;
+  const extra = Buffer.alloc(zip64 ? 20 : 0);
+  if (zip64) {
+    extra.writeUInt16LE(0x0001, 0);
+    extra.writeUInt16LE(16, 2);
+    extra.writeBigUInt64LE(BigInt(declaredSize), 4);
+    extra.writeBigUInt64LE(BigInt(entry.data.length), 12);
+  }
+  const sizes = (header: Buffer, at: number) => {
+    header.writeUInt32LE(entry.crc, at);
+    header.writeUInt32LE(zip64 ? 0xffffffff : entry.data.length, at + 4);
+    header.writeUInt32LE(zip64 ? 0xffffffff : declaredSize, at + 8);
+    header.writeUInt16LE(nameBytes.length, at + 12);
+    header.writeUInt16LE(extra.length, at + 14);
+  };
+  const local = Buffer.alloc(30);
+  local.writeUInt32LE(0x04034b50, 0);
+  local.writeUInt16LE(zip64 ? 45 : 20, 4);
+  local.writeUInt16LE(8, 8);
+  sizes(local, 14);
+  const central = Buffer.alloc(46);
+  central.writeUInt32LE(0x02014b50, 0);
+  central.writeUInt16LE(45, 4);
+  central.writeUInt16LE(zip64 ? 45 : 20, 6);
+  central.writeUInt16LE(8, 10);
+  sizes(central, 16);
+  central.writeUInt32LE(directoryAt, 42);
+  const record = Buffer.from(zip.subarray(end, end + 22));
+  record.writeUInt16LE(count + 1, 8);
+  record.writeUInt16LE(count + 1, 10);
+  record.writeUInt32LE(directorySize + central.length + nameBytes.length + extra.length, 12);
+  record.writeUInt32LE(directoryAt + local.length + nameBytes.length + extra.length + entry.data.length, 16);
+  return Buffer.concat([
+    zip.subarray(0, directoryAt), local, nameBytes, extra, entry.data,
+    zip.subarray(directoryAt, directoryAt + directorySize), central, nameBytes, extra, record,
+  ]);
+}
+
+beforeAll(async () => {
+  dir = await makeTempDir();
+  const path = await writeXlsx(dir.path('book.xlsx'), (wb) => {
+    const ws = wb.addWorksheet('S');
+    ws.addRow(['name', 'n']);
+    for (let i = 0; i < 100; i++) ws.addRow([`person ${i}`, i]);
+  });
+  workbook = await readFile(path);
+  zeros = deflatedZeros(BOMB_MIB);
+});
+afterAll(() => dir.remove());
+
+async function readError(path: string, options = {}): Promise<AppError> {
+  const error = await collect(readRows(path, { format: 'xlsx' }, options)).then(() => null, (e: unknown) => e);
+  expect(error).toBeInstanceOf(AppError);
+  return error as AppError;
+}
+
+it('builds its bomb right: a small file whose directory lists 300 MiB in one part', async () => {
+  expect(zlib.inflateRawSync(deflatedZeros(2).data).equals(Buffer.alloc(2 * MiB))).toBe(true);
+  const bytes = withEntry(workbook, 'xl/media/zeros.bin', zeros);
+  expect(bytes.length).toBeLessThan(MiB);
+  const entries = await readZipDirectory(await dir.write('listed.xlsx', bytes));
+  expect(entries?.at(-1)).toEqual({ name: 'xl/media/zeros.bin', compressedSize: zeros.data.length, uncompressedSize: BOMB_MIB * MiB });
+  // The workbook's own parts are still listed, with their real sizes.
+  expect(entries?.map((e) => e.name)).toContain('xl/worksheets/sheet1.xml');
+  expect(entries!.slice(0, -1).every((e) => e.uncompressedSize < MiB)).toBe(true);
+});
+
+it('refuses a part that unpacks to hundreds of MiB from almost nothing, before parsing', async () => {
+  const path = await dir.write('bomb.xlsx', withEntry(workbook, 'xl/media/zeros.bin', zeros));
+  const error = await readError(path);
+  expect(error).toMatchObject({ httpStatus: 400, code: 'file_too_large' });
+  expect(error.message).toMatch(/^The XLSX file's part "xl\/media\/zeros\.bin" unpacks to 300 MiB, \d+ times its packed size of 30\d KiB: refused as a zip bomb$/);
+});
+
+it('reads sizes past 4 GiB from the ZIP64 extra field', async () => {
+  const path = await dir.write('zip64.xlsx', withEntry(workbook, 'xl/media/huge.bin', zeros, 5 * 1024 * MiB));
+  expect((await readZipDirectory(path))?.at(-1)).toEqual({ name: 'xl/media/huge.bin', compressedSize: zeros.data.length, uncompressedSize: 5 * 1024 * MiB });
+  const error = await readError(path);
+  expect(error).toMatchObject({ code: 'file_too_large' });
+  expect(error.message).toMatch(/"xl\/media\/huge\.bin" unpacks to 5\.0 GiB/);
+});
+
+it('refuses a file whose parts unpack to more than maxUncompressedBytes in all', async () => {
+  const path = await dir.write('book.xlsx', workbook);
+  const error = await readError(path, { maxUncompressedBytes: 4096 });
+  expect(error).toMatchObject({ httpStatus: 400, code: 'file_too_large' });
+  expect(error.message).toMatch(/^The XLSX file unpacks to \d+(\.\d)? KiB, more than the 4\.0 KiB allowed$/);
+  // The same file under the default limit reads.
+  expect(await collect(readRows(path, { format: 'xlsx' }))).toHaveLength(101);
+});
+
+it('stops unpacking at the limit when the directory understates a part', async () => {
+  // Directory and local header both claim 1000 bytes: the checks before parsing pass, and only counting can tell.
+  const path = await dir.write('liar.xlsx', withEntry(workbook, 'xl/media/zeros.bin', zeros, 1000));
+  expect((await readZipDirectory(path))?.at(-1)?.uncompressedSize).toBe(1000);
+  const error = await readError(path, { maxUncompressedBytes: 32 * MiB });
+  expect(error).toMatchObject({ httpStatus: 400, code: 'file_too_large' });
+  expect(error.message).toBe('The XLSX file unpacks to more than the 32 MiB allowed (more than its zip directory says)');
+});
+
+it('reads a workbook with an honest extra part within the limits', async () => {
+  const small = deflatedZeros(1);
+  const path = await dir.write('extra.xlsx', withEntry(workbook, 'xl/media/blank.bin', small));
+  const rows = await collect(readRows(path, { format: 'xlsx' }));
+  expect(rows[0]).toEqual(['name', 'n']);
+  expect(rows).toHaveLength(101);
+});
