@@ -11,6 +11,7 @@ import { findProjectByApiKey } from '../store/projects-queries.ts';
 import { destinationRoutes } from './destinations.ts';
 import { importRoutes } from './imports.ts';
 import { templateRoutes } from './templates.ts';
+import { uploadFlowRoutes } from './upload-flow.ts';
 import { uploadRoutes } from './uploads.ts';
 
 export interface ApiDeps {
@@ -65,6 +66,7 @@ export async function buildHttp(deps: ApiDeps): Promise<FastifyInstance> {
   destinationRoutes(app, deps);
   importRoutes(app, deps);
   uploadRoutes(app, deps);
+  uploadFlowRoutes(app, deps);
   return app;
 }
 

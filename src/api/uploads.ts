@@ -9,6 +9,8 @@ import { findUpload, listRecords, listUploads, pageCounts, type UploadRow } from
 import type { ApiDeps } from './http.ts';
 import { DeliveriesQuery, RecordsQuery, RedeliverBody, UploadParams } from './schemas.ts';
 
+const NOT_YET_DELIVERED = new Set<string>([UploadStatus.mapping, UploadStatus.ingesting, UploadStatus.reviewing]);
+
 export function uploadRoutes(app: FastifyInstance, deps: ApiDeps): void {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
   const load = async (projectId: string, uploadId: string) => {
@@ -39,7 +41,9 @@ export function uploadRoutes(app: FastifyInstance, deps: ApiDeps): void {
 
   r.post('/v1/uploads/:uploadId/redeliver', { schema: { params: UploadParams, body: RedeliverBody } }, async (req, reply) => {
     const upload = await load(req.projectId, req.params.uploadId);
-    if (upload.status === UploadStatus.ingesting) throw conflict('upload_not_ready', 'the upload is still being read; it is delivered when that is done');
+    if (NOT_YET_DELIVERED.has(upload.status)) {
+      throw conflict('wrong_status', `the upload is ${upload.status}: its pages are delivered once it is read and confirmed`);
+    }
     if (upload.totalPages === 0) throw conflict('nothing_to_deliver', `the upload has no pages to deliver (${upload.error ?? 'no valid rows'})`);
     if (!upload.templateId || !(await findDestination(deps.db, upload.templateId))) {
       throw conflict('destination_missing', `template "${upload.templateCode}" has no webhook destination`);

@@ -3,11 +3,11 @@ import type { Logger } from 'pino';
 import type { Db } from '../store/db.ts';
 import { findDestination } from '../store/templates-queries.ts';
 import {
-  deleteRecords, failUpload, insertRecords, markDuplicates, recordIngestProgress, writeChunkPlan,
+  deleteRecords, enterReview, failUpload, insertRecords, markDuplicates, recordIngestProgress, writeChunkPlan,
   type IngestTotals, type RecordInput, type UploadRow,
 } from '../store/uploads-queries.ts';
 import { AppError } from '../errors.ts';
-import { mapHeadings } from './map-headings.ts';
+import { UploadStatus } from '../store/states.ts';
 import { readRows } from './read-rows.ts';
 import type { Sniff } from './sniff.ts';
 import type { Cell } from './types.ts';
@@ -35,9 +35,11 @@ export async function ingestUpload(
     for (const column of upload.columns.filter((c) => c.unique)) {
       await markDuplicates(db, upload.id, column.key, `${column.name} must be unique: the same value is in an earlier row`);
     }
+    await recordIngestProgress(db, upload.id, rowsRead, INGEST_LEASE_MS);
+    if (!upload.autoConfirm) return await enterReview(db, upload.id);
     const destination = upload.templateId ? await findDestination(db, upload.templateId) : undefined;
     if (!destination) throw new AppError(409, 'destination_missing', 'the template has no webhook destination');
-    return await writeChunkPlan(db, upload.id, rowsRead, destination.chunkSize);
+    return await writeChunkPlan(db, upload.id, destination.chunkSize, UploadStatus.ingesting);
   } catch (err) {
     if (signal.aborted) throw err;
     const message = err instanceof AppError ? err.message : 'the file could not be read';
@@ -49,18 +51,13 @@ export async function ingestUpload(
 
 async function readIntoRecords(db: Db, upload: UploadRow, filePath: string, signal: AbortSignal): Promise<number> {
   const validate = compileRowValidator(upload.columns);
-  let keys: (string | null)[] | undefined;
+  const keys = upload.mapping ?? [];
+  let seen = 0;
   let rowIndex = 0;
   let block: RecordInput[] = [];
   for await (const row of readRows(filePath, upload.fileSniff as Sniff)) {
-    if (!keys) {
-      const mapping = mapHeadings(row, upload.columns);
-      if (mapping.missingRequired.length > 0) {
-        throw new AppError(400, 'missing_columns', `required columns not found in the file: ${mapping.missingRequired.map((c) => c.name).join(', ')}`);
-      }
-      keys = mapping.keys;
-      continue;
-    }
+    // Title rows above the headings, and the headings themselves.
+    if (seen++ <= upload.headerRow) continue;
     const cells = cellsByKey(keys, row);
     if (!cells) continue;
     rowIndex += 1;

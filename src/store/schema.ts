@@ -57,8 +57,14 @@ export const uploads = pgTable('uploads', {
   fileName: text('file_name'),
   fileFormat: text('file_format').notNull(),
   fileBytes: bigint('file_bytes', { mode: 'number' }).notNull(),
-  /** The file's parsing parameters found when it was received (encoding, delimiter). */
+  /** The file's parsing parameters found when it was received (encoding, delimiter, sheet). */
   fileSniff: jsonb('file_sniff').notNull(),
+  /** Which non-blank row of the file holds the headings (0 = the first). */
+  headerRow: integer('header_row').notNull().default(0),
+  /** For each heading, by position, the column key it feeds, or null; set before the file is read. */
+  mapping: jsonb('mapping').$type<(string | null)[]>(),
+  /** Server-side imports go straight to delivery; interactive ones wait in review for a confirm. */
+  autoConfirm: boolean('auto_confirm').notNull().default(true),
   /** Encrypted; never returned or logged. */
   authHeaderValue: text('auth_header_value'),
   /** The `extra` as it goes into the webhook body: JSON text. */

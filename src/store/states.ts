@@ -1,7 +1,12 @@
 // Every status an upload or a chunk can be in, spelled once.
 
 export const UploadStatus = Object.freeze({
+  /** Interactive: the file is received, its headings wait to be mapped to columns. */
+  mapping: 'mapping',
+  /** The file is being read into records. */
   ingesting: 'ingesting',
+  /** Interactive: records are ready to be reviewed, edited and confirmed. */
+  reviewing: 'reviewing',
   delivering: 'delivering',
   completed: 'completed',
   completedWithFailures: 'completed_with_failures',

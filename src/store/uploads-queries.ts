@@ -81,15 +81,33 @@ export async function markDuplicates(db: Db, uploadId: string, key: string, mess
 
 export interface IngestTotals { validRecords: number; invalidRecords: number; totalPages: number }
 
+const COUNT_RECORDS = (uploadId: string) => sql`
+  SELECT count(*) FILTER (WHERE valid)::int AS valid, count(*) FILTER (WHERE NOT valid)::int AS invalid
+  FROM records WHERE upload_id = ${uploadId}`;
+
+/** Records are read: the upload waits for a person to review and confirm them. */
+export async function enterReview(db: Db, uploadId: string): Promise<IngestTotals> {
+  const [counts] = await rows<{ valid: number; invalid: number }>(db, COUNT_RECORDS(uploadId));
+  await db.update(uploads).set({
+    status: UploadStatus.reviewing, validRecords: counts.valid, invalidRecords: counts.invalid, leaseUntil: null, updatedAt: sql`now()`,
+  }).where(eq(uploads.id, uploadId));
+  return { validRecords: counts.valid, invalidRecords: counts.invalid, totalPages: 0 };
+}
+
 /**
  * Freezes the records into a chunk plan, one row per page holding its record range, and hands the upload to
- * delivery, in one transaction: after it, the database is the queue.
+ * delivery, in one transaction: after it, the database is the queue. Only an upload in `from` is taken (the row
+ * lock makes a concurrent edit or a second confirm wait, then find the status changed); undefined otherwise.
  */
-export async function writeChunkPlan(db: Db, uploadId: string, rowsRead: number, chunkSize: number): Promise<IngestTotals> {
+export async function writeChunkPlan(
+  db: Db, uploadId: string, chunkSize: number, from: UploadStatus,
+): Promise<IngestTotals | undefined> {
   return db.transaction(async (tx) => {
-    const [counts] = await rows<{ valid: number; invalid: number }>(tx as unknown as Db, sql`
-      SELECT count(*) FILTER (WHERE valid)::int AS valid, count(*) FILTER (WHERE NOT valid)::int AS invalid
-      FROM records WHERE upload_id = ${uploadId}`);
+    const t = tx as unknown as Db;
+    const [upload] = await rows<{ rowsRead: number }>(t, sql`
+      SELECT rows_read AS "rowsRead" FROM uploads WHERE id = ${uploadId} AND status = ${from} FOR UPDATE`);
+    if (!upload) return undefined;
+    const [counts] = await rows<{ valid: number; invalid: number }>(t, COUNT_RECORDS(uploadId));
     await tx.execute(sql`DELETE FROM chunks WHERE upload_id = ${uploadId}`);
     await tx.execute(sql`
       INSERT INTO chunks (upload_id, page, first_row, last_row, record_count, webhook_id, status)
@@ -102,9 +120,8 @@ export async function writeChunkPlan(db: Db, uploadId: string, rowsRead: number,
     const nothingToSend = counts.valid === 0;
     await tx.update(uploads).set({
       status: nothingToSend ? UploadStatus.failed : UploadStatus.delivering,
-      error: nothingToSend ? (rowsRead === 0 ? 'the file has no data rows' : 'no valid rows to deliver: every row has errors') : null,
+      error: nothingToSend ? (upload.rowsRead === 0 ? 'the file has no data rows' : 'no valid rows to deliver: every row has errors') : null,
       finishedAt: nothingToSend ? sql`now()` : null,
-      rowsRead,
       chunkSize,
       validRecords: counts.valid,
       invalidRecords: counts.invalid,

@@ -1,0 +1,194 @@
+// The interactive import flow the widget drives: upload, map headings, validate, review and edit, confirm.
+import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { badRequest, conflict, notFound } from '../errors.ts';
+import { compileRowValidator } from '../ingest/validate-row.ts';
+import type { Sniff } from '../ingest/sniff.ts';
+import type { Cell, Column } from '../ingest/types.ts';
+import { findRecord, moveStatus, removeRecords, replaceRecord, setMapping, valueTakenElsewhere } from '../store/review-queries.ts';
+import { UploadStatus } from '../store/states.ts';
+import { findDestination } from '../store/templates-queries.ts';
+import { findUpload, writeChunkPlan, type UploadRow } from '../store/uploads-queries.ts';
+import { spoolPath } from '../ingest/ingest-runner.ts';
+import { checkMapping, readHead, type FileHead } from './file-head.ts';
+import type { ApiDeps } from './http.ts';
+import { createUpload } from './imports.ts';
+import { receiveFile } from './receive-file.ts';
+import { UploadParams } from './schemas.ts';
+import { requireTemplate } from './templates.ts';
+
+const MappingBody = Type.Object({
+  headerRow: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000 })),
+  mapping: Type.Optional(Type.Record(Type.String(), Type.Union([Type.Integer({ minimum: 0 }), Type.Null()]))),
+}, { additionalProperties: false });
+
+const CellValue = Type.Union([Type.String(), Type.Number(), Type.Boolean(), Type.Null(), Type.Array(Type.String())]);
+const RecordParams = Type.Object({ uploadId: Type.String({ format: 'uuid' }), row: Type.Integer({ minimum: 1 }) });
+const RecordPatch = Type.Object({ data: Type.Record(Type.String(), CellValue) }, { additionalProperties: false });
+const DeleteBody = Type.Object({ rows: Type.Array(Type.Integer({ minimum: 1 }), { minItems: 1, maxItems: 10_000 }) }, { additionalProperties: false });
+
+export function uploadFlowRoutes(app: FastifyInstance, deps: ApiDeps): void {
+  const r = app.withTypeProvider<TypeBoxTypeProvider>();
+  const load = async (projectId: string, uploadId: string) => {
+    const upload = await findUpload(deps.db, projectId, uploadId);
+    if (!upload) throw notFound(`upload ${uploadId}`);
+    return upload;
+  };
+  const requireStatus = (upload: UploadRow, status: UploadStatus, action: string) => {
+    if (upload.status !== status) throw conflict('wrong_status', `the upload is ${upload.status}; ${action} needs it to be ${status}`);
+  };
+
+  r.post('/v1/uploads', async (req, reply) => {
+    const received = await receiveFile(req, deps);
+    try {
+      const template = await requireTemplate(deps, req.projectId, received.fields.template);
+      const upload = await createUpload(deps, req.projectId, template, received, false);
+      return reply.code(201).header('location', `/v1/uploads/${upload.id}`)
+        .send(mappingView(upload.id, upload.status, upload.columns, upload.head, upload.mapping));
+    } catch (err) {
+      await received.discard();
+      throw err;
+    }
+  });
+
+  r.get('/v1/uploads/:uploadId/mapping', { schema: { params: UploadParams } }, async (req) => {
+    const upload = await load(req.projectId, req.params.uploadId);
+    const head = upload.status === UploadStatus.mapping ? await headOf(deps, upload, upload.headerRow) : undefined;
+    return mappingView(upload.id, upload.status, upload.columns, head, upload.mapping ?? [], upload.headerRow);
+  });
+
+  r.put('/v1/uploads/:uploadId/mapping', { schema: { params: UploadParams, body: MappingBody } }, async (req) => {
+    const upload = await load(req.projectId, req.params.uploadId);
+    requireStatus(upload, UploadStatus.mapping, 'changing the mapping');
+    const headerRow = req.body.headerRow ?? upload.headerRow;
+    const head = await headOf(deps, upload, headerRow);
+    // A new header row brings new headings: start again from their suggestions.
+    const keys = headerRow === upload.headerRow ? [...(upload.mapping ?? head.keys)] : [...head.keys];
+    applyMapping(keys, req.body.mapping ?? {}, upload.columns, head.headings.length);
+    if (!(await setMapping(deps.db, upload.id, head.headerRow, keys))) throw conflict('wrong_status', 'the upload is being validated already');
+    return mappingView(upload.id, upload.status, upload.columns, head, keys);
+  });
+
+  r.post('/v1/uploads/:uploadId/validate', { schema: { params: UploadParams } }, async (req, reply) => {
+    const upload = await load(req.projectId, req.params.uploadId);
+    requireStatus(upload, UploadStatus.mapping, 'validating');
+    const head = await headOf(deps, upload, upload.headerRow);
+    checkMapping(head, upload.mapping ?? [], upload.columns);
+    if (!(await moveStatus(deps.db, upload.id, UploadStatus.mapping, UploadStatus.ingesting))) {
+      throw conflict('wrong_status', 'the upload is already being validated');
+    }
+    deps.ingest.wake();
+    return reply.code(202).send({ uploadId: upload.id, status: UploadStatus.ingesting });
+  });
+
+  r.patch('/v1/uploads/:uploadId/records/:row', { schema: { params: RecordParams, body: RecordPatch } }, async (req) => {
+    const upload = await load(req.projectId, req.params.uploadId);
+    requireStatus(upload, UploadStatus.reviewing, 'editing records');
+    const record = await findRecord(deps.db, upload.id, req.params.row);
+    if (!record) throw notFound(`row ${req.params.row}`);
+    const byKey = new Map(upload.columns.map((c) => [c.key, c]));
+    const unknown = Object.keys(req.body.data).filter((k) => !byKey.has(k));
+    if (unknown.length > 0) throw badRequest('invalid_request', `data: no column with key ${unknown.map((k) => `"${k}"`).join(', ')}`);
+
+    const cells: Record<string, Cell> = {};
+    for (const column of upload.columns) {
+      const value = column.key in req.body.data ? req.body.data[column.key] : record.data[column.key];
+      cells[column.key] = toCell(value, column);
+    }
+    const { data, errors } = compileRowValidator(upload.columns)(cells);
+    const allErrors: Record<string, string> = { ...errors };
+    for (const column of upload.columns.filter((c) => c.unique && !allErrors[c.key])) {
+      const value = data[column.key];
+      if (value !== null && value !== '' && await valueTakenElsewhere(deps.db, upload.id, record.row, column.key, String(value))) {
+        allErrors[column.key] = `${column.name} must be unique: the same value is in another row`;
+      }
+    }
+    const valid = Object.keys(allErrors).length === 0;
+    const saved = await replaceRecord(deps.db, upload.id, { row: record.row, valid, data, errors: valid ? null : allErrors });
+    if (!saved) throw conflict('wrong_status', 'the upload was confirmed meanwhile; its records can no longer change');
+    return saved;
+  });
+
+  r.delete('/v1/uploads/:uploadId/records/:row', { schema: { params: RecordParams } }, async (req, reply) => {
+    const deleted = await deleteRows(req.projectId, req.params.uploadId, [req.params.row]);
+    if (deleted.length === 0) throw notFound(`row ${req.params.row}`);
+    return reply.code(204).send();
+  });
+
+  r.post('/v1/uploads/:uploadId/records/delete', { schema: { params: UploadParams, body: DeleteBody } }, async (req) => {
+    return { deleted: await deleteRows(req.projectId, req.params.uploadId, req.body.rows) };
+  });
+
+  r.post('/v1/uploads/:uploadId/confirm', { schema: { params: UploadParams } }, async (req, reply) => {
+    const upload = await load(req.projectId, req.params.uploadId);
+    requireStatus(upload, UploadStatus.reviewing, 'confirming');
+    const destination = upload.templateId ? await findDestination(deps.db, upload.templateId) : undefined;
+    if (!destination) throw conflict('destination_missing', `template "${upload.templateCode}" has no webhook destination`);
+    const totals = await writeChunkPlan(deps.db, upload.id, destination.chunkSize, UploadStatus.reviewing);
+    if (!totals) throw conflict('wrong_status', 'the upload was confirmed already');
+    deps.delivery.wake();
+    const now = await load(req.projectId, upload.id);
+    return reply.code(202).send({ uploadId: upload.id, status: now.status, ...totals });
+  });
+
+  async function deleteRows(projectId: string, uploadId: string, rowNumbers: number[]): Promise<number[]> {
+    const upload = await load(projectId, uploadId);
+    requireStatus(upload, UploadStatus.reviewing, 'deleting records');
+    const deleted = await removeRecords(deps.db, upload.id, rowNumbers);
+    if (!deleted) throw conflict('wrong_status', 'the upload was confirmed meanwhile; its records can no longer change');
+    return deleted;
+  }
+}
+
+function headOf(deps: ApiDeps, upload: UploadRow, headerRow: number): Promise<FileHead> {
+  return readHead(spoolPath(deps.config.dataDir, upload.id), upload.fileSniff as Sniff, upload.columns, headerRow);
+}
+
+/** Applies `{ columnKey: headingIndex | null }` to the per-heading keys, refusing what cannot be meant. */
+function applyMapping(keys: (string | null)[], changes: Record<string, number | null>, columns: Column[], headingCount: number): void {
+  const known = new Set(columns.map((c) => c.key));
+  const targets = new Map<number, string>();
+  for (const [key, index] of Object.entries(changes)) {
+    if (!known.has(key)) throw badRequest('invalid_request', `mapping: the template has no column "${key}"`);
+    if (index === null) continue;
+    if (index >= headingCount) throw badRequest('invalid_request', `mapping/${key}: the file has headings 0 to ${headingCount - 1}`);
+    if (targets.has(index)) throw badRequest('invalid_request', `mapping/${key}: heading ${index} is given to "${targets.get(index)}" too`);
+    targets.set(index, key);
+  }
+  for (const key of Object.keys(changes)) {
+    const at = keys.indexOf(key);
+    if (at !== -1) keys[at] = null;
+  }
+  for (const [index, key] of targets) keys[index] = key;
+}
+
+/** A stored value back into a cell for validation: a multi-select's list is joined with its delimiter. */
+function toCell(value: unknown, column: Column): Cell {
+  if (value === undefined || value === null) return null;
+  if (Array.isArray(value)) return value.join(column.delimiter ?? ',');
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return value;
+  return String(value);
+}
+
+function mappingView(
+  uploadId: string, status: string, columns: Column[], head: FileHead | undefined, keys: (string | null)[], headerRow = head?.headerRow,
+) {
+  const byHeading = new Map(head?.suggestion.suggestions.map((s) => [s.index, s]) ?? []);
+  const mapped = new Set(keys);
+  return {
+    uploadId,
+    status,
+    headerRow,
+    headings: head?.headings.map((heading, index) => ({
+      index,
+      heading,
+      key: keys[index] ?? null,
+      suggestedKey: byHeading.get(index)?.key ?? null,
+      confidence: byHeading.get(index)?.confidence ?? 0,
+    })),
+    columns: columns.map((c) => ({ key: c.key, name: c.name, required: c.required, heading: keys.indexOf(c.key) === -1 ? null : keys.indexOf(c.key) })),
+    missingRequired: columns.filter((c) => c.required && c.defaultValue === undefined && !mapped.has(c.key)).map((c) => c.key),
+    sample: head?.sample,
+  };
+}
