@@ -13,6 +13,8 @@ export interface Config {
   /** Key that encrypts secrets at rest (base64, 32 bytes); else a key file in the data directory. */
   secretKey?: string;
   maxFileBytes: number;
+  /** What one file may hold: data rows, columns, and bytes once an XLSX is unzipped. */
+  limits: { maxRows: number; maxColumns: number; maxUncompressedBytes: number };
   logLevel: string;
   /** How often idle workers look for due work; new work wakes them at once. */
   pollIntervalMs: number;
@@ -31,6 +33,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     destinationAllowlist: parseAllowlist(env.SHEETHOOK_DESTINATION_ALLOWLIST ?? ''),
     secretKey: env.SHEETHOOK_SECRET_KEY || undefined,
     maxFileBytes: int(env, 'SHEETHOOK_MAX_FILE_BYTES', 1024 * 1024 * 1024, 1, Number.MAX_SAFE_INTEGER),
+    limits: {
+      maxRows: int(env, 'SHEETHOOK_MAX_ROWS', 10_000_000, 1, 2 ** 31 - 1),
+      maxColumns: int(env, 'SHEETHOOK_MAX_COLUMNS', 2000, 1, 16_384),
+      maxUncompressedBytes: int(env, 'SHEETHOOK_MAX_UNZIPPED_BYTES', 4 * 1024 * 1024 * 1024, 1, Number.MAX_SAFE_INTEGER),
+    },
     logLevel: env.LOG_LEVEL || 'info',
     pollIntervalMs: int(env, 'SHEETHOOK_POLL_INTERVAL_MS', 1000, 10, 60_000),
     deliveryConcurrency: int(env, 'SHEETHOOK_DELIVERY_CONCURRENCY', 8, 1, 256),

@@ -48,7 +48,8 @@ export async function createService(config: Config, log: Logger = pino({ level: 
     db: store.db, client, secrets, log, concurrency: config.deliveryConcurrency, pollIntervalMs: config.pollIntervalMs,
   });
   const ingest = createIngestRunner({
-    db: store.db, log, dataDir: config.dataDir, pollIntervalMs: config.pollIntervalMs, onIngested: () => delivery.wake(),
+    db: store.db, log, dataDir: config.dataDir, pollIntervalMs: config.pollIntervalMs, limits: config.limits,
+    onIngested: () => delivery.wake(),
   });
   const http = await buildHttp({ config, db: store.db, log, secrets, guard, ingest, delivery });
 

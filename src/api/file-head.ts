@@ -6,6 +6,7 @@ import { CONFIDENT_MATCH, suggestMapping, type MappingSuggestion } from '../inge
 import { readRows } from '../ingest/read-rows.ts';
 import type { Sniff } from '../ingest/sniff.ts';
 import type { Cell, Column } from '../ingest/types.ts';
+import type { ReadRowsOptions } from '../ingest/read-rows.ts';
 
 /** Rows read to find the headings; a header below these many title rows must be given explicitly. */
 export const HEAD_ROWS = 20;
@@ -21,10 +22,12 @@ export interface FileHead {
   hasDataRows: boolean;
 }
 
-export async function readHead(file: string, sniff: Sniff, columns: Column[], headerRow?: number): Promise<FileHead> {
+export async function readHead(
+  file: string, sniff: Sniff, columns: Column[], limits: ReadRowsOptions, headerRow?: number,
+): Promise<FileHead> {
   const head: Cell[][] = [];
   const want = Math.max(HEAD_ROWS, (headerRow ?? 0) + SAMPLE_ROWS + 1);
-  for await (const row of readRows(file, sniff)) {
+  for await (const row of readRows(file, sniff, limits)) {
     head.push(row);
     if (head.length >= want) break;
   }

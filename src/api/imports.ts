@@ -40,7 +40,7 @@ export async function createUpload(
   const { fields } = received;
   const sniffed = await sniffFile(received.path);
   const sniff = sniffed.format === 'xlsx' && fields.sheet ? { ...sniffed, sheet: fields.sheet } : sniffed;
-  const head = await readHead(received.path, sniff, template.columns, intField(fields, 'headerRow', 0, 1000));
+  const head = await readHead(received.path, sniff, template.columns, deps.config.limits, intField(fields, 'headerRow', 0, 1000));
   if (autoConfirm) checkMapping(head, head.keys, template.columns);
   const upload = {
     id: received.uploadId,

@@ -142,7 +142,7 @@ export function uploadFlowRoutes(app: FastifyInstance, deps: ApiDeps): void {
 }
 
 function headOf(deps: ApiDeps, upload: UploadRow, headerRow: number): Promise<FileHead> {
-  return readHead(spoolPath(deps.config.dataDir, upload.id), upload.fileSniff as Sniff, upload.columns, headerRow);
+  return readHead(spoolPath(deps.config.dataDir, upload.id), upload.fileSniff as Sniff, upload.columns, deps.config.limits, headerRow);
 }
 
 /** Applies `{ columnKey: headingIndex | null }` to the per-heading keys, refusing what cannot be meant. */

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { Db } from '../store/db.ts';
 import { claimIngestJob, ingestingAmong } from '../store/uploads-queries.ts';
-import { INGEST_LEASE_MS, ingestUpload } from './ingest-upload.ts';
+import { INGEST_LEASE_MS, ingestUpload, type IngestLimits } from './ingest-upload.ts';
 
 export interface IngestRunner {
   start(): void;
@@ -28,7 +28,7 @@ export async function sweepSpool(db: Db, dataDir: string): Promise<number> {
 }
 
 export function createIngestRunner(deps: {
-  db: Db; log: Logger; dataDir: string; pollIntervalMs: number; onIngested: () => void;
+  db: Db; log: Logger; dataDir: string; pollIntervalMs: number; limits: IngestLimits; onIngested: () => void;
 }): IngestRunner {
   let running = false;
   let busy: Promise<void> | undefined;

@@ -18,7 +18,9 @@ export const RECORD_BLOCK = 1000;
 /** How long an ingest may go without reporting progress before another process may take it over. */
 export const INGEST_LEASE_MS = 60_000;
 
-export interface IngestDeps { db: Db; log: Logger }
+export interface IngestLimits { maxRows: number; maxColumns: number; maxUncompressedBytes: number }
+
+export interface IngestDeps { db: Db; log: Logger; limits: IngestLimits }
 
 /**
  * Ingests one upload; undefined when the file could not be used (the upload is then failed with the reason).
@@ -31,7 +33,7 @@ export async function ingestUpload(
   try {
     // A previous attempt may have stopped half-way: start from a clean slate.
     await deleteRecords(db, upload.id);
-    const rowsRead = await readIntoRecords(db, upload, filePath, signal);
+    const rowsRead = await readIntoRecords(db, upload, filePath, deps.limits, signal);
     for (const column of upload.columns.filter((c) => c.unique)) {
       await markDuplicates(db, upload.id, column.key, `${column.name} must be unique: the same value is in an earlier row`);
     }
@@ -49,18 +51,23 @@ export async function ingestUpload(
   }
 }
 
-async function readIntoRecords(db: Db, upload: UploadRow, filePath: string, signal: AbortSignal): Promise<number> {
+async function readIntoRecords(
+  db: Db, upload: UploadRow, filePath: string, limits: IngestLimits, signal: AbortSignal,
+): Promise<number> {
   const validate = compileRowValidator(upload.columns);
   const keys = upload.mapping ?? [];
   let seen = 0;
   let rowIndex = 0;
   let block: RecordInput[] = [];
-  for await (const row of readRows(filePath, upload.fileSniff as Sniff)) {
+  for await (const row of readRows(filePath, upload.fileSniff as Sniff, limits)) {
     // Title rows above the headings, and the headings themselves.
     if (seen++ <= upload.headerRow) continue;
     const cells = cellsByKey(keys, row);
     if (!cells) continue;
     rowIndex += 1;
+    if (rowIndex > limits.maxRows) {
+      throw new AppError(400, 'too_many_rows', `the file has more than ${limits.maxRows} data rows, the most one upload may have`);
+    }
     const { data, errors } = validate(cells);
     block.push({ i: rowIndex, v: errors === null, d: data, e: errors });
     if (block.length === RECORD_BLOCK) {
