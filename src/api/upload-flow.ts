@@ -9,7 +9,8 @@ import type { Cell, Column } from '../ingest/types.ts';
 import { findRecord, moveStatus, removeRecords, replaceRecord, setMapping, valueTakenElsewhere } from '../store/review-queries.ts';
 import { UploadStatus } from '../store/states.ts';
 import { findDestination } from '../store/templates-queries.ts';
-import { findUpload, writeChunkPlan, type UploadRow } from '../store/uploads-queries.ts';
+import { writeChunkPlan, type UploadRow } from '../store/uploads-queries.ts';
+import { requireUpload } from './uploads.ts';
 import { spoolPath } from '../ingest/ingest-runner.ts';
 import { checkMapping, readHead, type FileHead } from './file-head.ts';
 import type { ApiDeps } from './http.ts';
@@ -30,11 +31,7 @@ const DeleteBody = Type.Object({ rows: Type.Array(Type.Integer({ minimum: 1 }), 
 
 export function uploadFlowRoutes(app: FastifyInstance, deps: ApiDeps): void {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
-  const load = async (projectId: string, uploadId: string) => {
-    const upload = await findUpload(deps.db, projectId, uploadId);
-    if (!upload) throw notFound(`upload ${uploadId}`);
-    return upload;
-  };
+  const load = (projectId: string, uploadId: string) => requireUpload(deps, projectId, uploadId);
   const requireStatus = (upload: UploadRow, status: UploadStatus, action: string) => {
     if (upload.status !== status) throw conflict('wrong_status', `the upload is ${upload.status}; ${action} needs it to be ${status}`);
   };

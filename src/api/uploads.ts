@@ -11,13 +11,15 @@ import { DeliveriesQuery, RecordsQuery, RedeliverBody, UploadParams } from './sc
 
 const NOT_YET_DELIVERED = new Set<string>([UploadStatus.mapping, UploadStatus.ingesting, UploadStatus.reviewing]);
 
+export async function requireUpload(deps: ApiDeps, projectId: string, uploadId: string): Promise<UploadRow> {
+  const upload = await findUpload(deps.db, projectId, uploadId);
+  if (!upload) throw notFound(`upload ${uploadId}`);
+  return upload;
+}
+
 export function uploadRoutes(app: FastifyInstance, deps: ApiDeps): void {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
-  const load = async (projectId: string, uploadId: string) => {
-    const upload = await findUpload(deps.db, projectId, uploadId);
-    if (!upload) throw notFound(`upload ${uploadId}`);
-    return upload;
-  };
+  const load = (projectId: string, uploadId: string) => requireUpload(deps, projectId, uploadId);
 
   r.get('/v1/uploads', async (req) => {
     const found = await listUploads(deps.db, req.projectId, 100);
