@@ -51,7 +51,7 @@ export async function createService(config: Config, log: Logger = pino({ level: 
     db: store.db, log, dataDir: config.dataDir, pollIntervalMs: config.pollIntervalMs, limits: config.limits,
     onIngested: () => delivery.wake(),
   });
-  const http = await buildHttp({ config, db: store.db, log, secrets, guard, ingest, delivery });
+  const http = await buildHttp({ config, db: store.db, log, secrets, guard, client, ingest, delivery });
 
   const service: Service = {
     config,

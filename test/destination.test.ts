@@ -22,9 +22,13 @@ describe('webhook destination', () => {
     expect((await t.api('GET', path)).status).toBe(404);
     const res = await t.api('PUT', path, { webhook: { callbackUrl: 'http://127.0.0.1:9/hook' } });
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ webhook: {
-      callbackUrl: 'http://127.0.0.1:9/hook', chunkSize: 100, authHeaderName: null, retryCount: 0, retryInterval: 1000, timeoutMs: 30000,
-    } });
+    expect(res.body).toEqual({
+      webhook: {
+        callbackUrl: 'http://127.0.0.1:9/hook', chunkSize: 100, authHeaderName: null, retryCount: 0, retryInterval: 1000,
+        retryBackoff: 'fixed', timeoutMs: 30000,
+      },
+      signingSecret: expect.stringMatching(/^whsec_[A-Za-z0-9+/]{43}=$/),
+    });
     const changed = await t.api('PUT', path, { webhook: { callbackUrl: 'http://127.0.0.1:9/x', chunkSize: 5, retryCount: 3, authHeaderName: 'X-Token' } });
     expect(changed.body.webhook).toMatchObject({ chunkSize: 5, retryCount: 3, authHeaderName: 'X-Token' });
     expect((await t.api('GET', path)).body).toEqual(changed.body);
@@ -39,6 +43,7 @@ describe('webhook destination', () => {
       [{ retryCount: -1 }, /retryCount/],
       [{ retryInterval: 1.5 }, /retryInterval/],
       [{ timeoutMs: 10 }, /timeoutMs/],
+      [{ retryBackoff: 'linear' }, /retryBackoff/],
       [{ callbackUrl: 'not a url' }, /callbackUrl/],
       [{ callbackUrl: 'ftp://127.0.0.1/x' }, /callbackUrl/],
       [{ authHeaderName: 'Bad Header' }, /authHeaderName/],

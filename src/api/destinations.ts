@@ -1,11 +1,14 @@
-// A template's webhook destination: where its imports are delivered, in what chunks, with what retries.
+// A template's webhook destination: where its imports are delivered, in what chunks, with what retries, signed with what secret.
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { AppError, badRequest, notFound } from '../errors.ts';
 import { BlockedAddressError } from '../delivery/address-guard.ts';
-import { deleteDestination, findDestination, upsertDestination, type DestinationRow } from '../store/templates-queries.ts';
+import { generateSigningSecret } from '../delivery/signer.ts';
+import {
+  deleteDestination, findDestination, rotateSigningSecret, upsertDestination, type DestinationRow,
+} from '../store/templates-queries.ts';
 import type { ApiDeps } from './http.ts';
-import { CodeParams, DestinationBody, WEBHOOK_LIMITS } from './schemas.ts';
+import { CodeParams, DestinationBody, RotateSecretBody, SECRET_GRACE_SECONDS, WEBHOOK_LIMITS } from './schemas.ts';
 import { requireTemplate } from './templates.ts';
 
 /** Headers sheethook sets itself; an auth header of the same name would break the request or its signature. */
@@ -27,15 +30,27 @@ export function destinationRoutes(app: FastifyInstance, deps: ApiDeps): void {
     await checkCallbackUrl(deps, w.callbackUrl);
     const authHeaderName = w.authHeaderName?.trim() || null;
     if (authHeaderName) checkHeaderName(authHeaderName);
-    const row = await upsertDestination(deps.db, template.id, {
+    const secret = generateSigningSecret();
+    const { row, secretMade } = await upsertDestination(deps.db, template.id, {
       callbackUrl: w.callbackUrl,
       chunkSize: w.chunkSize ?? WEBHOOK_LIMITS.chunkSize.default,
       authHeaderName,
       retryCount: w.retryCount ?? WEBHOOK_LIMITS.retryCount.default,
       retryIntervalMs: w.retryInterval ?? WEBHOOK_LIMITS.retryInterval.default,
+      retryBackoff: w.retryBackoff ?? 'fixed',
       timeoutMs: w.timeoutMs ?? WEBHOOK_LIMITS.timeoutMs.default,
-    });
-    return present(row);
+    }, deps.secrets.seal(secret));
+    // The secret is shown in the answer that made it, and never again.
+    return secretMade ? { ...present(row), signingSecret: secret } : present(row);
+  });
+
+  r.post(`${path}/rotate-secret`, { schema: { params: CodeParams, body: RotateSecretBody } }, async (req) => {
+    const template = await requireTemplate(deps, req.projectId, req.params.code);
+    const graceSeconds = req.body?.graceSeconds ?? SECRET_GRACE_SECONDS.default;
+    const secret = generateSigningSecret();
+    const rotated = await rotateSigningSecret(deps.db, template.id, deps.secrets.seal(secret), graceSeconds);
+    if (!rotated) throw notFound(`destination of template "${req.params.code}"`);
+    return { signingSecret: secret, previousSecretExpiresAt: rotated.previousSecretExpiresAt?.toISOString() ?? null };
   });
 
   r.get(path, { schema: { params: CodeParams } }, async (req) => {
@@ -85,6 +100,7 @@ function present(row: DestinationRow) {
       authHeaderName: row.authHeaderName,
       retryCount: row.retryCount,
       retryInterval: row.retryIntervalMs,
+      retryBackoff: row.retryBackoff,
       timeoutMs: row.timeoutMs,
     },
   };

@@ -5,9 +5,11 @@ import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import { AppError } from '../errors.ts';
 import type { AddressGuard } from '../delivery/address-guard.ts';
+import type { WebhookClient } from '../delivery/webhook-client.ts';
 import type { SecretBox } from '../secret-box.ts';
 import type { Db } from '../store/db.ts';
 import { findProjectByApiKey } from '../store/projects-queries.ts';
+import { destinationTestRoutes } from './destination-test.ts';
 import { destinationRoutes } from './destinations.ts';
 import { importRoutes } from './imports.ts';
 import { templateRoutes } from './templates.ts';
@@ -20,6 +22,8 @@ export interface ApiDeps {
   log: Logger;
   secrets: SecretBox;
   guard: AddressGuard;
+  /** The delivery workers' webhook client: a test send goes out exactly as a delivery does. */
+  client: WebhookClient;
   ingest: { wake(): void };
   delivery: { wake(): void };
 }
@@ -64,6 +68,7 @@ export async function buildHttp(deps: ApiDeps): Promise<FastifyInstance> {
   app.get('/health', async () => ({ status: 'ok' }));
   templateRoutes(app, deps);
   destinationRoutes(app, deps);
+  destinationTestRoutes(app, deps);
   importRoutes(app, deps);
   uploadRoutes(app, deps);
   uploadFlowRoutes(app, deps);

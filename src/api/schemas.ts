@@ -1,5 +1,6 @@
 // Request and response shapes of the REST API, in one place.
 import { Type, type Static } from '@sinclair/typebox';
+import { RETRY_BACKOFFS } from '../delivery/retry-policy.ts';
 import { COLUMN_TYPES } from '../ingest/types.ts';
 
 export const ErrorBody = Type.Object({ code: Type.String(), detail: Type.String() });
@@ -65,11 +66,28 @@ export const WebhookSettings = Type.Object({
   authHeaderName: Type.Optional(Type.Union([Type.String({ maxLength: 100 }), Type.Null()])),
   retryCount: limit('retryCount'),
   retryInterval: limit('retryInterval'),
+  retryBackoff: Type.Optional(Type.Union(RETRY_BACKOFFS.map((b) => Type.Literal(b)))),
   timeoutMs: limit('timeoutMs'),
 }, { additionalProperties: false });
 
 export const DestinationBody = Type.Object({ webhook: WebhookSettings }, { additionalProperties: false });
 export type DestinationBody = Static<typeof DestinationBody>;
+
+/** How long the replaced signing secret keeps signing after a rotation: a day by default, a week at most. */
+export const SECRET_GRACE_SECONDS = { minimum: 0, maximum: 7 * 24 * 3600, default: 24 * 3600 } as const;
+
+export const RotateSecretBody = Type.Union([
+  Type.Null(),
+  Type.Object({
+    graceSeconds: Type.Optional(Type.Integer({ minimum: SECRET_GRACE_SECONDS.minimum, maximum: SECRET_GRACE_SECONDS.maximum })),
+  }, { additionalProperties: false }),
+]);
+
+/** A test delivery may carry the auth header value an import would, so a receiver that requires it can answer 2xx. */
+export const DestinationTestBody = Type.Union([
+  Type.Null(),
+  Type.Object({ authHeaderValue: Type.Optional(Type.String({ maxLength: 8192 })) }, { additionalProperties: false }),
+]);
 
 export const UploadParams = Type.Object({ uploadId: Type.String({ format: 'uuid' }) });
 

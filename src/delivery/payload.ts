@@ -1,17 +1,21 @@
 // Builds the webhook request for one chunk: exactly the documented body fields, and the delivery headers.
+import { randomUUID } from 'node:crypto';
 import type { ClaimedChunk } from '../store/chunks-queries.ts';
 
 export const USER_AGENT = 'sheethook/0.1';
 
+export type PageOfUpload = Pick<ClaimedChunk, 'templateCode' | 'uploadId' | 'totalRecords' | 'totalPages' | 'page' | 'recordCount' | 'extraJson'>;
+
 /** `data` arrives as JSON text straight from the store, so records are never parsed and re-serialized here. */
-export function buildBody(chunk: ClaimedChunk, dataJson: string): string {
+export function buildBody(chunk: PageOfUpload, dataJson: string): string {
   return `{"template":${JSON.stringify(chunk.templateCode)},"uploadId":${JSON.stringify(chunk.uploadId)},` +
     `"data":${dataJson},"totalRecords":${chunk.totalRecords},"totalPages":${chunk.totalPages},` +
     `"page":${chunk.page},"pageSize":${chunk.recordCount},"extra":${chunk.extraJson}}`;
 }
 
+/** `signature` is the webhook-signature value, made for the same `now` as webhook-timestamp. */
 export function buildHeaders(
-  chunk: Pick<ClaimedChunk, 'webhookId' | 'authHeaderName'>, authHeaderValue: string | null, now: Date,
+  chunk: Pick<ClaimedChunk, 'webhookId' | 'authHeaderName'>, authHeaderValue: string | null, now: Date, signature?: string,
 ): Record<string, string> {
   const headers: Record<string, string> = {
     'content-type': 'application/json',
@@ -19,6 +23,7 @@ export function buildHeaders(
     'webhook-id': chunk.webhookId,
     'webhook-timestamp': String(Math.floor(now.getTime() / 1000)),
   };
+  if (signature) headers['webhook-signature'] = signature;
   if (chunk.authHeaderName && authHeaderValue) headers[chunk.authHeaderName.toLowerCase()] = authHeaderValue;
   return headers;
 }
@@ -35,4 +40,9 @@ export function extraToJson(extra: string | undefined): string {
     }
   }
   return JSON.stringify(extra);
+}
+
+/** A Standard Webhooks message id shaped like those the chunk plan gives each page. */
+export function newWebhookId(): string {
+  return `msg_${randomUUID().replaceAll('-', '')}`;
 }

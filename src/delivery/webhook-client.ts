@@ -16,6 +16,8 @@ export interface AttemptResult {
   httpStatus?: number;
   error?: string;
   responseExcerpt?: string;
+  /** The Retry-After header of a failed response, for the retry policy. */
+  retryAfter?: string;
 }
 
 export interface WebhookRequest {
@@ -76,6 +78,7 @@ export function createWebhookClient(guard: AddressGuard): WebhookClient {
       });
       const excerpt = await readExcerpt(res.body);
       const ok = res.statusCode >= 200 && res.statusCode < 300;
+      const retryAfter = res.headers['retry-after'];
       return {
         outcome: ok ? 'delivered' : 'http_error',
         startedAt,
@@ -83,6 +86,7 @@ export function createWebhookClient(guard: AddressGuard): WebhookClient {
         httpStatus: res.statusCode,
         responseExcerpt: excerpt,
         ...(ok ? {} : { error: `HTTP ${res.statusCode}` }),
+        ...(!ok && retryAfter !== undefined ? { retryAfter: Array.isArray(retryAfter) ? retryAfter[0] : retryAfter } : {}),
       };
     } catch (err) {
       return { ...classifyError(err, req.timeoutMs), startedAt, durationMs: elapsed() };

@@ -4,8 +4,10 @@ import type { Db } from '../store/db.ts';
 import {
   chunkData, claimDueChunks, finalizeSettledUploads, msUntilNextDue, settleChunk, type ClaimedChunk,
 } from '../store/chunks-queries.ts';
+import { ChunkStatus } from '../store/states.ts';
 import type { SecretBox } from '../secret-box.ts';
-import { buildBody, buildHeaders } from './payload.ts';
+import { buildBody } from './payload.ts';
+import { prepareRequest } from './prepare-request.ts';
 import { nextRetryDelay } from './retry-policy.ts';
 import type { AttemptResult, WebhookClient } from './webhook-client.ts';
 
@@ -36,25 +38,22 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
 
   async function deliver(chunk: ClaimedChunk): Promise<void> {
     const result = await attempt(chunk);
-    const retryIn = result.outcome === 'delivered' ? null : nextRetryDelay(chunk.attempts + 1, chunk);
+    const retryIn = result.outcome === 'delivered' ? null : nextRetryDelay(chunk.attempts + 1, chunk, {
+      httpStatus: result.httpStatus, retryAfter: result.retryAfter, now: Date.now(), random: Math.random(),
+    });
     const status = await settleChunk(db, chunk, result, retryIn);
     log.info({ uploadId: chunk.uploadId, page: chunk.page, outcome: result.outcome, httpStatus: result.httpStatus,
-      durationMs: result.durationMs, status }, 'delivery attempt');
+      durationMs: result.durationMs, status, ...(status === ChunkStatus.pending ? { retryInMs: retryIn } : {}) }, 'delivery attempt');
   }
 
   async function attempt(chunk: ClaimedChunk): Promise<AttemptResult> {
     const notSent = (error: string): AttemptResult => ({ outcome: 'not_sent', startedAt: new Date(), durationMs: 0, error });
-    if (!chunk.callbackUrl) return notSent('the template has no webhook destination');
-    let authValue: string | null = null;
-    try {
-      authValue = chunk.authHeaderValue ? deps.secrets.open(chunk.authHeaderValue) : null;
-    } catch {
-      return notSent('the auth header value cannot be decrypted: was the secret key changed?');
-    }
+    const { callbackUrl } = chunk;
+    if (!callbackUrl) return notSent('the template has no webhook destination');
     const body = buildBody(chunk, await chunkData(db, chunk));
-    return deps.client.send({
-      url: chunk.callbackUrl, body, timeoutMs: chunk.timeoutMs, headers: buildHeaders(chunk, authValue, new Date()),
-    });
+    const prepared = prepareRequest({ ...chunk, callbackUrl }, body, deps.secrets, new Date());
+    if ('notSent' in prepared) return notSent(prepared.notSent);
+    return deps.client.send(prepared.request);
   }
 
   async function loop(): Promise<void> {

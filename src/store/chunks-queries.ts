@@ -1,5 +1,6 @@
 // The delivery queue: claiming due chunks, settling attempts, the delivery log and redelivery.
 import { sql } from 'drizzle-orm';
+import type { RetryBackoff } from '../delivery/retry-policy.ts';
 import { rows, type Db } from './db.ts';
 import { ChunkStatus, UploadStatus } from './states.ts';
 
@@ -21,7 +22,12 @@ export interface ClaimedChunk {
   authHeaderName: string | null;
   retryCount: number;
   retryIntervalMs: number;
+  retryBackoff: RetryBackoff;
   timeoutMs: number;
+  /** Sealed; null when the destination has no signing secret. */
+  signingSecret: string | null;
+  /** Sealed; only while the grace period of the last rotation lasts, else null. */
+  previousSigningSecret: string | null;
 }
 
 /** The lease outlives the request timeout, so a live worker never loses a chunk it is still sending. */
@@ -58,7 +64,9 @@ export function claimDueChunks(db: Db, limit: number): Promise<ClaimedChunk[]> {
       u.valid_records AS "totalRecords", u.total_pages AS "totalPages",
       d.callback_url AS "callbackUrl", d.auth_header_name AS "authHeaderName",
       coalesce(d.retry_count, 0) AS "retryCount", coalesce(d.retry_interval_ms, 0) AS "retryIntervalMs",
-      coalesce(d.timeout_ms, 0) AS "timeoutMs"`);
+      coalesce(d.retry_backoff, 'fixed') AS "retryBackoff", coalesce(d.timeout_ms, 0) AS "timeoutMs",
+      d.signing_secret AS "signingSecret",
+      CASE WHEN d.previous_secret_expires_at > now() THEN d.previous_signing_secret END AS "previousSigningSecret"`);
 }
 
 /** The page's records as one JSON array, assembled by the database in row order. */

@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import {
   bigint, bigserial, boolean, index, integer, jsonb, json, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid,
 } from 'drizzle-orm/pg-core';
+import type { RetryBackoff } from '../delivery/retry-policy.ts';
 import type { Column } from '../ingest/types.ts';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
@@ -40,7 +41,14 @@ export const destinations = pgTable('destinations', {
   authHeaderName: text('auth_header_name'),
   retryCount: integer('retry_count').notNull(),
   retryIntervalMs: integer('retry_interval_ms').notNull(),
+  /** 'fixed': retryInterval between attempts; 'exponential': doubling from it, with jitter. */
+  retryBackoff: text('retry_backoff').$type<RetryBackoff>().notNull().default('fixed'),
   timeoutMs: integer('timeout_ms').notNull(),
+  /** Standard Webhooks signing secret (`whsec_...`), encrypted; null only for a destination saved before signing existed. */
+  signingSecret: text('signing_secret'),
+  /** The secret before the last rotation, encrypted: it signs too until `previousSecretExpiresAt`. */
+  previousSigningSecret: text('previous_signing_secret'),
+  previousSecretExpiresAt: timestamp('previous_secret_expires_at', { withTimezone: true }),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 });

@@ -1,12 +1,14 @@
 // Templates and their webhook destinations, always looked up within one project.
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, getTableColumns, sql } from 'drizzle-orm';
 import type { Column } from '../ingest/types.ts';
 import type { Db } from './db.ts';
 import { destinations, templates } from './schema.ts';
 
 export type TemplateRow = typeof templates.$inferSelect;
 export type DestinationRow = typeof destinations.$inferSelect;
-export type DestinationInput = Omit<typeof destinations.$inferInsert, 'templateId' | 'createdAt' | 'updatedAt'>;
+/** The settings a PUT sets; signing secrets change only when one is first made or rotated. */
+export type DestinationInput = Omit<typeof destinations.$inferInsert,
+  'templateId' | 'createdAt' | 'updatedAt' | 'signingSecret' | 'previousSigningSecret' | 'previousSecretExpiresAt'>;
 
 export async function insertTemplate(db: Db, projectId: string, t: { code: string; name: string; columns: Column[] }) {
   const rows = await db.insert(templates).values({ projectId, ...t }).onConflictDoNothing().returning();
@@ -39,10 +41,45 @@ export async function findDestination(db: Db, templateId: string): Promise<Desti
   return row;
 }
 
-export async function upsertDestination(db: Db, templateId: string, input: DestinationInput): Promise<DestinationRow> {
-  const [row] = await db.insert(destinations).values({ templateId, ...input })
-    .onConflictDoUpdate({ target: destinations.templateId, set: { ...input, updatedAt: sql`now()` } })
+/**
+ * Creates or changes a destination. `sealedSecret` becomes its signing secret when it has none (it is being created, or
+ * was saved before signing existed); `secretMade` says whether it did, so the caller shows the secret that once.
+ */
+export async function upsertDestination(
+  db: Db, templateId: string, input: DestinationInput, sealedSecret: string,
+): Promise<{ row: DestinationRow; secretMade: boolean }> {
+  const [row] = await db.insert(destinations).values({ templateId, ...input, signingSecret: sealedSecret })
+    .onConflictDoUpdate({
+      target: destinations.templateId,
+      set: { ...input, signingSecret: sql`coalesce(${destinations.signingSecret}, excluded.signing_secret)`, updatedAt: sql`now()` },
+    })
     .returning();
+  return { row, secretMade: row.signingSecret === sealedSecret };
+}
+
+/**
+ * Makes `sealedSecret` the signing secret; the one it replaces keeps signing for `graceSeconds` (none when 0). Only one
+ * previous secret is kept: rotating again during a grace period ends the older secret's grace at once.
+ */
+export async function rotateSigningSecret(
+  db: Db, templateId: string, sealedSecret: string, graceSeconds: number,
+): Promise<{ previousSecretExpiresAt: Date | null } | undefined> {
+  const keepOld = sql`${graceSeconds} > 0 AND ${destinations.signingSecret} IS NOT NULL`;
+  const [row] = await db.update(destinations).set({
+    previousSigningSecret: sql`CASE WHEN ${keepOld} THEN ${destinations.signingSecret} END`,
+    previousSecretExpiresAt: sql`CASE WHEN ${keepOld} THEN now() + ${graceSeconds} * interval '1 second' END`,
+    signingSecret: sealedSecret,
+    updatedAt: sql`now()`,
+  }).where(eq(destinations.templateId, templateId)).returning({ previousSecretExpiresAt: destinations.previousSecretExpiresAt });
+  return row;
+}
+
+/** The destination with its previous signing secret only while its grace lasts, judged by the database clock as deliveries are. */
+export async function findDestinationForSending(db: Db, templateId: string): Promise<DestinationRow | undefined> {
+  const [row] = await db.select({
+    ...getTableColumns(destinations),
+    previousSigningSecret: sql<string | null>`CASE WHEN ${destinations.previousSecretExpiresAt} > now() THEN ${destinations.previousSigningSecret} END`,
+  }).from(destinations).where(eq(destinations.templateId, templateId));
   return row;
 }
 

@@ -1,0 +1,49 @@
+// A test delivery: one sample page sent to the destination as a real one would be, and what the receiver answered.
+import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { notFound } from '../errors.ts';
+import { buildBody, newWebhookId } from '../delivery/payload.ts';
+import { prepareRequest } from '../delivery/prepare-request.ts';
+import { sampleRecords } from '../delivery/sample-chunk.ts';
+import type { AttemptResult } from '../delivery/webhook-client.ts';
+import { findDestinationForSending } from '../store/templates-queries.ts';
+import type { ApiDeps } from './http.ts';
+import { CodeParams, DestinationTestBody } from './schemas.ts';
+import { requireTemplate } from './templates.ts';
+
+export function destinationTestRoutes(app: FastifyInstance, deps: ApiDeps): void {
+  const r = app.withTypeProvider<TypeBoxTypeProvider>();
+
+  r.post('/v1/templates/:code/destination/test', {
+    schema: { params: CodeParams, body: DestinationTestBody },
+  }, async (req) => {
+    const template = await requireTemplate(deps, req.projectId, req.params.code);
+    const destination = await findDestinationForSending(deps.db, template.id);
+    if (!destination) throw notFound(`destination of template "${req.params.code}"`);
+
+    const records = sampleRecords(template.columns);
+    const body = buildBody({
+      templateCode: template.code, uploadId: 'test', totalRecords: records.length, totalPages: 1, page: 1,
+      recordCount: records.length, extraJson: 'null',
+    }, JSON.stringify(records));
+    const webhookId = newWebhookId();
+    const authHeaderValue = req.body?.authHeaderValue;
+    const prepared = prepareRequest({
+      ...destination,
+      webhookId,
+      authHeaderValue: authHeaderValue ? deps.secrets.seal(authHeaderValue) : null,
+    }, body, deps.secrets, new Date());
+    const result: AttemptResult = 'notSent' in prepared
+      ? { outcome: 'not_sent', startedAt: new Date(), durationMs: 0, error: prepared.notSent }
+      : await deps.client.send(prepared.request);
+    // Whatever the receiver said is the answer: its failure is not ours.
+    return {
+      webhookId,
+      outcome: result.outcome,
+      httpStatus: result.httpStatus ?? null,
+      durationMs: result.durationMs,
+      error: result.error ?? null,
+      responseExcerpt: result.responseExcerpt ?? null,
+    };
+  });
+}
