@@ -9,6 +9,7 @@ import { createWebhookClient } from './delivery/webhook-client.ts';
 import { createDeliveryWorker } from './delivery/worker.ts';
 import { createIngestRunner, sweepSpool } from './ingest/ingest-runner.ts';
 import { createSecretBox, loadSecretKey } from './secret-box.ts';
+import { createMetrics } from './metrics.ts';
 import { releaseAllLeases } from './store/chunks-queries.ts';
 import { openStore, type Store } from './store/db.ts';
 import { migrate } from './store/migrate.ts';
@@ -44,14 +45,15 @@ export async function createService(config: Config, log: Logger = pino({ level: 
   const secrets = createSecretBox(loadSecretKey(config));
   const guard = createAddressGuard(config.destinationAllowlist);
   const client = createWebhookClient(guard);
+  const metrics = createMetrics(store.db);
   const delivery = createDeliveryWorker({
-    db: store.db, client, secrets, log, concurrency: config.deliveryConcurrency, pollIntervalMs: config.pollIntervalMs,
+    db: store.db, client, secrets, log, metrics, concurrency: config.deliveryConcurrency, pollIntervalMs: config.pollIntervalMs,
   });
   const ingest = createIngestRunner({
-    db: store.db, log, dataDir: config.dataDir, pollIntervalMs: config.pollIntervalMs, limits: config.limits,
+    db: store.db, log, dataDir: config.dataDir, pollIntervalMs: config.pollIntervalMs, limits: config.limits, metrics,
     onIngested: () => delivery.wake(),
   });
-  const http = await buildHttp({ config, db: store.db, log, secrets, guard, client, ingest, delivery });
+  const http = await buildHttp({ config, db: store.db, log, secrets, guard, client, ingest, delivery, metrics });
 
   const service: Service = {
     config,

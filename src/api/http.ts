@@ -1,4 +1,5 @@
 // The HTTP service: fastify with the API's routes, authentication and one mapping of errors to responses.
+import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import multipart from '@fastify/multipart';
 import type { Logger } from 'pino';
@@ -6,6 +7,7 @@ import type { Config } from '../config.ts';
 import { AppError } from '../errors.ts';
 import type { AddressGuard } from '../delivery/address-guard.ts';
 import type { WebhookClient } from '../delivery/webhook-client.ts';
+import type { Metrics } from '../metrics.ts';
 import type { SecretBox } from '../secret-box.ts';
 import type { Db } from '../store/db.ts';
 import { findProjectByApiKey } from '../store/projects-queries.ts';
@@ -24,6 +26,7 @@ export interface ApiDeps {
   guard: AddressGuard;
   /** The delivery workers' webhook client: a test send goes out exactly as a delivery does. */
   client: WebhookClient;
+  metrics: Metrics;
   ingest: { wake(): void };
   delivery: { wake(): void };
 }
@@ -34,11 +37,15 @@ declare module 'fastify' {
 
 export async function buildHttp(deps: ApiDeps): Promise<FastifyInstance> {
   const app: FastifyInstance = Fastify({
+    // A caller's X-Request-Id ties our log lines to theirs; it is echoed back on every response.
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
     loggerInstance: deps.log as FastifyBaseLogger,
     bodyLimit: 10 * 1024 * 1024,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
   });
   app.decorateRequest('projectId', '');
+  app.addHook('onSend', async (req, reply) => { reply.header('x-request-id', req.id); });
   await app.register(multipart);
 
   app.setErrorHandler((err: FastifyError | AppError, req, reply) => {
@@ -66,6 +73,7 @@ export async function buildHttp(deps: ApiDeps): Promise<FastifyInstance> {
   });
 
   app.get('/health', async () => ({ status: 'ok' }));
+  app.get('/metrics', async (_req, reply) => reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics()));
   templateRoutes(app, deps);
   destinationRoutes(app, deps);
   destinationTestRoutes(app, deps);

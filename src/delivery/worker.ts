@@ -6,6 +6,7 @@ import {
 } from '../store/chunks-queries.ts';
 import { ChunkStatus } from '../store/states.ts';
 import type { SecretBox } from '../secret-box.ts';
+import type { Metrics } from '../metrics.ts';
 import { buildBody } from './payload.ts';
 import { prepareRequest } from './prepare-request.ts';
 import { nextRetryDelay } from './retry-policy.ts';
@@ -18,6 +19,7 @@ export interface DeliveryWorkerDeps {
   log: Logger;
   concurrency: number;
   pollIntervalMs: number;
+  metrics: Pick<Metrics, 'attempts' | 'attemptSeconds'>;
 }
 
 export interface DeliveryWorker {
@@ -42,6 +44,8 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
       httpStatus: result.httpStatus, retryAfter: result.retryAfter, now: Date.now(), random: Math.random(),
     });
     const status = await settleChunk(db, chunk, result, retryIn);
+    deps.metrics.attempts.inc({ outcome: result.outcome });
+    deps.metrics.attemptSeconds.observe({ outcome: result.outcome }, result.durationMs / 1000);
     log.info({ uploadId: chunk.uploadId, page: chunk.page, outcome: result.outcome, httpStatus: result.httpStatus,
       durationMs: result.durationMs, status, ...(status === ChunkStatus.pending ? { retryInMs: retryIn } : {}) }, 'delivery attempt');
   }

@@ -3,6 +3,7 @@ import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { Db } from '../store/db.ts';
+import type { Metrics } from '../metrics.ts';
 import { claimIngestJob, ingestingAmong } from '../store/uploads-queries.ts';
 import { INGEST_LEASE_MS, ingestUpload, type IngestLimits } from './ingest-upload.ts';
 
@@ -28,7 +29,7 @@ export async function sweepSpool(db: Db, dataDir: string): Promise<number> {
 }
 
 export function createIngestRunner(deps: {
-  db: Db; log: Logger; dataDir: string; pollIntervalMs: number; limits: IngestLimits; onIngested: () => void;
+  db: Db; log: Logger; dataDir: string; pollIntervalMs: number; limits: IngestLimits; metrics: Metrics; onIngested: () => void;
 }): IngestRunner {
   let running = false;
   let busy: Promise<void> | undefined;

@@ -1,5 +1,6 @@
 // Reads one received file into records: map headings, validate every row, store in blocks, then write the chunk plan.
 import type { Logger } from 'pino';
+import type { Metrics } from '../metrics.ts';
 import type { Db } from '../store/db.ts';
 import { findDestination } from '../store/templates-queries.ts';
 import {
@@ -20,7 +21,7 @@ export const INGEST_LEASE_MS = 60_000;
 
 export interface IngestLimits { maxRows: number; maxColumns: number; maxUncompressedBytes: number }
 
-export interface IngestDeps { db: Db; log: Logger; limits: IngestLimits }
+export interface IngestDeps { db: Db; log: Logger; limits: IngestLimits; metrics: Pick<Metrics, 'ingestRows'> }
 
 /**
  * Ingests one upload; undefined when the file could not be used (the upload is then failed with the reason).
@@ -33,7 +34,7 @@ export async function ingestUpload(
   try {
     // A previous attempt may have stopped half-way: start from a clean slate.
     await deleteRecords(db, upload.id);
-    const rowsRead = await readIntoRecords(db, upload, filePath, deps.limits, signal);
+    const rowsRead = await readIntoRecords(deps, upload, filePath, signal);
     for (const column of upload.columns.filter((c) => c.unique)) {
       await markDuplicates(db, upload.id, column.key, `${column.name} must be unique: the same value is in an earlier row`);
     }
@@ -51,9 +52,8 @@ export async function ingestUpload(
   }
 }
 
-async function readIntoRecords(
-  db: Db, upload: UploadRow, filePath: string, limits: IngestLimits, signal: AbortSignal,
-): Promise<number> {
+async function readIntoRecords(deps: IngestDeps, upload: UploadRow, filePath: string, signal: AbortSignal): Promise<number> {
+  const { db, limits } = deps;
   const validate = compileRowValidator(upload.columns);
   const keys = upload.mapping ?? [];
   let seen = 0;
@@ -74,10 +74,14 @@ async function readIntoRecords(
       signal.throwIfAborted();
       await insertRecords(db, upload.id, block);
       await recordIngestProgress(db, upload.id, rowIndex, INGEST_LEASE_MS);
+      deps.metrics.ingestRows.inc(block.length);
       block = [];
     }
   }
-  if (block.length > 0) await insertRecords(db, upload.id, block);
+  if (block.length > 0) {
+    await insertRecords(db, upload.id, block);
+    deps.metrics.ingestRows.inc(block.length);
+  }
   return rowIndex;
 }
 
