@@ -1,0 +1,221 @@
+// Runs one import through the real service: `src/main.ts` as a child process with a fresh data directory, a
+// template and webhook destination, the file posted as multipart from disk, and the upload polled until read.
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { openAsBlob } from 'node:fs';
+import { appendFile, mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { cpuSeconds, peakRssMb, rssMb } from './proc-stats.ts';
+import { peopleTemplate } from './people.ts';
+import { startReceiver } from './receiver.ts';
+
+export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
+const API_KEY = 'sk_bench_key';
+const FINAL = ['completed', 'completed_with_failures', 'failed'];
+
+export interface ServiceImportOptions {
+  /** The checkout whose `src/main.ts` runs; this project unless told otherwise. */
+  root: string;
+  file: string;
+  chunkSize: number;
+  uniqueEmail: boolean;
+  /** Wait for every page to be delivered (timed separately) before stopping the service. */
+  deliver: boolean;
+  /** Extra node flags for the service, such as --cpu-prof. */
+  nodeArgs: string[];
+  timeoutMs: number;
+  /** Lines for the embedded database's postgresql.auto.conf, applied from the second start on. */
+  pgConf: string[];
+}
+
+export interface ServiceImportResult {
+  rows: number;
+  validRecords: number;
+  invalidRecords: number;
+  status: string;
+  error: string | null;
+  /** From the start of the POST to its 202: the file's transfer, sniff and head check. */
+  postMs: number;
+  /** From the start of the POST until the upload is no longer `ingesting`. */
+  ingestMs: number;
+  /** CPU the service used during ingest, all threads; more than ingestMs means more than one core was busy. */
+  ingestCpuMs: number | null;
+  /** From the end of ingest until the upload's final status; null when delivery was not waited for. */
+  deliveryMs: number | null;
+  /** The service's VmHWM when ingest had ended, and when it stopped. */
+  ingestPeakRssMb: number | null;
+  peakRssMb: number | null;
+  /** The service's VmHWM when it was ready, before any import. */
+  idleRssMb: number | null;
+  /** VmHWM of the first start, which created the database. */
+  initPeakRssMb: number | null;
+  requests: number;
+  pid: number;
+  /** The service's resident memory as ingest went on: [rows read so far, MiB], one per poll. */
+  rssTrail: [number, number][];
+  /** The ingest's start and end on the monotonic clock V8's CPU profiles use, in microseconds. */
+  ingestWindowUs: [number, number];
+}
+
+const monotonicUs = () => Number(process.hrtime.bigint() / 1000n);
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+class ServiceClient {
+  constructor(readonly url: string) {}
+
+  async call<T = any>(method: string, path: string, body?: unknown): Promise<T> {
+    const isForm = body instanceof FormData;
+    const res = await fetch(this.url + path, {
+      method,
+      headers: { authorization: `Bearer ${API_KEY}`, ...(body !== undefined && !isForm ? { 'content-type': 'application/json' } : {}) },
+      body: body === undefined ? undefined : isForm ? body : JSON.stringify(body),
+    });
+    const text = await res.text();
+    if (res.status >= 300) throw new Error(`${method} ${path} answered ${res.status}: ${text}`);
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+}
+
+async function startService(root: string, dataDir: string, nodeArgs: string[]): Promise<{ child: ChildProcess; client: ServiceClient; output: () => string }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'src/main.ts'], {
+    cwd: root,
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      SHEETHOOK_DATA_DIR: dataDir,
+      SHEETHOOK_API_KEY: API_KEY,
+      SHEETHOOK_DESTINATION_ALLOWLIST: '127.0.0.0/8',
+      LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout!.on('data', (d) => { out += d; });
+  child.stderr!.on('data', (d) => { out += d; });
+  const client = new ServiceClient(`http://127.0.0.1:${port}`);
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the service exited with ${child.exitCode}:\n${out}`);
+    if (Date.now() > deadline) throw new Error(`the service did not answer /health within 60 s:\n${out}`);
+    const up = await fetch(`${client.url}/health`).then((r) => r.status === 200, () => false);
+    if (up) break;
+    await sleep(100);
+  }
+  return { child, client, output: () => out };
+}
+
+async function stopService(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = once(child, 'exit');
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+export async function serviceImport(options: ServiceImportOptions): Promise<ServiceImportResult> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'sheethook-bench-data-'));
+  const receiver = await startReceiver();
+  let service: Awaited<ReturnType<typeof startService>> | undefined;
+  try {
+    // The first start on an empty data directory creates the database (initdb), whose peak memory would hide
+    // ingest's: it is measured on its own, and the import runs in a second process on the database it made.
+    const first = await startService(options.root, dataDir, []);
+    const initPeakRssMb = peakRssMb(first.child.pid!);
+    await stopService(first.child);
+    if (options.pgConf.length) await appendFile(join(dataDir, 'pgdata', 'postgresql.auto.conf'), options.pgConf.map((l) => `${l}\n`).join(''));
+    service = await startService(options.root, dataDir, options.nodeArgs);
+    const { child, client } = service;
+    const pid = child.pid!;
+    const idleRssMb = peakRssMb(pid);
+    await client.call('POST', '/v1/templates', peopleTemplate('people', options.uniqueEmail));
+    await client.call('PUT', '/v1/templates/people/destination', {
+      webhook: { callbackUrl: receiver.url, chunkSize: options.chunkSize, retryCount: 0 },
+    });
+
+    const form = new FormData();
+    form.append('template', 'people');
+    // A file-backed Blob: the body streams from disk instead of being read into this process.
+    form.append('file', await openAsBlob(options.file), basename(options.file));
+    const cpuBefore = cpuSeconds(pid);
+    const started = performance.now();
+    const startedUs = monotonicUs();
+    const { uploadId } = await client.call<{ uploadId: string }>('POST', '/v1/imports', form);
+    const postMs = performance.now() - started;
+
+    const deadline = Date.now() + options.timeoutMs;
+    const poll = async () => {
+      if (Date.now() > deadline) throw new Error(`upload ${uploadId} did not finish within ${options.timeoutMs} ms`);
+      if (child.exitCode !== null) throw new Error(`the service exited with ${child.exitCode}:\n${service!.output()}`);
+      return client.call('GET', `/v1/uploads/${uploadId}`);
+    };
+    // Each poll is a few small queries on the service's one database connection, between the ingest's own: polls
+    // stay 200 ms apart, so the ingest time is known to about that.
+    const rssTrail: [number, number][] = [];
+    let upload = await poll();
+    while (upload.status === 'ingesting') {
+      const rss = rssMb(pid);
+      if (rss !== null) rssTrail.push([upload.totalRecords, rss]);
+      await sleep(200);
+      upload = await poll();
+    }
+    const ingestMs = performance.now() - started;
+    const endedUs = monotonicUs();
+    const ingestPeakRssMb = peakRssMb(pid);
+    const cpuAfter = cpuSeconds(pid);
+    const ingestCpuMs = cpuBefore === null || cpuAfter === null ? null : (cpuAfter - cpuBefore) * 1000;
+
+    let deliveryMs: number | null = null;
+    if (options.deliver) {
+      if (!FINAL.includes(upload.status) && upload.status !== 'delivering') {
+        throw new Error(`upload ${uploadId} went from ingesting to ${upload.status}, not to delivery`);
+      }
+      while (!FINAL.includes(upload.status)) {
+        await sleep(200);
+        upload = await poll();
+      }
+      deliveryMs = performance.now() - started - ingestMs;
+    }
+    const peak = peakRssMb(pid);
+    await stopService(child);
+    return {
+      rows: upload.validRecords + upload.invalidRecords,
+      validRecords: upload.validRecords,
+      invalidRecords: upload.invalidRecords,
+      status: upload.status,
+      error: upload.error,
+      postMs,
+      ingestMs,
+      ingestCpuMs,
+      deliveryMs,
+      ingestPeakRssMb,
+      peakRssMb: peak,
+      idleRssMb,
+      initPeakRssMb,
+      requests: receiver.requests,
+      pid,
+      rssTrail,
+      ingestWindowUs: [startedUs, endedUs],
+    };
+  } finally {
+    if (service) await stopService(service.child);
+    await receiver.close();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
