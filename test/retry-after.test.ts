@@ -2,8 +2,9 @@
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startReceiver, type Answer, type Receiver } from './support/receiver.ts';
-import { startService, waitForFinal, type TestService } from './support/service.ts';
-import { importForm, PEOPLE_COLUMNS, peopleCsv } from './support/files.ts';
+import { startService, type TestService } from './support/service.ts';
+import { runImport } from './support/import-run.ts';
+import { PEOPLE_COLUMNS } from './support/files.ts';
 
 let t: TestService;
 let receiver: Receiver;
@@ -13,16 +14,6 @@ async function destination(webhook: Record<string, unknown>) {
   const res = await t.api('PUT', '/v1/templates/people/destination', { webhook: { callbackUrl: receiver.url, chunkSize: 10, ...webhook } });
   expect(res.status).toBe(200);
   secret ??= res.body.signingSecret;
-}
-
-async function runImport(rows: number, answer: (n: number) => Answer) {
-  receiver.received.length = 0;
-  receiver.answer = (r) => answer(r.n);
-  const res = await t.api('POST', '/v1/imports', importForm({ template: 'people', file: peopleCsv(rows) }));
-  expect(res.status).toBe(202);
-  const final = await waitForFinal(t, res.body.uploadId);
-  const log = (await t.api('GET', `/v1/uploads/${res.body.uploadId}/deliveries`)).body.pages;
-  return { final, log };
 }
 
 const attemptStarts = (page: { attempts: { at: string }[] }) => page.attempts.map((a) => Date.parse(a.at));
@@ -41,7 +32,7 @@ afterAll(async () => {
 describe('retry beyond the seeds', () => {
   it('waits as long as a 429 Retry-After asks, though retryInterval is 50 ms, and signs each attempt with its own timestamp', async () => {
     await destination({ retryCount: 1, retryInterval: 50 });
-    const { final, log } = await runImport(5, (n) => (n === 1 ? { status: 429, headers: { 'retry-after': '1' } } : { status: 200 }));
+    const { final, log } = await runImport(t, receiver, 5, ({ n }) => (n === 1 ? { status: 429, headers: { 'retry-after': '1' } } : { status: 200 }));
     expect(final.status).toBe('completed');
     expect(log[0].attempts.map((a: { outcome: string }) => a.outcome)).toEqual(['http_error', 'delivered']);
     const [first, second] = attemptStarts(log[0]);
@@ -57,7 +48,7 @@ describe('retry beyond the seeds', () => {
 
   it('honours a Retry-After given as an HTTP-date on a 503', async () => {
     await destination({ retryCount: 1, retryInterval: 0 });
-    const { final, log } = await runImport(5, (n) => (n === 1
+    const { final, log } = await runImport(t, receiver, 5, ({ n }) => (n === 1
       ? { status: 503, headers: { 'retry-after': new Date(Date.now() + 2000).toUTCString() } }
       : { status: 200 }));
     expect(final.status).toBe('completed');
@@ -69,7 +60,7 @@ describe('retry beyond the seeds', () => {
   it('doubles the wait each retry with exponential backoff, never below retryInterval × 2^(n-1)', async () => {
     await destination({ retryCount: 3, retryInterval: 100, retryBackoff: 'exponential' });
     expect((await t.api('GET', '/v1/templates/people/destination')).body.webhook.retryBackoff).toBe('exponential');
-    const { final, log } = await runImport(5, (n) => (n <= 3 ? { status: 500 } : { status: 200 }));
+    const { final, log } = await runImport(t, receiver, 5, ({ n }) => (n <= 3 ? { status: 500 } : { status: 200 }));
     expect(final.status).toBe('completed');
     const starts = attemptStarts(log[0]);
     expect(starts).toHaveLength(4);

@@ -1,8 +1,9 @@
 // A failing receiver gets retryCount further attempts retryInterval apart; then the chunk is undelivered and the next goes on.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startReceiver, type Answer, type Receiver } from './support/receiver.ts';
-import { startService, waitForFinal, type TestService } from './support/service.ts';
-import { importForm, PEOPLE_COLUMNS, peopleCsv } from './support/files.ts';
+import { startService, type TestService } from './support/service.ts';
+import { runImport } from './support/import-run.ts';
+import { PEOPLE_COLUMNS } from './support/files.ts';
 
 let t: TestService;
 let receiver: Receiver;
@@ -10,16 +11,6 @@ let receiver: Receiver;
 async function destination(webhook: Record<string, unknown>) {
   const res = await t.api('PUT', '/v1/templates/people/destination', { webhook: { callbackUrl: receiver.url, chunkSize: 10, ...webhook } });
   expect(res.status).toBe(200);
-}
-
-async function runImport(rows: number, answer: (n: number, page: number) => Answer) {
-  receiver.received.length = 0;
-  receiver.answer = (r) => answer(r.n, r.body?.page);
-  const res = await t.api('POST', '/v1/imports', importForm({ template: 'people', file: peopleCsv(rows) }));
-  expect(res.status).toBe(202);
-  const final = await waitForFinal(t, res.body.uploadId);
-  const log = (await t.api('GET', `/v1/uploads/${res.body.uploadId}/deliveries`)).body.pages;
-  return { final, log, uploadId: res.body.uploadId as string };
 }
 
 beforeAll(async () => {
@@ -36,7 +27,7 @@ afterAll(async () => {
 describe('retries', () => {
   it('does not retry by default: a 500 leaves the chunk undelivered and the next page still goes', async () => {
     await destination({});
-    const { final, log } = await runImport(30, (_n, page) => (page === 2 ? { status: 500, body: 'boom' } : { status: 200 }));
+    const { final, log } = await runImport(t, receiver, 30, ({ body }) => (body?.page === 2 ? { status: 500, body: 'boom' } : { status: 200 }));
     expect(receiver.received.map((r) => r.body.page)).toEqual([1, 2, 3]);
     expect(final).toMatchObject({ status: 'completed_with_failures', pagesDelivered: 2, pagesFailed: 1 });
     expect(log[1]).toMatchObject({ page: 2, status: 'failed' });
@@ -45,7 +36,7 @@ describe('retries', () => {
 
   it('retries a chunk retryCount times with the same webhook-id, at least retryInterval apart, before the next page', async () => {
     await destination({ retryCount: 3, retryInterval: 200 });
-    const { final, log } = await runImport(20, (n) => (n <= 3 ? { status: 503 } : { status: 200 }));
+    const { final, log } = await runImport(t, receiver, 20, ({ n }) => (n <= 3 ? { status: 503 } : { status: 200 }));
     expect(final.status).toBe('completed');
     expect(receiver.received.map((r) => r.body.page)).toEqual([1, 1, 1, 1, 2]);
     expect(new Set(receiver.received.slice(0, 4).map((r) => r.headers['webhook-id'])).size).toBe(1);
@@ -57,7 +48,7 @@ describe('retries', () => {
   it('retries on 429, timeouts and resets, and gives up after the last retry with a failure log', async () => {
     await destination({ retryCount: 2, retryInterval: 10, timeoutMs: 300 });
     const answers: Answer[] = [{ status: 429 }, { hang: true }, { reset: true }];
-    const { final, log } = await runImport(10, (n) => answers[n - 1] ?? { status: 200 });
+    const { final, log } = await runImport(t, receiver, 10, ({ n }) => answers[n - 1] ?? { status: 200 });
     expect(receiver.received).toHaveLength(3);
     expect(final).toMatchObject({ status: 'failed', pagesFailed: 1, pagesDelivered: 0 });
     expect(final.error).toMatch(/no page could be delivered/);
@@ -67,7 +58,7 @@ describe('retries', () => {
 
   it('does not follow redirects: a 3xx is a failed attempt', async () => {
     await destination({ retryCount: 0 });
-    const { final, log } = await runImport(5, () => ({ status: 302, headers: { location: `${receiver.url}?moved` } }));
+    const { final, log } = await runImport(t, receiver, 5, () => ({ status: 302, headers: { location: `${receiver.url}?moved` } }));
     expect(receiver.received).toHaveLength(1);
     expect(final.status).toBe('failed');
     expect(log[0].attempts[0]).toMatchObject({ outcome: 'http_error', httpStatus: 302 });
@@ -79,7 +70,7 @@ describe('retries', () => {
     await closed.close();
     const res = await t.api('PUT', '/v1/templates/people/destination', { webhook: { callbackUrl: url, retryCount: 1, retryInterval: 10 } });
     expect(res.status).toBe(200);
-    const { final, log } = await runImport(3, () => ({ status: 200 }));
+    const { final, log } = await runImport(t, receiver, 3, () => ({ status: 200 }));
     expect(final.status).toBe('failed');
     expect(log[0].attempts.map((a: { outcome: string }) => a.outcome)).toEqual(['connection_refused', 'connection_refused']);
   });
