@@ -5,6 +5,8 @@ import ipaddr from 'ipaddr.js';
 
 export type Cidr = [ipaddr.IPv4 | ipaddr.IPv6, number];
 
+const IPV4_COMPATIBLE = ipaddr.parse('::');
+
 export class BlockedAddressError extends Error {
   readonly code = 'ERR_ADDRESS_BLOCKED';
   constructor(readonly address: string, readonly host: string) {
@@ -32,6 +34,8 @@ export function createAddressGuard(allowlist: Cidr[]): AddressGuard {
     // ::ffff:10.0.0.1 reaches 10.0.0.1: judge the address it really is.
     if (ip.kind() === 'ipv6' && (ip as ipaddr.IPv6).isIPv4MappedAddress()) ip = (ip as ipaddr.IPv6).toIPv4Address();
     if (allowlist.some(([range, bits]) => range.kind() === ip.kind() && ip.match(range, bits))) return true;
+    // ::10.0.0.1, the deprecated IPv4-compatible form, is "unicast" to ipaddr.js but embeds an IPv4 address.
+    if (ip.kind() === 'ipv6' && ip.match(IPV4_COMPATIBLE, 96)) return false;
     return ip.range() === 'unicast';
   };
 
