@@ -34,7 +34,7 @@ interface WorkbookParts {
 
 const unreadable = (problem: string) => new AppError(400, 'file_unreadable', `The XLSX file ${problem}`);
 
-const race = <T>(input: ZipInput, promise: Promise<T>) => Promise.race([promise, input.failed]);
+const race = <T>(input: ZipInput, promise: Promise<T>) => input.race(promise);
 
 /**
  * Writers put sheets before the shared strings (Excel and exceljs both do), and exceljs then

@@ -12,6 +12,11 @@ export interface ZipInput {
   stream: PassThrough;
   /** Never resolves; rejects with the first read or unzip error. Race every wait on exceljs against it. */
   failed: Promise<never>;
+  /**
+   * `promise`, or the input's failure if that comes first. Unlike Promise.race against `failed`, the waiter is
+   * removed once `promise` settles, so a long read does not keep every row it ever waited for.
+   */
+  race<T>(promise: Promise<T>): Promise<T>;
   close(): void;
 }
 
@@ -39,8 +44,24 @@ function countUnpacked(entry: Transform, add: (bytes: number) => void): void {
 export function openZipInput(path: string, limits: { maxUncompressedBytes?: number } = {}): ZipInput {
   const file = createReadStream(path);
   const stream = new PassThrough();
-  let fail!: (error: Error) => void;
-  const failed = new Promise<never>((_, reject) => (fail = reject));
+  let rejectFailed!: (error: Error) => void;
+  const failed = new Promise<never>((_, reject) => (rejectFailed = reject));
+  let failure: Error | undefined;
+  const waiters = new Set<(error: Error) => void>();
+  const fail = (error: Error) => {
+    failure ??= error;
+    rejectFailed(error);
+    for (const waiter of waiters) waiter(error);
+    waiters.clear();
+  };
+  const race = <T>(promise: Promise<T>) => new Promise<T>((resolve, reject) => {
+    if (failure) return reject(failure);
+    waiters.add(reject);
+    promise.then(
+      (value) => { waiters.delete(reject); resolve(value); },
+      (error) => { waiters.delete(reject); reject(error); },
+    );
+  });
   // Rejected with no one racing it (say, after the last row) is not an unhandled rejection.
   failed.catch(() => {});
   file.on('error', fail);
@@ -61,6 +82,7 @@ export function openZipInput(path: string, limits: { maxUncompressedBytes?: numb
   return {
     stream,
     failed,
+    race,
     close() {
       stream.destroy();
       file.destroy();
