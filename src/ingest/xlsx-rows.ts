@@ -34,7 +34,7 @@ interface WorkbookParts {
 
 const unreadable = (problem: string) => new AppError(400, 'file_unreadable', `The XLSX file ${problem}`);
 
-const race = <T>(input: ZipInput, promise: Promise<T>) => input.race(promise);
+
 
 /**
  * Writers put sheets before the shared strings (Excel and exceljs both do), and exceljs then
@@ -55,7 +55,7 @@ async function readWorkbookParts(path: string, maxUncompressedBytes: number): Pr
     // Present from the start, so exceljs drains each sheet instead of setting it aside; an
     // empty model stands in until the workbook part, which often comes last, replaces it.
     Object.assign(reader, { sharedStrings: [], workbookRels: [], model: { sheets: [] } });
-    await race(input, (async () => {
+    await input.race((async () => {
       for await (const _ of reader);
     })());
     return reader as unknown as WorkbookParts;
@@ -94,13 +94,13 @@ async function* sheetRows(
   let sheetCount = 0;
   let chosen = false;
   try {
-    for (let next = await race(input, sheets.next()); !next.done; next = await race(input, sheets.next())) {
+    for (let next = await input.race(sheets.next()); !next.done; next = await input.race(sheets.next())) {
       const sheet = next.value;
       sheetCount++;
       // exceljs drains a sheet left unread by itself.
       if (sheetName === undefined ? isHidden(sheet) : !sameSheetName(sheet.name, sheetName)) continue;
       const rows = sheet[Symbol.asyncIterator]();
-      for (let row = await race(input, rows.next()); !row.done; row = await race(input, rows.next())) {
+      for (let row = await input.race(rows.next()); !row.done; row = await input.race(rows.next())) {
         // cellCount is cheap but counts cells that are only formatted; the last cell with a value is
         // what makes a row wide, and finding it costs a pass over the row, so only past the limit.
         if (row.value.cellCount > maxColumns) {

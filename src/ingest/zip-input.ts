@@ -11,9 +11,8 @@ export interface ZipInput {
   /** What to hand to exceljs's WorkbookReader. */
   stream: PassThrough;
   /** Never resolves; rejects with the first read or unzip error. Race every wait on exceljs against it. */
-  failed: Promise<never>;
   /**
-   * `promise`, or the input's failure if that comes first. Unlike Promise.race against `failed`, the waiter is
+   * `promise`, or the input's failure if that comes first. Unlike Promise.race against a failure promise, the waiter is
    * removed once `promise` settles, so a long read does not keep every row it ever waited for.
    */
   race<T>(promise: Promise<T>): Promise<T>;
@@ -44,13 +43,10 @@ function countUnpacked(entry: Transform, add: (bytes: number) => void): void {
 export function openZipInput(path: string, limits: { maxUncompressedBytes?: number } = {}): ZipInput {
   const file = createReadStream(path);
   const stream = new PassThrough();
-  let rejectFailed!: (error: Error) => void;
-  const failed = new Promise<never>((_, reject) => (rejectFailed = reject));
   let failure: Error | undefined;
   const waiters = new Set<(error: Error) => void>();
   const fail = (error: Error) => {
     failure ??= error;
-    rejectFailed(error);
     for (const waiter of waiters) waiter(error);
     waiters.clear();
   };
@@ -62,8 +58,6 @@ export function openZipInput(path: string, limits: { maxUncompressedBytes?: numb
       (error) => { waiters.delete(reject); reject(error); },
     );
   });
-  // Rejected with no one racing it (say, after the last row) is not an unhandled rejection.
-  failed.catch(() => {});
   file.on('error', fail);
   const pipe = stream.pipe.bind(stream);
   const { maxUncompressedBytes } = limits;
@@ -81,7 +75,6 @@ export function openZipInput(path: string, limits: { maxUncompressedBytes?: numb
   file.pipe(stream);
   return {
     stream,
-    failed,
     race,
     close() {
       stream.destroy();
