@@ -6,7 +6,8 @@ import { badRequest, conflict, notFound } from '../errors.ts';
 import { compileRowValidator } from '../ingest/validate-row.ts';
 import type { Sniff } from '../ingest/sniff.ts';
 import type { Cell, Column } from '../ingest/types.ts';
-import { findRecord, moveStatus, removeRecords, replaceRecord, setMapping, valueTakenElsewhere } from '../store/review-queries.ts';
+import { findRecord, valueTakenElsewhere } from '../store/records-queries.ts';
+import { moveStatus, removeRecords, replaceRecord, setMapping } from '../store/review-queries.ts';
 import { UploadStatus } from '../store/states.ts';
 import { findDestination } from '../store/templates-queries.ts';
 import { writeChunkPlan, type UploadRow } from '../store/uploads-queries.ts';
@@ -97,7 +98,7 @@ export function uploadFlowRoutes(app: FastifyInstance, deps: ApiDeps): void {
     const allErrors: Record<string, string> = { ...errors };
     for (const column of upload.columns.filter((c) => c.unique && !allErrors[c.key])) {
       const value = data[column.key];
-      if (value !== null && value !== '' && await valueTakenElsewhere(deps.db, upload.id, record.row, column.key, String(value))) {
+      if (value !== null && value !== '' && await valueTakenElsewhere(deps.db, upload.id, record.row, column.key, value)) {
         allErrors[column.key] = `${column.name} must be unique: the same value is in another row`;
       }
     }

@@ -5,7 +5,8 @@ import { badRequest, conflict, notFound } from '../errors.ts';
 import { listDeliveries, requeuePages } from '../store/chunks-queries.ts';
 import { ChunkStatus, UploadStatus } from '../store/states.ts';
 import { findDestination } from '../store/templates-queries.ts';
-import { findUpload, listRecords, listUploads, pageCounts, type UploadRow } from '../store/uploads-queries.ts';
+import { listRecords } from '../store/records-queries.ts';
+import { findUpload, listUploads, pageCounts, type UploadRow } from '../store/uploads-queries.ts';
 import type { ApiDeps } from './http.ts';
 import { DeliveriesQuery, RecordsQuery, RedeliverBody, UploadParams } from './schemas.ts';
 

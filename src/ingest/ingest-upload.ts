@@ -3,19 +3,14 @@ import type { Logger } from 'pino';
 import type { Metrics } from '../metrics.ts';
 import type { Db } from '../store/db.ts';
 import { findDestination } from '../store/templates-queries.ts';
+import { deleteRecords, insertRecordBlock, markDuplicates } from '../store/records-queries.ts';
 import {
-  deleteRecords, enterReview, failUpload, insertRecords, markDuplicates, recordIngestProgress, writeChunkPlan,
-  type IngestTotals, type RecordInput, type UploadRow,
+  enterReview, failUpload, recordIngestProgress, writeChunkPlan, type IngestTotals, type UploadRow,
 } from '../store/uploads-queries.ts';
 import { AppError } from '../errors.ts';
 import { UploadStatus } from '../store/states.ts';
-import { readRows } from './read-rows.ts';
 import type { Sniff } from './sniff.ts';
-import type { Cell } from './types.ts';
-import { compileRowValidator } from './validate-row.ts';
-
-/** Records written per round trip. */
-export const RECORD_BLOCK = 1000;
+import { readRecordBlocks } from './record-blocks.ts';
 /** How long an ingest may go without reporting progress before another process may take it over. */
 export const INGEST_LEASE_MS = 60_000;
 
@@ -54,47 +49,17 @@ export async function ingestUpload(
 
 async function readIntoRecords(deps: IngestDeps, upload: UploadRow, filePath: string, signal: AbortSignal): Promise<number> {
   const { db, limits } = deps;
-  const validate = compileRowValidator(upload.columns);
-  const keys = upload.mapping ?? [];
-  let seen = 0;
-  let rowIndex = 0;
-  let block: RecordInput[] = [];
-  for await (const row of readRows(filePath, upload.fileSniff as Sniff, limits)) {
-    // Title rows above the headings, and the headings themselves.
-    if (seen++ <= upload.headerRow) continue;
-    const cells = cellsByKey(keys, row);
-    if (!cells) continue;
-    rowIndex += 1;
-    if (rowIndex > limits.maxRows) {
-      throw new AppError(400, 'too_many_rows', `the file has more than ${limits.maxRows} data rows, the most one upload may have`);
-    }
-    const { data, errors } = validate(cells);
-    block.push({ i: rowIndex, v: errors === null, d: data, e: errors });
-    if (block.length === RECORD_BLOCK) {
-      signal.throwIfAborted();
-      await insertRecords(db, upload.id, block);
-      await recordIngestProgress(db, upload.id, rowIndex, INGEST_LEASE_MS);
-      deps.metrics.ingestRows.inc(block.length);
-      block = [];
-    }
+  let rowsRead = 0;
+  const blocks = readRecordBlocks({
+    path: filePath, sniff: upload.fileSniff as Sniff, headerRow: upload.headerRow, keys: upload.mapping ?? [],
+    columns: upload.columns, maxRows: limits.maxRows, read: limits,
+  });
+  for await (const block of blocks) {
+    signal.throwIfAborted();
+    await insertRecordBlock(db, upload.id, block);
+    rowsRead = block.firstRow + block.rowCount - 1;
+    await recordIngestProgress(db, upload.id, rowsRead, INGEST_LEASE_MS);
+    deps.metrics.ingestRows.inc(block.rowCount);
   }
-  if (block.length > 0) {
-    await insertRecords(db, upload.id, block);
-    deps.metrics.ingestRows.inc(block.length);
-  }
-  return rowIndex;
-}
-
-/** The row's cells under their column keys, or null for a row with nothing in any mapped column. */
-function cellsByKey(keys: (string | null)[], row: Cell[]): Record<string, Cell> | null {
-  const cells: Record<string, Cell> = {};
-  let empty = true;
-  for (let i = 0; i < keys.length; i++) {
-    const key = keys[i];
-    if (key === null) continue;
-    const cell = row[i] ?? null;
-    cells[key] = cell;
-    if (cell !== null && !(typeof cell === 'string' && cell.trim() === '')) empty = false;
-  }
-  return empty ? null : cells;
+  return rowsRead;
 }

@@ -2,6 +2,7 @@
 import { sql } from 'drizzle-orm';
 import type { RetryBackoff } from '../delivery/retry-policy.ts';
 import { rows, type Db } from './db.ts';
+import { chunkRecords } from './records-queries.ts';
 import { ChunkStatus, UploadStatus } from './states.ts';
 
 /** Everything a worker needs to send one chunk, read in the same statement that claims it. */
@@ -71,10 +72,7 @@ export function claimDueChunks(db: Db, limit: number): Promise<ClaimedChunk[]> {
 
 /** The page's records as one JSON array, assembled by the database in row order. */
 export async function chunkData(db: Db, chunk: Pick<ClaimedChunk, 'uploadId' | 'firstRow' | 'lastRow'>): Promise<string> {
-  const [row] = await rows<{ data: string }>(db, sql`
-    SELECT '[' || coalesce(string_agg(data::text, ',' ORDER BY row_index), '') || ']' AS data
-    FROM records WHERE upload_id = ${chunk.uploadId} AND valid AND row_index BETWEEN ${chunk.firstRow} AND ${chunk.lastRow}`);
-  return row.data;
+  return chunkRecords(db, chunk.uploadId, chunk.firstRow, chunk.lastRow);
 }
 
 export interface AttemptRecord {

@@ -1,10 +1,9 @@
 // The interactive flow's writes: mapping a received file, and editing or deleting records before confirm.
 import { and, eq, sql } from 'drizzle-orm';
 import { rows, type Db } from './db.ts';
+import { eraseRecords, rewriteRecord, type StoredRecord } from './records-queries.ts';
 import { uploads } from './schema.ts';
 import { UploadStatus } from './states.ts';
-
-export interface StoredRecord { row: number; valid: boolean; data: Record<string, unknown>; errors: Record<string, string> | null }
 
 /** Sets the header row and mapping of an upload still waiting for one; false when it is past that. */
 export async function setMapping(db: Db, uploadId: string, headerRow: number, mapping: (string | null)[]): Promise<boolean> {
@@ -20,20 +19,6 @@ export async function moveStatus(db: Db, uploadId: string, from: UploadStatus, t
   return updated.length > 0;
 }
 
-export async function findRecord(db: Db, uploadId: string, row: number): Promise<StoredRecord | undefined> {
-  const [found] = await rows<StoredRecord>(db, sql`
-    SELECT row_index AS "row", valid, data, errors FROM records WHERE upload_id = ${uploadId} AND row_index = ${row}`);
-  return found;
-}
-
-/** Whether another valid record of the upload has this value in the column `key`. */
-export async function valueTakenElsewhere(db: Db, uploadId: string, row: number, key: string, value: string): Promise<boolean> {
-  const [found] = await rows<{ one: number }>(db, sql`
-    SELECT 1 AS one FROM records
-    WHERE upload_id = ${uploadId} AND valid AND row_index <> ${row} AND data->>${key} = ${value} LIMIT 1`);
-  return found !== undefined;
-}
-
 /**
  * Runs `fn` while holding the upload's row lock, only if the upload is in review: a confirm takes the same lock,
  * so an edit either lands before the chunk plan is written or is refused after it.
@@ -47,17 +32,12 @@ async function whileInReview<T>(db: Db, uploadId: string, fn: (tx: Db) => Promis
   });
 }
 
-/** Replaces a record's data and errors, keeping the upload's counts right; undefined when not in review. */
+/** Replaces a record's data and errors, keeping the upload's counts right; undefined when not in review or not there. */
 export function replaceRecord(db: Db, uploadId: string, record: StoredRecord): Promise<StoredRecord | undefined> {
   return whileInReview(db, uploadId, async (tx) => {
-    const [before] = await rows<{ valid: boolean }>(tx, sql`
-      SELECT valid FROM records WHERE upload_id = ${uploadId} AND row_index = ${record.row} FOR UPDATE`);
+    const before = await rewriteRecord(tx, uploadId, record);
     if (!before) return undefined;
-    await tx.execute(sql`
-      UPDATE records SET valid = ${record.valid}, data = ${JSON.stringify(record.data)}::json,
-        errors = ${record.errors === null ? null : JSON.stringify(record.errors)}::jsonb
-      WHERE upload_id = ${uploadId} AND row_index = ${record.row}`);
-    const delta = Number(record.valid) - Number(before.valid);
+    const delta = Number(record.valid) - Number(before.wasValid);
     if (delta !== 0) {
       await tx.execute(sql`
         UPDATE uploads SET valid_records = valid_records + ${delta}, invalid_records = invalid_records - ${delta}, updated_at = now()
@@ -70,14 +50,12 @@ export function replaceRecord(db: Db, uploadId: string, record: StoredRecord): P
 /** Deletes records by row number; the rows that were deleted, or undefined when not in review. */
 export function removeRecords(db: Db, uploadId: string, rowNumbers: number[]): Promise<number[] | undefined> {
   return whileInReview(db, uploadId, async (tx) => {
-    const deleted = await rows<{ row: number; valid: boolean }>(tx, sql`
-      DELETE FROM records WHERE upload_id = ${uploadId} AND row_index = ANY(${`{${rowNumbers.join(',')}}`}::int[])
-      RETURNING row_index AS "row", valid`);
+    const deleted = await eraseRecords(tx, uploadId, rowNumbers);
     const valid = deleted.filter((d) => d.valid).length;
     await tx.execute(sql`
       UPDATE uploads SET valid_records = valid_records - ${valid}, invalid_records = invalid_records - ${deleted.length - valid},
         updated_at = now()
       WHERE id = ${uploadId}`);
-    return deleted.map((d) => d.row).sort((a, b) => a - b);
+    return deleted.map((d) => d.row);
   });
 }

@@ -1,7 +1,7 @@
 // The database schema: one definition for the embedded store and PostgreSQL; migrations are generated from it.
 import { sql } from 'drizzle-orm';
 import {
-  bigint, bigserial, boolean, index, integer, jsonb, json, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid,
+  bigint, bigserial, boolean, customType, index, integer, jsonb, json, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid,
 } from 'drizzle-orm/pg-core';
 import type { RetryBackoff } from '../delivery/retry-policy.ts';
 import type { Column } from '../ingest/types.ts';
@@ -94,15 +94,42 @@ export const uploads = pgTable('uploads', {
   index('uploads_working').on(t.status).where(sql`${t.status} IN ('ingesting', 'delivering')`),
 ]);
 
-export const records = pgTable('records', {
+/**
+ * An upload's records, stored as blocks of consecutive rows: one database row holds up to RECORD_BLOCK records,
+ * so a million-row file is a thousand writes, not a million.
+ */
+export const recordBlocks = pgTable('record_blocks', {
   uploadId: uuid('upload_id').notNull().references(() => uploads.id, { onDelete: 'cascade' }),
-  /** 1-based data row number in the file (the header is row 0). */
-  rowIndex: integer('row_index').notNull(),
-  valid: boolean('valid').notNull(),
-  /** json, not jsonb: keeps the template's column order in what the receiver gets. */
-  data: json('data').notNull(),
-  errors: jsonb('errors'),
-}, (t) => [primaryKey({ columns: [t.uploadId, t.rowIndex] })]);
+  /** 0-based; block b holds the rows from b * RECORD_BLOCK + 1. */
+  block: integer('block').notNull(),
+  /** 1-based data row number in the file (the header is row 0) of the first line. */
+  firstRow: integer('first_row').notNull(),
+  /** Lines in `lines`, deleted rows included. */
+  rowCount: integer('row_count').notNull(),
+  /**
+   * One record per line as the receiver gets it (JSON keeps the template's column order), row firstRow + i on
+   * line i; a deleted row's line is empty.
+   */
+  lines: text('lines').notNull(),
+  /** The invalid rows' messages by row number: { "17": { "email": "Email must be an email address" } }. */
+  errors: jsonb('errors').$type<Record<string, Record<string, string>>>().notNull().default({}),
+  /** Rows deleted in review. */
+  deleted: integer('deleted').array().notNull().default(sql`'{}'::int[]`),
+  validCount: integer('valid_count').notNull(),
+  invalidCount: integer('invalid_count').notNull(),
+}, (t) => [primaryKey({ columns: [t.uploadId, t.block] })]);
+
+const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => 'bytea' });
+
+/**
+ * A received file kept in the database, in parts, while it waits to be read: on PostgreSQL any process may be the
+ * one that reads it. The embedded store keeps received files on its own disk instead.
+ */
+export const uploadFileParts = pgTable('upload_file_parts', {
+  uploadId: uuid('upload_id').notNull().references(() => uploads.id, { onDelete: 'cascade' }),
+  part: integer('part').notNull(),
+  bytes: bytea('bytes').notNull(),
+}, (t) => [primaryKey({ columns: [t.uploadId, t.part] })]);
 
 export const chunks = pgTable('chunks', {
   uploadId: uuid('upload_id').notNull().references(() => uploads.id, { onDelete: 'cascade' }),

@@ -2,12 +2,11 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
 import { rows, type Db } from './db.ts';
 import { uploads } from './schema.ts';
-import { ChunkStatus, UploadStatus } from './states.ts';
+import { insertChunkPlan, recordCounts } from './records-queries.ts';
+import { UploadStatus } from './states.ts';
 
 export type UploadRow = typeof uploads.$inferSelect;
 export type NewUpload = typeof uploads.$inferInsert;
-
-export interface RecordInput { i: number; v: boolean; d: Record<string, unknown>; e: Record<string, string> | null }
 
 export async function insertUpload(db: Db, upload: NewUpload): Promise<void> {
   await db.insert(uploads).values(upload);
@@ -57,37 +56,11 @@ export async function recordIngestProgress(db: Db, uploadId: string, rowsRead: n
     WHERE id = ${uploadId}`);
 }
 
-export async function deleteRecords(db: Db, uploadId: string): Promise<void> {
-  await db.execute(sql`DELETE FROM records WHERE upload_id = ${uploadId}`);
-}
-
-/** One round trip for a whole block of records; `json`, not `jsonb`, keeps each record's key order. */
-export async function insertRecords(db: Db, uploadId: string, batch: RecordInput[]): Promise<void> {
-  await db.execute(sql`
-    INSERT INTO records (upload_id, row_index, valid, data, errors)
-    SELECT ${uploadId}, r.i, r.v, r.d, r.e FROM json_to_recordset(${JSON.stringify(batch)}::json) AS r(i int, v bool, d json, e jsonb)`);
-}
-
-/** Marks every valid record whose `key` value repeats an earlier valid record's as invalid. */
-export async function markDuplicates(db: Db, uploadId: string, key: string, message: string): Promise<void> {
-  await db.execute(sql`
-    UPDATE records r SET valid = false, errors = coalesce(r.errors, '{}'::jsonb) || jsonb_build_object(${key}::text, ${message}::text)
-    FROM (
-      SELECT row_index, row_number() OVER (PARTITION BY data->>${key} ORDER BY row_index) AS n
-      FROM records WHERE upload_id = ${uploadId} AND valid AND coalesce(data->>${key}, '') <> ''
-    ) d
-    WHERE r.upload_id = ${uploadId} AND r.row_index = d.row_index AND d.n > 1`);
-}
-
 export interface IngestTotals { validRecords: number; invalidRecords: number; totalPages: number }
-
-const COUNT_RECORDS = (uploadId: string) => sql`
-  SELECT count(*) FILTER (WHERE valid)::int AS valid, count(*) FILTER (WHERE NOT valid)::int AS invalid
-  FROM records WHERE upload_id = ${uploadId}`;
 
 /** Records are read: the upload waits for a person to review and confirm them. */
 export async function enterReview(db: Db, uploadId: string): Promise<IngestTotals> {
-  const [counts] = await rows<{ valid: number; invalid: number }>(db, COUNT_RECORDS(uploadId));
+  const counts = await recordCounts(db, uploadId);
   await db.update(uploads).set({
     status: UploadStatus.reviewing, validRecords: counts.valid, invalidRecords: counts.invalid, leaseUntil: null, updatedAt: sql`now()`,
   }).where(eq(uploads.id, uploadId));
@@ -107,15 +80,9 @@ export async function writeChunkPlan(
     const [upload] = await rows<{ rowsRead: number }>(t, sql`
       SELECT rows_read AS "rowsRead" FROM uploads WHERE id = ${uploadId} AND status = ${from} FOR UPDATE`);
     if (!upload) return undefined;
-    const [counts] = await rows<{ valid: number; invalid: number }>(t, COUNT_RECORDS(uploadId));
+    const counts = await recordCounts(t, uploadId);
     await tx.execute(sql`DELETE FROM chunks WHERE upload_id = ${uploadId}`);
-    await tx.execute(sql`
-      INSERT INTO chunks (upload_id, page, first_row, last_row, record_count, webhook_id, status)
-      SELECT ${uploadId}, p.page, min(p.row_index), max(p.row_index), count(*),
-             'msg_' || replace(gen_random_uuid()::text, '-', ''), ${ChunkStatus.pending}
-      FROM (SELECT row_index, (row_number() OVER (ORDER BY row_index) - 1) / ${chunkSize} + 1 AS page
-            FROM records WHERE upload_id = ${uploadId} AND valid) p
-      GROUP BY p.page`);
+    await insertChunkPlan(t, uploadId, chunkSize);
     const totalPages = Math.ceil(counts.valid / chunkSize);
     const nothingToSend = counts.valid === 0;
     await tx.update(uploads).set({
@@ -137,13 +104,3 @@ export async function failUpload(db: Db, uploadId: string, error: string): Promi
   await db.update(uploads).set({ status: UploadStatus.failed, error, leaseUntil: null, finishedAt: sql`now()`, updatedAt: sql`now()` })
     .where(eq(uploads.id, uploadId));
 }
-
-export type RecordFilter = 'all' | 'valid' | 'invalid';
-
-export function listRecords(db: Db, uploadId: string, filter: RecordFilter, offset: number, limit: number) {
-  const where = filter === 'all' ? sql`` : filter === 'valid' ? sql`AND valid` : sql`AND NOT valid`;
-  return rows<{ row: number; valid: boolean; data: Record<string, unknown>; errors: Record<string, string> | null }>(db, sql`
-    SELECT row_index AS "row", valid, data, errors FROM records
-    WHERE upload_id = ${uploadId} ${where} ORDER BY row_index OFFSET ${offset} LIMIT ${limit}`);
-}
-

@@ -1,0 +1,76 @@
+// The file's data rows as blocks of validated records, serialized the way the store keeps them.
+import { AppError } from '../errors.ts';
+import { RECORD_BLOCK, type RecordBlockInput } from '../store/record-block.ts';
+import { readRows, type ReadRowsOptions } from './read-rows.ts';
+import type { Sniff } from './sniff.ts';
+import type { Cell, Column } from './types.ts';
+import { compileRowValidator } from './validate-row.ts';
+
+export interface BlockSource {
+  path: string;
+  sniff: Sniff;
+  /** Rows above the data: title rows and the headings, counted from 0. */
+  headerRow: number;
+  /** The column key each heading maps to, by heading index; null for a heading left out. */
+  keys: (string | null)[];
+  columns: Column[];
+  maxRows: number;
+  read: ReadRowsOptions;
+}
+
+/**
+ * Reads, maps and validates every data row; one block per RECORD_BLOCK rows (the last one shorter). A row with
+ * nothing in any mapped column is skipped and gets no number.
+ */
+export async function* readRecordBlocks(source: BlockSource): AsyncGenerator<RecordBlockInput> {
+  const validate = compileRowValidator(source.columns);
+  const { keys, maxRows, headerRow } = source;
+  let seen = 0;
+  let rowIndex = 0;
+  let lines: string[] = [];
+  let errors: Record<number, Record<string, string>> = {};
+  let invalid = 0;
+  const block = (): RecordBlockInput => {
+    const firstRow = rowIndex - lines.length + 1;
+    const done = {
+      block: (firstRow - 1) / RECORD_BLOCK, firstRow, rowCount: lines.length, lines: lines.join('\n'),
+      errorsJson: invalid === 0 ? '{}' : JSON.stringify(errors), validCount: lines.length - invalid, invalidCount: invalid,
+    };
+    lines = [];
+    errors = {};
+    invalid = 0;
+    return done;
+  };
+  for await (const row of readRows(source.path, source.sniff, source.read)) {
+    // Title rows above the headings, and the headings themselves.
+    if (seen++ <= headerRow) continue;
+    const cells = cellsByKey(keys, row);
+    if (!cells) continue;
+    rowIndex += 1;
+    if (rowIndex > maxRows) {
+      throw new AppError(400, 'too_many_rows', `the file has more than ${maxRows} data rows, the most one upload may have`);
+    }
+    const result = validate(cells);
+    lines.push(JSON.stringify(result.data));
+    if (result.errors !== null) {
+      errors[rowIndex] = result.errors;
+      invalid++;
+    }
+    if (lines.length === RECORD_BLOCK) yield block();
+  }
+  if (lines.length > 0) yield block();
+}
+
+/** The row's cells under their column keys, or null for a row with nothing in any mapped column. */
+function cellsByKey(keys: (string | null)[], row: Cell[]): Record<string, Cell> | null {
+  const cells: Record<string, Cell> = {};
+  let empty = true;
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i];
+    if (key === null) continue;
+    const cell = row[i] ?? null;
+    cells[key] = cell;
+    if (cell !== null && !(typeof cell === 'string' && cell.trim() === '')) empty = false;
+  }
+  return empty ? null : cells;
+}

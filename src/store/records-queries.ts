@@ -1,0 +1,219 @@
+// An upload's records, kept in blocks of consecutive rows (record_blocks): written a block at a time by ingest,
+// read a row, a page or a chunk at a time by review and delivery, rewritten a block at a time by edits.
+import { sql, type SQL } from 'drizzle-orm';
+import { rows, type Db } from './db.ts';
+import { blockOf, RECORD_BLOCK, type RecordBlockInput } from './record-block.ts';
+import { ChunkStatus } from './states.ts';
+
+export interface StoredRecord { row: number; valid: boolean; data: Record<string, unknown>; errors: Record<string, string> | null }
+
+export type RecordFilter = 'all' | 'valid' | 'invalid';
+
+export async function insertRecordBlock(db: Db, uploadId: string, b: RecordBlockInput): Promise<void> {
+  await db.execute(sql`
+    INSERT INTO record_blocks (upload_id, block, first_row, row_count, lines, errors, valid_count, invalid_count)
+    VALUES (${uploadId}, ${b.block}, ${b.firstRow}, ${b.rowCount}, ${b.lines}, ${b.errorsJson}::jsonb, ${b.validCount}, ${b.invalidCount})`);
+}
+
+export async function deleteRecords(db: Db, uploadId: string): Promise<void> {
+  await db.execute(sql`DELETE FROM record_blocks WHERE upload_id = ${uploadId}`);
+}
+
+export async function recordCounts(db: Db, uploadId: string): Promise<{ valid: number; invalid: number }> {
+  const [counts] = await rows<{ valid: number; invalid: number }>(db, sql`
+    SELECT coalesce(sum(valid_count), 0)::int AS valid, coalesce(sum(invalid_count), 0)::int AS invalid
+    FROM record_blocks WHERE upload_id = ${uploadId}`);
+  return counts;
+}
+
+const ONLY: Record<RecordFilter, SQL> = {
+  all: sql``,
+  valid: sql`AND NOT b.errors ? (b.first_row + l.n - 1)::text`,
+  invalid: sql`AND b.errors ? (b.first_row + l.n - 1)::text`,
+};
+
+/**
+ * The rows of some blocks, one per line: row number, its JSON text, its messages (null when valid). Deleted rows
+ * are left out; the database splits the blocks, so only the rows asked for cross over.
+ */
+function blockLines(uploadId: string, blocks: SQL, filter: RecordFilter, rowRange: SQL = sql``) {
+  return sql`
+    SELECT b.first_row + l.n - 1 AS rn, l.line, b.errors -> (b.first_row + l.n - 1)::text AS errors
+    FROM record_blocks b CROSS JOIN LATERAL unnest(string_to_array(b.lines, E'\n')) WITH ORDINALITY AS l(line, n)
+    WHERE b.upload_id = ${uploadId} AND ${blocks} AND l.line <> '' ${ONLY[filter]} ${rowRange}`;
+}
+
+interface LineRow { rn: number; line: string; errors: Record<string, string> | null }
+
+const toRecord = (r: LineRow): StoredRecord => ({ row: r.rn, valid: r.errors === null, data: JSON.parse(r.line), errors: r.errors });
+
+const intArray = (values: number[]) => `{${values.join(',')}}`;
+
+/** A page of records in row order; `offset` counts the records the filter lets through. */
+export async function listRecords(db: Db, uploadId: string, filter: RecordFilter, offset: number, limit: number): Promise<StoredRecord[]> {
+  const counted = filter === 'all' ? sql`valid_count + invalid_count` : filter === 'valid' ? sql`valid_count` : sql`invalid_count`;
+  const blocks = await rows<{ block: number; n: number }>(db, sql`
+    SELECT block, (${counted})::int AS n FROM record_blocks WHERE upload_id = ${uploadId} AND (${counted}) > 0 ORDER BY block`);
+  // The blocks the page falls in, and how many of the first one's records come before it.
+  let skip = offset;
+  let start = 0;
+  while (start < blocks.length && skip >= blocks[start].n) skip -= blocks[start++].n;
+  const wanted: number[] = [];
+  for (let i = start, n = -skip; i < blocks.length && n < limit; i++) {
+    wanted.push(blocks[i].block);
+    n += blocks[i].n;
+  }
+  if (wanted.length === 0) return [];
+  const found = await rows<LineRow>(db, sql`
+    ${blockLines(uploadId, sql`b.block = ANY(${intArray(wanted)}::int[])`, filter)}
+    ORDER BY 1 OFFSET ${skip} LIMIT ${limit}`);
+  return found.map(toRecord);
+}
+
+export async function findRecord(db: Db, uploadId: string, row: number): Promise<StoredRecord | undefined> {
+  const [found] = await rows<LineRow>(db, blockLines(uploadId, sql`b.block = ${blockOf(row)}`, 'all', sql`AND l.n = ${row} - b.first_row + 1`));
+  return found && toRecord(found);
+}
+
+/** A chunk's records, the valid ones in its row range, as one JSON array in row order. */
+export async function chunkRecords(db: Db, uploadId: string, firstRow: number, lastRow: number): Promise<string> {
+  const [found] = await rows<{ data: string }>(db, sql`
+    SELECT '[' || coalesce(string_agg(x.line, ',' ORDER BY x.rn), '') || ']' AS data FROM (
+      ${blockLines(uploadId, sql`b.block BETWEEN ${blockOf(firstRow)} AND ${blockOf(lastRow)}`, 'valid',
+        sql`AND b.first_row + l.n - 1 BETWEEN ${firstRow} AND ${lastRow}`)}
+    ) x`);
+  return found.data;
+}
+
+/** Whether a valid record other than `row` has this value in the column `key`. */
+export async function valueTakenElsewhere(db: Db, uploadId: string, row: number, key: string, value: unknown): Promise<boolean> {
+  const wanted = JSON.stringify(value);
+  // The value as it appears in a record's JSON narrows the search to the blocks that can hold it.
+  const needle = `${JSON.stringify(key)}:${wanted}`;
+  const candidates = await rows<LineRow>(db, sql`
+    SELECT * FROM (${blockLines(uploadId, sql`strpos(b.lines, ${needle}) > 0`, 'valid', sql`AND b.first_row + l.n - 1 <> ${row}`)}) x
+    WHERE strpos(x.line, ${needle}) > 0`);
+  return candidates.some((c) => JSON.stringify(JSON.parse(c.line)[key]) === wanted);
+}
+
+/**
+ * Marks every valid record whose `key` value repeats an earlier valid record's as invalid, with `message`.
+ * The database sorts the values, so a million rows take no more memory here than ten.
+ */
+export async function markDuplicates(db: Db, uploadId: string, key: string, message: string): Promise<void> {
+  await db.execute(sql`
+    WITH v AS (
+      SELECT x.rn, x.line::json ->> ${key} AS value FROM (${blockLines(uploadId, sql`b.valid_count > 0`, 'valid')}) x
+    ), dup AS (
+      SELECT rn FROM (SELECT rn, row_number() OVER (PARTITION BY value ORDER BY rn) AS n FROM v WHERE coalesce(value, '') <> '') d
+      WHERE n > 1
+    ), per_block AS (
+      SELECT (rn - 1) / ${RECORD_BLOCK} AS block, count(*)::int AS n,
+        jsonb_object_agg(rn::text, jsonb_build_object(${key}::text, ${message}::text)) AS errors
+      FROM dup GROUP BY 1
+    )
+    UPDATE record_blocks b SET errors = b.errors || p.errors, valid_count = b.valid_count - p.n, invalid_count = b.invalid_count + p.n
+    FROM per_block p WHERE b.upload_id = ${uploadId} AND b.block = p.block`);
+}
+
+interface BlockForUpdate { firstRow: number; rowCount: number; lines: string; errors: Record<string, Record<string, string>>; deleted: number[] }
+
+async function lockBlock(tx: Db, uploadId: string, block: number): Promise<BlockForUpdate | undefined> {
+  const [found] = await rows<BlockForUpdate>(tx, sql`
+    SELECT first_row AS "firstRow", row_count AS "rowCount", lines, errors, deleted FROM record_blocks
+    WHERE upload_id = ${uploadId} AND block = ${block} FOR UPDATE`);
+  return found;
+}
+
+async function saveBlock(tx: Db, uploadId: string, block: number, b: BlockForUpdate, lines: string[]): Promise<void> {
+  let invalid = 0;
+  for (const row of Object.keys(b.errors)) if (lines[Number(row) - b.firstRow] !== '') invalid++;
+  const live = lines.reduce((n, line) => n + (line === '' ? 0 : 1), 0);
+  await tx.execute(sql`
+    UPDATE record_blocks SET lines = ${lines.join('\n')}, errors = ${JSON.stringify(b.errors)}::jsonb,
+      deleted = ${intArray(b.deleted)}::int[], valid_count = ${live - invalid}, invalid_count = ${invalid}
+    WHERE upload_id = ${uploadId} AND block = ${block}`);
+}
+
+/** Splits a block's text back into its lines; a block of one deleted row is the empty text. */
+const splitLines = (b: BlockForUpdate) => (b.lines === '' ? Array<string>(b.rowCount).fill('') : b.lines.split('\n'));
+
+/**
+ * Replaces one record in its block, inside the caller's transaction; whether the row was there (and not deleted)
+ * before, and its validity before the change.
+ */
+export async function rewriteRecord(tx: Db, uploadId: string, record: StoredRecord): Promise<{ wasValid: boolean } | undefined> {
+  const block = blockOf(record.row);
+  const b = await lockBlock(tx, uploadId, block);
+  if (!b) return undefined;
+  const lines = splitLines(b);
+  const at = record.row - b.firstRow;
+  if (at >= lines.length || lines[at] === '') return undefined;
+  const wasValid = !(String(record.row) in b.errors);
+  lines[at] = JSON.stringify(record.data);
+  delete b.errors[record.row];
+  if (record.errors !== null) b.errors[record.row] = record.errors;
+  await saveBlock(tx, uploadId, block, b, lines);
+  return { wasValid };
+}
+
+/** Deletes records by row number inside the caller's transaction; the rows that were there, and whether each was valid. */
+export async function eraseRecords(tx: Db, uploadId: string, rowNumbers: number[]): Promise<{ row: number; valid: boolean }[]> {
+  const byBlock = new Map<number, number[]>();
+  for (const row of new Set(rowNumbers)) byBlock.set(blockOf(row), [...(byBlock.get(blockOf(row)) ?? []), row]);
+  const erased: { row: number; valid: boolean }[] = [];
+  for (const [block, wanted] of [...byBlock].sort((a, b) => a[0] - b[0])) {
+    const b = await lockBlock(tx, uploadId, block);
+    if (!b) continue;
+    const lines = splitLines(b);
+    let changed = false;
+    for (const row of wanted) {
+      const at = row - b.firstRow;
+      if (at >= lines.length || lines[at] === '') continue;
+      erased.push({ row, valid: !(String(row) in b.errors) });
+      lines[at] = '';
+      delete b.errors[row];
+      b.deleted.push(row);
+      changed = true;
+    }
+    if (changed) await saveBlock(tx, uploadId, block, b, lines);
+  }
+  return erased.sort((a, b) => a.row - b.row);
+}
+
+/**
+ * Writes the chunk plan inside the caller's transaction: the valid records in row order, `chunkSize` to a page,
+ * each page with its row range. Reads only the blocks' counts and the row numbers that are not valid.
+ */
+export async function insertChunkPlan(tx: Db, uploadId: string, chunkSize: number): Promise<void> {
+  const blocks = await rows<{ firstRow: number; rowCount: number; validCount: number; skipped: number[] }>(tx, sql`
+    SELECT first_row AS "firstRow", row_count AS "rowCount", valid_count AS "validCount",
+      ARRAY(SELECT k::int FROM jsonb_object_keys(errors) k) || deleted AS skipped
+    FROM record_blocks WHERE upload_id = ${uploadId} AND valid_count > 0 ORDER BY block`);
+  let pages: { p: number; f: number; l: number; n: number }[] = [];
+  const flush = async () => {
+    if (pages.length === 0) return;
+    await tx.execute(sql`
+      INSERT INTO chunks (upload_id, page, first_row, last_row, record_count, webhook_id, status)
+      SELECT ${uploadId}, p.p, p.f, p.l, p.n, 'msg_' || replace(gen_random_uuid()::text, '-', ''), ${ChunkStatus.pending}
+      FROM json_to_recordset(${JSON.stringify(pages)}::json) AS p(p int, f int, l int, n int)`);
+    pages = [];
+  };
+  let page: { p: number; f: number; l: number; n: number } | undefined;
+  let pageNumber = 0;
+  for (const b of blocks) {
+    const skipped = new Set(b.skipped);
+    for (let row = b.firstRow; row < b.firstRow + b.rowCount; row++) {
+      if (skipped.has(row)) continue;
+      if (!page || page.n === chunkSize) {
+        // Every page written so far is full.
+        if (pages.length === 10_000) await flush();
+        page = { p: ++pageNumber, f: row, l: row, n: 0 };
+        pages.push(page);
+      }
+      page.l = row;
+      page.n++;
+    }
+  }
+  await flush();
+}
