@@ -7,7 +7,8 @@ import { buildHttp } from './api/http.ts';
 import { createAddressGuard } from './delivery/address-guard.ts';
 import { createWebhookClient } from './delivery/webhook-client.ts';
 import { createDeliveryWorker } from './delivery/worker.ts';
-import { createIngestRunner, sweepSpool } from './ingest/ingest-runner.ts';
+import { createIngestRunner } from './ingest/ingest-runner.ts';
+import { createReceivedFiles } from './received-files.ts';
 import { createSecretBox, loadSecretKey } from './secret-box.ts';
 import { createMetrics } from './metrics.ts';
 import { releaseAllLeases } from './store/chunks-queries.ts';
@@ -40,7 +41,8 @@ export async function createService(config: Config, log: Logger = pino({ level: 
   }
   // The embedded store belongs to one process: leases left in it are from a process that is gone.
   if (store.kind === 'pglite') await releaseAllLeases(store.db);
-  await sweepSpool(store.db, config.dataDir);
+  const files = createReceivedFiles(store.db, config.dataDir, store.kind === 'postgres');
+  await files.sweep();
 
   const secrets = createSecretBox(loadSecretKey(config));
   const guard = createAddressGuard(config.destinationAllowlist);
@@ -50,10 +52,10 @@ export async function createService(config: Config, log: Logger = pino({ level: 
     db: store.db, client, secrets, log, metrics, concurrency: config.deliveryConcurrency, pollIntervalMs: config.pollIntervalMs,
   });
   const ingest = createIngestRunner({
-    db: store.db, log, dataDir: config.dataDir, pollIntervalMs: config.pollIntervalMs, limits: config.limits, metrics,
+    db: store.db, log, files, pollIntervalMs: config.pollIntervalMs, limits: config.limits, metrics,
     onIngested: () => delivery.wake(),
   });
-  const http = await buildHttp({ config, db: store.db, log, secrets, guard, client, ingest, delivery, metrics });
+  const http = await buildHttp({ config, db: store.db, log, secrets, guard, client, files, ingest, delivery, metrics });
 
   const service: Service = {
     config,

@@ -4,6 +4,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstanc
 import multipart from '@fastify/multipart';
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
+import type { ReceivedFiles } from '../received-files.ts';
 import { AppError } from '../errors.ts';
 import type { AddressGuard } from '../delivery/address-guard.ts';
 import type { WebhookClient } from '../delivery/webhook-client.ts';
@@ -27,6 +28,7 @@ export interface ApiDeps {
   /** The delivery workers' webhook client: a test send goes out exactly as a delivery does. */
   client: WebhookClient;
   metrics: Metrics;
+  files: ReceivedFiles;
   ingest: { wake(): void };
   delivery: { wake(): void };
 }

@@ -5,7 +5,6 @@ import { extraToJson } from '../delivery/payload.ts';
 import { sniffFile } from '../ingest/sniff.ts';
 import { UploadStatus } from '../store/states.ts';
 import { findDestination } from '../store/templates-queries.ts';
-import { insertUpload } from '../store/uploads-queries.ts';
 import { checkMapping, readHead } from './file-head.ts';
 import type { ApiDeps } from './http.ts';
 import { intField, receiveFile, type ReceivedFile } from './receive-file.ts';
@@ -59,6 +58,6 @@ export async function createUpload(
     authHeaderValue: fields.authHeaderValue ? deps.secrets.seal(fields.authHeaderValue) : null,
     extraJson: extraToJson(fields.extra),
   };
-  await insertUpload(deps.db, upload);
+  await deps.files.keep(upload, received.path);
   return { ...upload, head };
 }

@@ -6,7 +6,6 @@ import { dirname } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { FastifyRequest } from 'fastify';
 import { AppError, badRequest } from '../errors.ts';
-import { spoolPath } from '../ingest/ingest-runner.ts';
 import type { ApiDeps } from './http.ts';
 
 const MAX_FIELD_BYTES = 1024 * 1024;
@@ -27,7 +26,7 @@ export async function receiveFile(req: FastifyRequest, deps: ApiDeps): Promise<R
     throw new AppError(415, 'multipart_required', 'send multipart/form-data with the fields "template" and "file"');
   }
   const uploadId = randomUUID();
-  const path = spoolPath(deps.config.dataDir, uploadId);
+  const path = deps.files.pathFor(uploadId);
   const discard = () => rm(path, { force: true });
   await mkdir(dirname(path), { recursive: true });
   try {

@@ -12,7 +12,6 @@ import { UploadStatus } from '../store/states.ts';
 import { findDestination } from '../store/templates-queries.ts';
 import { writeChunkPlan, type UploadRow } from '../store/uploads-queries.ts';
 import { requireUpload } from './uploads.ts';
-import { spoolPath } from '../ingest/ingest-runner.ts';
 import { checkMapping, readHead, type FileHead } from './file-head.ts';
 import type { ApiDeps } from './http.ts';
 import { createUpload } from './imports.ts';
@@ -139,8 +138,8 @@ export function uploadFlowRoutes(app: FastifyInstance, deps: ApiDeps): void {
   }
 }
 
-function headOf(deps: ApiDeps, upload: UploadRow, headerRow: number): Promise<FileHead> {
-  return readHead(spoolPath(deps.config.dataDir, upload.id), upload.fileSniff as Sniff, upload.columns, deps.config.limits, headerRow);
+async function headOf(deps: ApiDeps, upload: UploadRow, headerRow: number): Promise<FileHead> {
+  return readHead(await deps.files.open(upload.id), upload.fileSniff as Sniff, upload.columns, deps.config.limits, headerRow);
 }
 
 /** Applies `{ columnKey: headingIndex | null }` to the per-heading keys, refusing what cannot be meant. */

@@ -1,10 +1,10 @@
 // Runs ingest jobs one at a time: claims an upload waiting to be read, reads it, and hands it to delivery.
-import { readdir, rm } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { Db } from '../store/db.ts';
 import type { Metrics } from '../metrics.ts';
-import { claimIngestJob, ingestingAmong } from '../store/uploads-queries.ts';
+import type { ReceivedFiles } from '../received-files.ts';
+import { claimIngestJob } from '../store/uploads-queries.ts';
+import { createBlockReader } from './block-reader.ts';
 import { INGEST_LEASE_MS, ingestUpload, type IngestLimits } from './ingest-upload.ts';
 
 export interface IngestRunner {
@@ -13,39 +13,25 @@ export interface IngestRunner {
   stop(): Promise<void>;
 }
 
-export const spoolPath = (dataDir: string, uploadId: string) => join(dataDir, 'uploads', uploadId);
-
-/**
- * Removes received files whose upload is no longer waiting to be read (a kill can come between the end of ingest
- * and the removal). Only safe before the API accepts imports: an import writes its file before its upload row.
- */
-export async function sweepSpool(db: Db, dataDir: string): Promise<number> {
-  const names = await readdir(join(dataDir, 'uploads')).catch(() => [] as string[]);
-  if (names.length === 0) return 0;
-  const keep = new Set(await ingestingAmong(db, names));
-  const stale = names.filter((name) => !keep.has(name));
-  await Promise.all(stale.map((name) => rm(spoolPath(dataDir, name), { force: true })));
-  return stale.length;
-}
-
 export function createIngestRunner(deps: {
-  db: Db; log: Logger; dataDir: string; pollIntervalMs: number; limits: IngestLimits; metrics: Metrics; onIngested: () => void;
+  db: Db; log: Logger; files: ReceivedFiles; pollIntervalMs: number; limits: IngestLimits; metrics: Metrics; onIngested: () => void;
 }): IngestRunner {
   let running = false;
   let busy: Promise<void> | undefined;
   let wokenWhileBusy = false;
   let timer: NodeJS.Timeout | undefined;
   const shutdown = new AbortController();
+  const reader = createBlockReader();
+  const ingestDeps = { ...deps, reader };
 
   async function drain(): Promise<void> {
     while (running) {
       const upload = await claimIngestJob(deps.db, INGEST_LEASE_MS);
       if (!upload) break;
-      const file = spoolPath(deps.dataDir, upload.id);
-      const totals = await ingestUpload(deps, upload, file, shutdown.signal);
+      const totals = await ingestUpload(ingestDeps, upload, () => deps.files.open(upload.id), shutdown.signal);
       deps.log.info({ uploadId: upload.id, ...totals }, totals ? 'upload read' : 'upload could not be read');
       // The records are in the store now (or the upload failed): the received file is no longer needed.
-      await rm(file, { force: true });
+      await deps.files.release(upload.id);
       if (totals) deps.onIngested();
     }
   }
@@ -64,13 +50,14 @@ export function createIngestRunner(deps: {
   }
 
   return {
-    start() { running = true; wake(); },
+    start() { running = true; reader.warm(); wake(); },
     wake,
     async stop() {
       running = false;
       clearTimeout(timer);
       shutdown.abort();
       await busy;
+      await reader.close();
     },
   };
 }

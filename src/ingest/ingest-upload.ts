@@ -10,23 +10,24 @@ import {
 import { AppError } from '../errors.ts';
 import { UploadStatus } from '../store/states.ts';
 import type { Sniff } from './sniff.ts';
-import { readRecordBlocks } from './record-blocks.ts';
+import type { BlockReader } from './block-reader.ts';
 /** How long an ingest may go without reporting progress before another process may take it over. */
 export const INGEST_LEASE_MS = 60_000;
 
 export interface IngestLimits { maxRows: number; maxColumns: number; maxUncompressedBytes: number }
 
-export interface IngestDeps { db: Db; log: Logger; limits: IngestLimits; metrics: Pick<Metrics, 'ingestRows'> }
+export interface IngestDeps { db: Db; log: Logger; limits: IngestLimits; metrics: Pick<Metrics, 'ingestRows'>; reader: BlockReader }
 
 /**
  * Ingests one upload; undefined when the file could not be used (the upload is then failed with the reason).
  * An abort (shutdown) leaves the upload as it is: its lease runs out and it is read again from the start.
  */
 export async function ingestUpload(
-  deps: IngestDeps, upload: UploadRow, filePath: string, signal: AbortSignal,
+  deps: IngestDeps, upload: UploadRow, openFile: () => Promise<string>, signal: AbortSignal,
 ): Promise<IngestTotals | undefined> {
   const { db } = deps;
   try {
+    const filePath = await openFile();
     // A previous attempt may have stopped half-way: start from a clean slate.
     await deleteRecords(db, upload.id);
     const rowsRead = await readIntoRecords(deps, upload, filePath, signal);
@@ -50,7 +51,7 @@ export async function ingestUpload(
 async function readIntoRecords(deps: IngestDeps, upload: UploadRow, filePath: string, signal: AbortSignal): Promise<number> {
   const { db, limits } = deps;
   let rowsRead = 0;
-  const blocks = readRecordBlocks({
+  const blocks = deps.reader.read({
     path: filePath, sniff: upload.fileSniff as Sniff, headerRow: upload.headerRow, keys: upload.mapping ?? [],
     columns: upload.columns, maxRows: limits.maxRows, read: limits,
   });

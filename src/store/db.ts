@@ -28,10 +28,16 @@ export async function openStore(options: { databaseUrl?: string; dataDir: string
   return options.databaseUrl ? openPostgres(options.databaseUrl) : openPglite(options.dataDir);
 }
 
+/**
+ * The embedded database shares the service's memory: Postgres's default 128 MB of shared buffers would be most of
+ * the service's footprint, and block-sized writes gain nothing from them.
+ */
+const EMBEDDED_SETTINGS = ['-c', 'shared_buffers=16MB'];
+
 async function openPglite(dataDir: string): Promise<Store> {
   const dir = join(dataDir, 'pgdata');
   mkdirSync(dir, { recursive: true });
-  const client = await PGlite.create(dir);
+  const client = await PGlite.create(dir, { startParams: [...PGlite.defaultStartParams, ...EMBEDDED_SETTINGS] });
   return {
     kind: 'pglite',
     db: drizzlePglite({ client, schema }) as unknown as Db,

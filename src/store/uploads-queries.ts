@@ -41,13 +41,13 @@ export async function claimIngestJob(db: Db, leaseMs: number): Promise<UploadRow
   return upload;
 }
 
-/** Which of these ids are uploads still waiting to be read; anything not a uuid is simply not one. */
-export async function ingestingAmong(db: Db, ids: string[]): Promise<string[]> {
+/** The status of each of these ids that is an upload; anything not a uuid is simply not one. */
+export async function statusesAmong(db: Db, ids: string[]): Promise<Map<string, string>> {
   const uuids = ids.filter((id) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id));
-  if (uuids.length === 0) return [];
-  const found = await rows<{ id: string }>(db, sql`
-    SELECT id::text FROM uploads WHERE id = ANY(${`{${uuids.join(',')}}`}::uuid[]) AND status = ${UploadStatus.ingesting}`);
-  return found.map((r) => r.id);
+  if (uuids.length === 0) return new Map();
+  const found = await rows<{ id: string; status: string }>(db, sql`
+    SELECT id::text, status FROM uploads WHERE id = ANY(${`{${uuids.join(',')}}`}::uuid[])`);
+  return new Map(found.map((r) => [r.id, r.status]));
 }
 
 export async function recordIngestProgress(db: Db, uploadId: string, rowsRead: number, leaseMs: number): Promise<void> {

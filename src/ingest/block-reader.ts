@@ -1,0 +1,95 @@
+// Reads record blocks on a thread of its own, so parsing and validation use the second core while the main thread
+// writes blocks to the store. One thread serves every file in turn; it starts with the first file and stays.
+import { Worker } from 'node:worker_threads';
+import { AppError } from '../errors.ts';
+import type { RecordBlockInput } from '../store/record-block.ts';
+import type { BlockSource } from './record-blocks.ts';
+
+export type ToReader =
+  | { kind: 'read'; id: number; source: BlockSource; credits: number }
+  | { kind: 'credit'; n: number };
+
+export type FromReader = { id: number } & (
+  | { kind: 'block'; block: RecordBlockInput }
+  | { kind: 'done' }
+  | { kind: 'error'; httpStatus?: number; code?: string; message: string });
+
+/** Blocks the thread may have ready before the store takes them: enough to keep both busy, little memory. */
+const AHEAD = 4;
+
+export interface BlockReader {
+  /**
+   * The blocks of `source`, in order; one file at a time. Stopping early (break, throw) ends the thread, and the
+   * next read starts a new one. A file the thread cannot read rejects with the AppError a read here would.
+   */
+  read(source: BlockSource): AsyncGenerator<RecordBlockInput>;
+  /** Starts the thread ahead of the first file: it takes a moment to load. */
+  warm(): void;
+  close(): Promise<void>;
+}
+
+export function createBlockReader(): BlockReader {
+  let worker: Worker | undefined;
+  let nextId = 0;
+  let deliver: ((message: FromReader) => void) | undefined;
+
+  function start(): Worker {
+    const started = new Worker(new URL('./block-reader-thread.mjs', import.meta.url));
+    started.on('message', (message: FromReader) => deliver?.(message));
+    started.on('error', (error) => deliver?.({ id: -1, kind: 'error', message: error.stack ?? error.message }));
+    started.on('exit', (code) => {
+      if (worker === started) worker = undefined;
+      deliver?.({ id: -1, kind: 'error', message: `the reading thread stopped (exit code ${code})` });
+    });
+    // An idle thread does not keep the process alive.
+    started.unref();
+    return started;
+  }
+
+  async function stop(): Promise<void> {
+    const stopping = worker;
+    worker = undefined;
+    await stopping?.terminate();
+  }
+
+  return {
+    async *read(source) {
+      if (deliver) throw new Error('the block reader reads one file at a time');
+      const thread = (worker ??= start());
+      // Kept alive while it reads for someone.
+      thread.ref();
+      const id = ++nextId;
+      const queue: FromReader[] = [];
+      let wake: (() => void) | undefined;
+      deliver = (message) => {
+        // A message of an earlier read that was stopped early is not for this one.
+        if (message.id !== id && message.id !== -1) return;
+        queue.push(message);
+        wake?.();
+      };
+      let finished = false;
+      try {
+        thread.postMessage({ kind: 'read', id, source, credits: AHEAD } satisfies ToReader);
+        for (;;) {
+          while (queue.length === 0) await new Promise<void>((resolve) => { wake = resolve; });
+          const message = queue.shift()!;
+          if (message.kind === 'done') { finished = true; return; }
+          if (message.kind === 'error') {
+            finished = message.id === id;
+            if (message.code) throw new AppError(message.httpStatus ?? 400, message.code, message.message);
+            throw new Error(message.message);
+          }
+          yield message.block;
+          thread.postMessage({ kind: 'credit', n: 1 } satisfies ToReader);
+        }
+      } finally {
+        deliver = undefined;
+        thread.unref();
+        // The thread may still be reading a file nobody waits for: a new thread is cheaper than telling it.
+        if (!finished) await stop();
+      }
+    },
+    warm() { worker ??= start(); },
+    close: stop,
+  };
+}
