@@ -19,6 +19,8 @@ export interface Config {
   /** How often idle workers look for due work; new work wakes them at once. */
   pollIntervalMs: number;
   deliveryConcurrency: number;
+  /** How long an interactive upload may wait in mapping or review, untouched, before it expires. */
+  uploadTtlMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -41,6 +43,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.LOG_LEVEL || 'info',
     pollIntervalMs: int(env, 'SHEETHOOK_POLL_INTERVAL_MS', 1000, 10, 60_000),
     deliveryConcurrency: int(env, 'SHEETHOOK_DELIVERY_CONCURRENCY', 8, 1, 256),
+    uploadTtlMs: int(env, 'SHEETHOOK_UPLOAD_TTL_MINUTES', 24 * 60, 1, 365 * 24 * 60) * 60_000,
   };
 }
 

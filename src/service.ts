@@ -52,7 +52,7 @@ export async function createService(config: Config, log: Logger = pino({ level: 
     db: store.db, client, secrets, log, metrics, concurrency: config.deliveryConcurrency, pollIntervalMs: config.pollIntervalMs,
   });
   const ingest = createIngestRunner({
-    db: store.db, log, files, pollIntervalMs: config.pollIntervalMs, limits: config.limits, metrics,
+    db: store.db, log, files, pollIntervalMs: config.pollIntervalMs, limits: config.limits, metrics, uploadTtlMs: config.uploadTtlMs,
     onIngested: () => delivery.wake(),
   });
   const http = await buildHttp({ config, db: store.db, log, secrets, guard, client, files, ingest, delivery, metrics });

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { Db } from '../store/db.ts';
 import type { Metrics } from '../metrics.ts';
 import type { ReceivedFiles } from '../received-files.ts';
-import { claimIngestJob } from '../store/uploads-queries.ts';
+import { claimIngestJob, expireAbandoned } from '../store/uploads-queries.ts';
 import { createBlockReader } from './block-reader.ts';
 import { INGEST_LEASE_MS, ingestUpload, type IngestLimits } from './ingest-upload.ts';
 
@@ -15,6 +15,8 @@ export interface IngestRunner {
 
 export function createIngestRunner(deps: {
   db: Db; log: Logger; files: ReceivedFiles; pollIntervalMs: number; limits: IngestLimits; metrics: Metrics; onIngested: () => void;
+  /** How long an interactive upload may wait in mapping or review before it expires. */
+  uploadTtlMs: number;
 }): IngestRunner {
   let running = false;
   let busy: Promise<void> | undefined;
@@ -24,7 +26,20 @@ export function createIngestRunner(deps: {
   const reader = createBlockReader();
   const ingestDeps = { ...deps, reader };
 
+  let nextExpiry = 0;
+
+  async function expire(): Promise<void> {
+    if (Date.now() < nextExpiry) return;
+    // Looked for now and then: an expiry a minute late harms nobody.
+    nextExpiry = Date.now() + deps.pollIntervalMs * 60;
+    for (const uploadId of await expireAbandoned(deps.db, deps.uploadTtlMs)) {
+      deps.log.info({ uploadId }, 'upload expired');
+      await deps.files.release(uploadId);
+    }
+  }
+
   async function drain(): Promise<void> {
+    await expire();
     while (running) {
       const upload = await claimIngestJob(deps.db, INGEST_LEASE_MS);
       if (!upload) break;

@@ -37,12 +37,11 @@ export function replaceRecord(db: Db, uploadId: string, record: StoredRecord): P
   return whileInReview(db, uploadId, async (tx) => {
     const before = await rewriteRecord(tx, uploadId, record);
     if (!before) return undefined;
+    // Counts the record's move between valid and invalid, and keeps the upload from expiring while it is worked on.
     const delta = Number(record.valid) - Number(before.wasValid);
-    if (delta !== 0) {
-      await tx.execute(sql`
-        UPDATE uploads SET valid_records = valid_records + ${delta}, invalid_records = invalid_records - ${delta}, updated_at = now()
-        WHERE id = ${uploadId}`);
-    }
+    await tx.execute(sql`
+      UPDATE uploads SET valid_records = valid_records + ${delta}, invalid_records = invalid_records - ${delta}, updated_at = now()
+      WHERE id = ${uploadId}`);
     return record;
   });
 }

@@ -11,6 +11,8 @@ export const UploadStatus = Object.freeze({
   completed: 'completed',
   completedWithFailures: 'completed_with_failures',
   failed: 'failed',
+  /** Interactive: left in mapping or review longer than the service keeps such uploads; its file and records are gone. */
+  expired: 'expired',
 } as const);
 export type UploadStatus = (typeof UploadStatus)[keyof typeof UploadStatus];
 

@@ -100,6 +100,22 @@ export async function writeChunkPlan(
   });
 }
 
+/**
+ * Expires interactive uploads nobody touched for `ttlMs`: their records go, and their ids are returned so their
+ * files can go too. The status condition makes it safe from several processes at once.
+ */
+export async function expireAbandoned(db: Db, ttlMs: number): Promise<string[]> {
+  const expired = await rows<{ id: string }>(db, sql`
+    UPDATE uploads SET status = ${UploadStatus.expired}, finished_at = now(), updated_at = now(), lease_until = NULL,
+      error = 'not confirmed in time: the upload was left in ' || status || ' and its file and records were removed'
+    WHERE status IN (${UploadStatus.mapping}, ${UploadStatus.reviewing}) AND updated_at < now() - ${ttlMs} * interval '1 millisecond'
+    RETURNING id`);
+  if (expired.length > 0) {
+    await db.execute(sql`DELETE FROM record_blocks WHERE upload_id = ANY(${`{${expired.map((e) => e.id).join(',')}}`}::uuid[])`);
+  }
+  return expired.map((e) => e.id);
+}
+
 export async function failUpload(db: Db, uploadId: string, error: string): Promise<void> {
   await db.update(uploads).set({ status: UploadStatus.failed, error, leaseUntil: null, finishedAt: sql`now()`, updatedAt: sql`now()` })
     .where(eq(uploads.id, uploadId));
