@@ -33,14 +33,20 @@ export async function startProcess(dataDir: string, port: number, env: Record<st
   child.stderr!.on('data', (d) => { out += d; });
   const url = `http://127.0.0.1:${port}`;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  await waitFor(async () => {
-    if (child.exitCode !== null) throw new Error(`sheethook exited with ${child.exitCode}:\n${out}`);
-    try {
-      return (await fetch(`${url}/health`)).status === 200;
-    } catch {
-      return false;
-    }
-  }, 'the service to answer /health', 30_000);
+  try {
+    await waitFor(async () => {
+      if (child.exitCode !== null) throw new Error(`sheethook exited with ${child.exitCode}:\n${out}`);
+      try {
+        return (await fetch(`${url}/health`)).status === 200;
+      } catch {
+        return false;
+      }
+    }, 'the service to answer /health', 60_000);
+  } catch (error) {
+    // A service that never came up must not outlive the test.
+    child.kill('SIGKILL');
+    throw error;
+  }
   return {
     url,
     child,
