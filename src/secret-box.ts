@@ -1,5 +1,5 @@
 // Encrypts secrets at rest (AES-256-GCM) with a key from the environment or a key file in the data directory.
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -46,3 +46,6 @@ export function loadSecretKey(options: { secretKey?: string; dataDir: string }):
   if (key.length !== 32) throw new Error(`${file} does not hold a 32-byte base64 key`);
   return key;
 }
+
+/** Names the key without revealing it: what the database remembers to tell a process that has another key. */
+export const keyFingerprint = (key: Buffer) => createHmac('sha256', key).update('sheethook secret key fingerprint').digest('hex').slice(0, 16);

@@ -2,14 +2,15 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
-import type { Config } from './config.ts';
+import { ConfigError, type Config } from './config.ts';
 import { buildHttp } from './api/http.ts';
 import { createAddressGuard } from './delivery/address-guard.ts';
 import { createWebhookClient } from './delivery/webhook-client.ts';
 import { createDeliveryWorker } from './delivery/worker.ts';
 import { createIngestRunner } from './ingest/ingest-runner.ts';
 import { createReceivedFiles } from './received-files.ts';
-import { createSecretBox, loadSecretKey } from './secret-box.ts';
+import { createSecretBox, keyFingerprint, loadSecretKey } from './secret-box.ts';
+import { settleSetting } from './store/settings-queries.ts';
 import { createMetrics } from './metrics.ts';
 import { releaseAllLeases } from './store/chunks-queries.ts';
 import { openStore, type Store } from './store/db.ts';
@@ -44,7 +45,15 @@ export async function createService(config: Config, log: Logger = pino({ level: 
   const files = createReceivedFiles(store.db, config.dataDir, store.kind === 'postgres');
   await files.sweep();
 
-  const secrets = createSecretBox(loadSecretKey(config));
+  const secretKey = loadSecretKey(config);
+  // Several processes on one database must seal and open secrets with one key: a process with another key would
+  // fail every delivery it touched, so it does not start.
+  if ((await settleSetting(store.db, 'secret_key_fingerprint', keyFingerprint(secretKey))) !== keyFingerprint(secretKey)) {
+    await store.close();
+    throw new ConfigError('the secret key differs from the one this database\'s secrets are sealed with: set SHEETHOOK_SECRET_KEY ' +
+      'to the same value in every process (or give this process the secret.key file of the first one)');
+  }
+  const secrets = createSecretBox(secretKey);
   const guard = createAddressGuard(config.destinationAllowlist);
   const client = createWebhookClient(guard);
   const metrics = createMetrics(store.db);

@@ -163,3 +163,9 @@ export const deliveryAttempts = pgTable('delivery_attempts', {
   error: text('error'),
   responseExcerpt: text('response_excerpt'),
 }, (t) => [index('delivery_attempts_upload_page').on(t.uploadId, t.page, t.id)]);
+
+/** Facts about the installation that every process must agree on, such as which secret key seals its secrets. */
+export const serviceSettings = pgTable('service_settings', {
+  name: text('name').primaryKey(),
+  value: text('value').notNull(),
+});
