@@ -100,7 +100,7 @@ it('builds its bomb right: a small file whose directory lists 300 MiB in one par
   const bytes = withEntry(workbook, 'xl/media/zeros.bin', zeros);
   expect(bytes.length).toBeLessThan(MiB);
   const entries = await readZipDirectory(await dir.write('listed.xlsx', bytes));
-  expect(entries?.at(-1)).toEqual({ name: 'xl/media/zeros.bin', compressedSize: zeros.data.length, uncompressedSize: BOMB_MIB * MiB });
+  expect(entries?.at(-1)).toMatchObject({ name: 'xl/media/zeros.bin', compressedSize: zeros.data.length, uncompressedSize: BOMB_MIB * MiB });
   // The workbook's own parts are still listed, with their real sizes.
   expect(entries?.map((e) => e.name)).toContain('xl/worksheets/sheet1.xml');
   expect(entries!.slice(0, -1).every((e) => e.uncompressedSize < MiB)).toBe(true);
@@ -115,7 +115,7 @@ it('refuses a part that unpacks to hundreds of MiB from almost nothing, before p
 
 it('reads sizes past 4 GiB from the ZIP64 extra field', async () => {
   const path = await dir.write('zip64.xlsx', withEntry(workbook, 'xl/media/huge.bin', zeros, 5 * 1024 * MiB));
-  expect((await readZipDirectory(path))?.at(-1)).toEqual({ name: 'xl/media/huge.bin', compressedSize: zeros.data.length, uncompressedSize: 5 * 1024 * MiB });
+  expect((await readZipDirectory(path))?.at(-1)).toMatchObject({ name: 'xl/media/huge.bin', compressedSize: zeros.data.length, uncompressedSize: 5 * 1024 * MiB });
   const error = await readError(path);
   expect(error).toMatchObject({ code: 'file_too_large' });
   expect(error.message).toMatch(/"xl\/media\/huge\.bin" unpacks to 5\.0 GiB/);

@@ -6,8 +6,8 @@ import { DEFAULT_MAX_COLUMNS, isBlankRow, tooManyColumns } from './row-checks.ts
 import type { Cell } from './types.ts';
 import { rowCells } from './xlsx-cell.ts';
 import { isSystemError } from './system-error.ts';
-import { readZipDirectory } from './zip-directory.ts';
-import { describeXlsxFailure, openZipInput, type ZipInput } from './zip-input.ts';
+import { readZipDirectory, type ZipEntry } from './zip-directory.ts';
+import { describeXlsxFailure, openZipInput, readableAlone } from './zip-input.ts';
 import { checkZipSizes, DEFAULT_MAX_UNCOMPRESSED_BYTES } from './zip-limits.ts';
 
 export interface XlsxLimits {
@@ -42,8 +42,10 @@ const unreadable = (problem: string) => new AppError(400, 'file_unreadable', `Th
  * failure. Reading the file twice avoids that: this first pass keeps the workbook-wide parts and
  * drains the sheets unparsed, which costs a fraction of parsing them.
  */
-async function readWorkbookParts(path: string, maxUncompressedBytes: number): Promise<WorkbookParts> {
-  const input = openZipInput(path, { maxUncompressedBytes });
+async function readWorkbookParts(path: string, entries: readonly ZipEntry[], maxUncompressedBytes: number): Promise<WorkbookParts> {
+  // Where the directory allows, the sheets are left out of this pass altogether.
+  const parts = entries.filter((e) => !isSheet(e));
+  const input = openZipInput(path, { maxUncompressedBytes }, readableAlone(parts) ? parts : undefined);
   try {
     const reader = new ExcelJS.stream.xlsx.WorkbookReader(input.stream, {
       worksheets: 'ignore',
@@ -64,14 +66,20 @@ async function readWorkbookParts(path: string, maxUncompressedBytes: number): Pr
   }
 }
 
+/** The worksheet parts, named as exceljs's reader recognises them. */
+const isSheet = (entry: ZipEntry) => /xl\/worksheets\/sheet(\d+)[.]xml/.test(entry.name);
+
 const isHidden = (sheet: SheetReader) => sheet.state === 'hidden' || sheet.state === 'veryHidden';
 const sameSheetName = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
 
 /** Rows of the named sheet, or of the first visible sheet with any; blank rows are left out. */
 async function* sheetRows(
-  path: string, parts: WorkbookParts, sheetName: string | undefined, maxColumns: number, maxUncompressedBytes: number,
+  path: string, entries: readonly ZipEntry[], parts: WorkbookParts, sheetName: string | undefined, maxColumns: number,
+  maxUncompressedBytes: number,
 ): AsyncGenerator<Cell[]> {
-  const input = openZipInput(path, { maxUncompressedBytes });
+  // The workbook-wide parts came from the first pass: only the sheets are needed now.
+  const sheets = entries.filter(isSheet);
+  const input = openZipInput(path, { maxUncompressedBytes }, readableAlone(sheets) ? sheets : undefined);
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(input.stream, {
     worksheets: 'emit',
     // Both come from the first pass; parsing them again would only replace them with copies.
@@ -90,11 +98,11 @@ async function* sheetRows(
     styles: parts.styles,
   });
   const date1904 = Boolean(parts.properties?.model?.date1904);
-  const sheets = reader[Symbol.asyncIterator]() as unknown as AsyncGenerator<SheetReader>;
+  const sheetReaders = reader[Symbol.asyncIterator]() as unknown as AsyncGenerator<SheetReader>;
   let sheetCount = 0;
   let chosen = false;
   try {
-    for (let next = await input.race(sheets.next()); !next.done; next = await input.race(sheets.next())) {
+    for (let next = await input.race(sheetReaders.next()); !next.done; next = await input.race(sheetReaders.next())) {
       const sheet = next.value;
       sheetCount++;
       // exceljs drains a sheet left unread by itself.
@@ -121,7 +129,7 @@ async function* sheetRows(
     if (!chosen && sheetName !== undefined) throw new AppError(400, 'sheet_not_found', `The workbook has no sheet named "${sheetName}"`);
   } finally {
     // Not awaited: after a failure exceljs may never settle, and once its input is gone nothing of it stays open.
-    sheets.return(undefined).catch(() => {});
+    sheetReaders.return(undefined).catch(() => {});
     input.close();
   }
 }
@@ -137,10 +145,10 @@ export async function* xlsxRows(path: string, sheetName?: string, limits: XlsxLi
     const entries = await readZipDirectory(path);
     if (!entries) throw unreadable('is incomplete or damaged: its zip directory is missing (was the upload cut short?)');
     checkZipSizes(entries, maxUncompressedBytes);
-    const parts = await readWorkbookParts(path, maxUncompressedBytes);
+    const parts = await readWorkbookParts(path, entries, maxUncompressedBytes);
     // Set only by exceljs's parsing of xl/workbook.xml.
     if (!parts.properties) throw unreadable('is not an Excel workbook: it has no workbook part');
-    yield* sheetRows(path, parts, sheetName, maxColumns, maxUncompressedBytes);
+    yield* sheetRows(path, entries, parts, sheetName, maxColumns, maxUncompressedBytes);
   } catch (error) {
     if (isSystemError(error)) throw error;
     throw describeXlsxFailure(error);

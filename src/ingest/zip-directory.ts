@@ -7,6 +7,11 @@ export interface ZipEntry {
   name: string;
   compressedSize: number;
   uncompressedSize: number;
+  /**
+   * Where the entry's local header is and what it should say, to read the entry alone; absent for entries
+   * past 4 GiB (ZIP64), which are then only read in a pass over the whole file.
+   */
+  local?: { offset: number; crc32: number; flags: number; method: number; versionNeeded: number; time: number; date: number };
 }
 
 /** End-of-central-directory record: the last thing a complete zip file holds, within its last 64 KiB + 22 bytes. */
@@ -108,10 +113,16 @@ export async function readZipDirectory(path: string): Promise<ZipEntry[] | null>
       const extraLength = directory.readUInt16LE(at + 30);
       const commentLength = directory.readUInt16LE(at + 32);
       const nameAt = at + CENTRAL_HEADER_SIZE;
-      const entry = { name: directory.toString('utf8', nameAt, nameAt + nameLength), compressedSize, uncompressedSize };
+      const entry: ZipEntry = { name: directory.toString('utf8', nameAt, nameAt + nameLength), compressedSize, uncompressedSize };
+      const offset = directory.readUInt32LE(at + 42);
       if (compressedSize === 0xffffffff || uncompressedSize === 0xffffffff) {
         const extra = directory.subarray(nameAt + nameLength, nameAt + nameLength + extraLength);
         zip64Sizes(extra, entry, uncompressedSize === 0xffffffff, compressedSize === 0xffffffff);
+      } else if (offset !== 0xffffffff) {
+        entry.local = {
+          offset, crc32: directory.readUInt32LE(at + 16), flags: directory.readUInt16LE(at + 8), method: directory.readUInt16LE(at + 10),
+          versionNeeded: directory.readUInt16LE(at + 6), time: directory.readUInt16LE(at + 12), date: directory.readUInt16LE(at + 14),
+        };
       }
       entries.push(entry);
       at = nameAt + nameLength + extraLength + commentLength;

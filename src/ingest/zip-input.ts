@@ -1,8 +1,10 @@
 // A zip file opened for exceljs's streaming reader, with every failure made visible to the caller.
 
 import { createReadStream } from 'node:fs';
-import { PassThrough, type Transform, type TransformCallback } from 'node:stream';
+import { open } from 'node:fs/promises';
+import { PassThrough, Readable, type Transform, type TransformCallback } from 'node:stream';
 import { AppError } from '../errors.ts';
+import type { ZipEntry } from './zip-directory.ts';
 import { unpacksTooLarge } from './zip-limits.ts';
 
 export { hasZipDirectory } from './zip-directory.ts';
@@ -40,8 +42,10 @@ function countUnpacked(entry: Transform, add: (bytes: number) => void): void {
  * With maxUncompressedBytes, the bytes unpacked are counted too: the directory's sizes, checked
  * before, can lie, and the unzipper reads entries as the file lays them out, not as it lists them.
  */
-export function openZipInput(path: string, limits: { maxUncompressedBytes?: number } = {}): ZipInput {
-  const file = createReadStream(path);
+export function openZipInput(
+  path: string, limits: { maxUncompressedBytes?: number } = {}, entries?: readonly ZipEntry[],
+): ZipInput {
+  const file = entries ? Readable.from(entriesAlone(path, entries)) : createReadStream(path);
   const stream = new PassThrough();
   let failure: Error | undefined;
   const waiters = new Set<(error: Error) => void>();
@@ -81,6 +85,62 @@ export function openZipInput(path: string, limits: { maxUncompressedBytes?: numb
       file.destroy();
     },
   };
+}
+
+const LOCAL_SIGNATURE = 0x04034b50;
+const LOCAL_HEADER_SIZE = 30;
+const END_SIGNATURE = 0x06054b50;
+const END_RECORD_SIZE = 22;
+/** Bit 3: sizes and checksum follow the data instead of the header. The header written here always has them. */
+const DATA_DESCRIPTOR_FLAG = 0x0008;
+
+/** Whether each of these entries can be read on its own (see entriesAlone). */
+export const readableAlone = (entries: readonly ZipEntry[]) => entries.every((e) => e.local !== undefined);
+
+/**
+ * A zip stream of just these entries, in the file's order: each a local header with the directory's sizes and
+ * checksum, then the entry's compressed bytes, read straight from where the directory says. Lets a reader that
+ * streams through the whole archive skip the parts it does not need without unpacking them.
+ */
+async function* entriesAlone(path: string, entries: readonly ZipEntry[]): AsyncGenerator<Buffer> {
+  const handle = await open(path, 'r');
+  try {
+    for (const entry of [...entries].sort((a, b) => a.local!.offset - b.local!.offset)) {
+      const local = entry.local!;
+      const found = Buffer.alloc(LOCAL_HEADER_SIZE);
+      const { bytesRead } = await handle.read(found, 0, LOCAL_HEADER_SIZE, local.offset);
+      if (bytesRead < LOCAL_HEADER_SIZE || found.readUInt32LE(0) !== LOCAL_SIGNATURE) throw new Error('invalid signature: local header');
+      const dataAt = local.offset + LOCAL_HEADER_SIZE + found.readUInt16LE(26) + found.readUInt16LE(28);
+      const name = Buffer.from(entry.name, 'utf8');
+      const header = Buffer.alloc(LOCAL_HEADER_SIZE);
+      header.writeUInt32LE(LOCAL_SIGNATURE, 0);
+      header.writeUInt16LE(local.versionNeeded, 4);
+      header.writeUInt16LE(local.flags & ~DATA_DESCRIPTOR_FLAG, 6);
+      header.writeUInt16LE(local.method, 8);
+      header.writeUInt16LE(local.time, 10);
+      header.writeUInt16LE(local.date, 12);
+      header.writeUInt32LE(local.crc32, 14);
+      header.writeUInt32LE(entry.compressedSize, 18);
+      header.writeUInt32LE(entry.uncompressedSize, 22);
+      header.writeUInt16LE(name.length, 26);
+      header.writeUInt16LE(0, 28);
+      yield Buffer.concat([header, name]);
+      for (let at = 0; at < entry.compressedSize;) {
+        const chunk = Buffer.alloc(Math.min(64 * 1024, entry.compressedSize - at));
+        const { bytesRead: n } = await handle.read(chunk, 0, chunk.length, dataAt + at);
+        // Cut short: the unzipper reports the truncated file.
+        if (n === 0) return;
+        at += n;
+        yield n === chunk.length ? chunk : chunk.subarray(0, n);
+      }
+    }
+    // An empty end record: where the directory would be, the archive ends.
+    const end = Buffer.alloc(END_RECORD_SIZE);
+    end.writeUInt32LE(END_SIGNATURE, 0);
+    yield end;
+  } finally {
+    await handle.close();
+  }
 }
 
 /** The unzipper's and XML parser's errors, told in terms an uploader can act on. */
