@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import type { Db } from '../store/db.ts';
 import type { Metrics } from '../metrics.ts';
 import { claimIngestJob, ingestingAmong } from '../store/uploads-queries.ts';
-import { INGEST_LEASE_MS, ingestUpload, type IngestLimits } from './ingest-upload.ts';
+import { ingestUpload, type IngestLimits } from './ingest-upload.ts';
 
 export interface IngestRunner {
   start(): void;
@@ -29,7 +29,8 @@ export async function sweepSpool(db: Db, dataDir: string): Promise<number> {
 }
 
 export function createIngestRunner(deps: {
-  db: Db; log: Logger; dataDir: string; pollIntervalMs: number; limits: IngestLimits; metrics: Metrics; onIngested: () => void;
+  db: Db; log: Logger; dataDir: string; pollIntervalMs: number; limits: IngestLimits; metrics: Metrics; leaseMs: number;
+  onIngested: () => void;
 }): IngestRunner {
   let running = false;
   let busy: Promise<void> | undefined;
@@ -39,7 +40,7 @@ export function createIngestRunner(deps: {
 
   async function drain(): Promise<void> {
     while (running) {
-      const upload = await claimIngestJob(deps.db, INGEST_LEASE_MS);
+      const upload = await claimIngestJob(deps.db, deps.leaseMs);
       if (!upload) break;
       const file = spoolPath(deps.dataDir, upload.id);
       const totals = await ingestUpload(deps, upload, file, shutdown.signal);

@@ -16,12 +16,14 @@ import { compileRowValidator } from './validate-row.ts';
 
 /** Records written per round trip. */
 export const RECORD_BLOCK = 1000;
-/** How long an ingest may go without reporting progress before another process may take it over. */
-export const INGEST_LEASE_MS = 60_000;
 
 export interface IngestLimits { maxRows: number; maxColumns: number; maxUncompressedBytes: number }
 
-export interface IngestDeps { db: Db; log: Logger; limits: IngestLimits; metrics: Pick<Metrics, 'ingestRows'> }
+export interface IngestDeps {
+  db: Db; log: Logger; limits: IngestLimits; metrics: Pick<Metrics, 'ingestRows'>;
+  /** How long an ingest may go without reporting progress before another process may take it over. */
+  leaseMs: number;
+}
 
 /**
  * Ingests one upload; undefined when the file could not be used (the upload is then failed with the reason).
@@ -38,7 +40,7 @@ export async function ingestUpload(
     for (const column of upload.columns.filter((c) => c.unique)) {
       await markDuplicates(db, upload.id, column.key, `${column.name} must be unique: the same value is in an earlier row`);
     }
-    await recordIngestProgress(db, upload.id, rowsRead, INGEST_LEASE_MS);
+    await recordIngestProgress(db, upload.id, rowsRead, deps.leaseMs);
     if (!upload.autoConfirm) return await enterReview(db, upload.id);
     const destination = upload.templateId ? await findDestination(db, upload.templateId) : undefined;
     if (!destination) throw new AppError(409, 'destination_missing', 'the template has no webhook destination');
@@ -73,7 +75,7 @@ async function readIntoRecords(deps: IngestDeps, upload: UploadRow, filePath: st
     if (block.length === RECORD_BLOCK) {
       signal.throwIfAborted();
       await insertRecords(db, upload.id, block);
-      await recordIngestProgress(db, upload.id, rowIndex, INGEST_LEASE_MS);
+      await recordIngestProgress(db, upload.id, rowIndex, deps.leaseMs);
       deps.metrics.ingestRows.inc(block.length);
       block = [];
     }
