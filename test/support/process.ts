@@ -1,7 +1,9 @@
-// Runs sheethook as its own process, as `npm start` does, so a test can kill it with SIGKILL and start it again.
+// Runs sheethook as its own process, as `npm start` does, so a test can kill it with SIGKILL and start it again in
+// the same home (data directory, and database on PostgreSQL), or start several processes sharing one.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import type { ServiceHome } from './home.ts';
 import { callApi, testEnv, waitFor } from './service.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -22,10 +24,10 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-export async function startProcess(dataDir: string, port: number, env: Record<string, string> = {}): Promise<ServiceProcess> {
+export async function startProcess(home: ServiceHome, port: number, env: Record<string, string> = {}): Promise<ServiceProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH, ...testEnv(dataDir, port), ...env },
+    env: { PATH: process.env.PATH, ...testEnv(home.dataDir, port), ...home.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -33,14 +35,22 @@ export async function startProcess(dataDir: string, port: number, env: Record<st
   child.stderr!.on('data', (d) => { out += d; });
   const url = `http://127.0.0.1:${port}`;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  await waitFor(async () => {
-    if (child.exitCode !== null) throw new Error(`sheethook exited with ${child.exitCode}:\n${out}`);
-    try {
-      return (await fetch(`${url}/health`)).status === 200;
-    } catch {
-      return false;
-    }
-  }, 'the service to answer /health', 30_000);
+  try {
+    await waitFor(async () => {
+      if (child.exitCode !== null) throw new Error(`sheethook exited with ${child.exitCode}:\n${out}`);
+      try {
+        return (await fetch(`${url}/health`)).status === 200;
+      } catch {
+        return false;
+      }
+    }, 'the service to answer /health', 60_000);
+  } catch (err) {
+    if (child.exitCode !== null) throw err;
+    // A process that never became ready must not outlive the test, holding its port and database.
+    child.kill('SIGKILL');
+    await exited;
+    throw new Error(`${(err as Error).message}; its output:\n${out}`);
+  }
   return {
     url,
     child,
