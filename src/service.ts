@@ -27,7 +27,7 @@ export interface Service {
 }
 
 export async function createService(config: Config, log: Logger = pino({ level: config.logLevel })): Promise<Service> {
-  const store = await openStore(config);
+  const store = await openStore(config, log);
   await migrate(store);
   const projectId = await ensureDefaultProject(store.db);
   if (config.apiKey) {
