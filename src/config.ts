@@ -2,7 +2,12 @@
 import { resolve } from 'node:path';
 import ipaddr from 'ipaddr.js';
 
+/** What a process runs: the HTTP API, the delivery worker and ingest runner, or both. */
+export type Role = 'api' | 'worker' | 'all';
+export const ROLES: readonly Role[] = ['api', 'worker', 'all'];
+
 export interface Config {
+  role: Role;
   port: number;
   host: string;
   dataDir: string;
@@ -21,16 +26,23 @@ export interface Config {
   deliveryConcurrency: number;
   /** How long an interactive upload may wait in mapping or review, untouched, before it expires. */
   uploadTtlMs: number;
+  /**
+   * How long a claimed chunk stays leased beyond its destination's request timeout, so a live worker never loses a
+   * chunk it is still sending; a dead process's chunks are taken over once it runs out. An ingest lease is twice it.
+   */
+  leaseMarginMs: number;
 }
 
 export class ConfigError extends Error {}
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const databaseUrl = env.DATABASE_URL || undefined;
   return {
+    role: parseRole(env.SHEETHOOK_ROLE || 'all', databaseUrl),
     port: int(env, 'PORT', 3000, 0, 65535),
     host: env.HOST || '0.0.0.0',
     dataDir: resolve(env.SHEETHOOK_DATA_DIR || './data'),
-    databaseUrl: env.DATABASE_URL || undefined,
+    databaseUrl,
     apiKey: env.SHEETHOOK_API_KEY || undefined,
     destinationAllowlist: parseAllowlist(env.SHEETHOOK_DESTINATION_ALLOWLIST ?? ''),
     secretKey: env.SHEETHOOK_SECRET_KEY || undefined,
@@ -44,7 +56,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     pollIntervalMs: int(env, 'SHEETHOOK_POLL_INTERVAL_MS', 1000, 10, 60_000),
     deliveryConcurrency: int(env, 'SHEETHOOK_DELIVERY_CONCURRENCY', 8, 1, 256),
     uploadTtlMs: int(env, 'SHEETHOOK_UPLOAD_TTL_MINUTES', 24 * 60, 1, 365 * 24 * 60) * 60_000,
+    leaseMarginMs: int(env, 'SHEETHOOK_LEASE_MARGIN_MS', 30_000, 1000, 3_600_000),
   };
+}
+
+function parseRole(raw: string, databaseUrl: string | undefined): Role {
+  const role = ROLES.find((r) => r === raw);
+  if (!role) throw new ConfigError(`SHEETHOOK_ROLE must be ${ROLES.join(', ')} or unset (all), got "${raw}"`);
+  // PGlite lives inside one process: nothing else can reach the work an api process queues or a worker does.
+  if (role !== 'all' && !databaseUrl) {
+    throw new ConfigError(`SHEETHOOK_ROLE=${role} needs DATABASE_URL: the embedded store is one process, which runs everything (role all)`);
+  }
+  return role;
 }
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {

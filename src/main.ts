@@ -6,7 +6,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const service = await createService(config);
   const url = await service.start();
-  service.http.log.info({ url, store: service.store.kind, dataDir: config.dataDir }, 'sheethook is ready');
+  service.http.log.info({ url, role: config.role, store: service.store.kind, dataDir: config.dataDir }, 'sheethook is ready');
 
   let stopping = false;
   const stop = async (signal: string) => {

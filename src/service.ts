@@ -1,4 +1,4 @@
-// Puts the service together from its config: store, then HTTP API, ingest and delivery workers.
+// Puts the service together from its config: store, then the HTTP API and/or the ingest and delivery workers, by role.
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
@@ -16,6 +16,7 @@ import { releaseAllLeases } from './store/chunks-queries.ts';
 import { openStore, type Store } from './store/db.ts';
 import { migrate } from './store/migrate.ts';
 import { addApiKey, countApiKeys, ensureDefaultProject } from './store/projects-queries.ts';
+import { announceWork, listenForWork, type WorkKind, type WorkListener } from './store/work-channel.ts';
 
 export interface Service {
   config: Config;
@@ -28,7 +29,7 @@ export interface Service {
 }
 
 export async function createService(config: Config, log: Logger = pino({ level: config.logLevel })): Promise<Service> {
-  const store = await openStore(config);
+  const store = await openStore(config, log);
   await migrate(store);
   const projectId = await ensureDefaultProject(store.db);
   if (config.apiKey) {
@@ -57,29 +58,55 @@ export async function createService(config: Config, log: Logger = pino({ level: 
   const guard = createAddressGuard(config.destinationAllowlist);
   const client = createWebhookClient(guard);
   const metrics = createMetrics(store.db);
-  const delivery = createDeliveryWorker({
+  const runsWorkers = config.role !== 'api';
+  const delivery = runsWorkers ? createDeliveryWorker({
     db: store.db, client, secrets, log, metrics, concurrency: config.deliveryConcurrency, pollIntervalMs: config.pollIntervalMs,
+    leaseMarginMs: config.leaseMarginMs,
+  }) : undefined;
+  const ingest = runsWorkers ? createIngestRunner({
+    db: store.db, log, files, pollIntervalMs: config.pollIntervalMs, limits: config.limits, metrics,
+    leaseMs: 2 * config.leaseMarginMs, uploadTtlMs: config.uploadTtlMs, onIngested: () => delivery?.wake(),
+  }) : undefined;
+  const workers: Record<WorkKind, { wake(): void } | undefined> = { ingest, delivery };
+
+  // Work the API queues wakes this process's workers at once; on PostgreSQL it also wakes the other processes'.
+  const queued = (kind: WorkKind) => ({
+    wake() {
+      workers[kind]?.wake();
+      if (store.kind !== 'postgres') return;
+      announceWork(store.db, kind).catch((err) => log.warn({ err, kind }, 'could not announce new work; workers find it at their next poll'));
+    },
   });
-  const ingest = createIngestRunner({
-    db: store.db, log, files, pollIntervalMs: config.pollIntervalMs, limits: config.limits, metrics, uploadTtlMs: config.uploadTtlMs,
-    onIngested: () => delivery.wake(),
-  });
-  const http = await buildHttp({ config, db: store.db, log, secrets, guard, client, files, ingest, delivery, metrics });
+  const http = await buildHttp(
+    { config, db: store.db, log, secrets, guard, client, metrics, files, ingest: queued('ingest'), delivery: queued('delivery') },
+    { serveApi: config.role !== 'worker' },
+  );
+  let listener: WorkListener | undefined;
 
   const service: Service = {
     config,
     store,
     http,
     async start() {
-      service.url = await http.listen({ port: config.port, host: config.host });
-      ingest.start();
-      delivery.start();
+      // Listening before /health answers: work queued by another process from then on wakes this one.
+      if (runsWorkers && config.databaseUrl) {
+        listener = await listenForWork(config.databaseUrl, log, (kind) => workers[kind]?.wake());
+      }
+      try {
+        service.url = await http.listen({ port: config.port, host: config.host });
+      } catch (err) {
+        await listener?.stop();
+        throw err;
+      }
+      ingest?.start();
+      delivery?.start();
       return service.url;
     },
     async stop() {
       await http.close();
-      await ingest.stop();
-      await delivery.stop();
+      await listener?.stop();
+      await ingest?.stop();
+      await delivery?.stop();
       await client.close();
       await store.close();
     },

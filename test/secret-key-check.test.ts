@@ -1,19 +1,18 @@
 // A process whose secret key differs from the one the database's secrets were sealed with refuses to start.
-import { mkdtempSync, rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config.ts';
 import { createService } from '../src/service.ts';
+import { makeServiceHome } from './support/home.ts';
 import { testEnv } from './support/service.ts';
 
-const dataDir = mkdtempSync(join(tmpdir(), 'sheethook-key-'));
-afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+// One home for every start: the same data directory, or on PostgreSQL the same database.
+const home = await makeServiceHome();
+afterAll(() => home.remove());
 
 const start = (secretKey: string) =>
-  createService(loadConfig({ ...testEnv(dataDir, 0), SHEETHOOK_SECRET_KEY: secretKey }), pino({ level: 'silent' }));
+  createService(loadConfig({ ...testEnv(home.dataDir, 0), ...home.env, SHEETHOOK_SECRET_KEY: secretKey }), pino({ level: 'silent' }));
 
 describe('the secret key', () => {
   it('must be the same in every process of one database', async () => {

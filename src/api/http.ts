@@ -29,6 +29,7 @@ export interface ApiDeps {
   client: WebhookClient;
   metrics: Metrics;
   files: ReceivedFiles;
+  /** Called once queued work is committed: wakes the workers of this process and, on PostgreSQL, of every other. */
   ingest: { wake(): void };
   delivery: { wake(): void };
 }
@@ -37,7 +38,11 @@ declare module 'fastify' {
   interface FastifyRequest { projectId: string }
 }
 
-export async function buildHttp(deps: ApiDeps): Promise<FastifyInstance> {
+/**
+ * `serveApi` false is a worker process: it answers /health and /metrics for its orchestrator, and the /v1 routes
+ * are not there at all (404), so a load balancer that sends it API traffic by mistake is told so at once.
+ */
+export async function buildHttp(deps: ApiDeps, options: { serveApi: boolean }): Promise<FastifyInstance> {
   const app: FastifyInstance = Fastify({
     // A caller's X-Request-Id ties our log lines to theirs; it is echoed back on every response.
     requestIdHeader: 'x-request-id',
@@ -48,7 +53,6 @@ export async function buildHttp(deps: ApiDeps): Promise<FastifyInstance> {
   });
   app.decorateRequest('projectId', '');
   app.addHook('onSend', async (req, reply) => { reply.header('x-request-id', req.id); });
-  await app.register(multipart);
 
   app.setErrorHandler((err: FastifyError | AppError, req, reply) => {
     if (err instanceof AppError) return reply.code(err.httpStatus).send({ code: err.code, detail: err.message });
@@ -62,6 +66,11 @@ export async function buildHttp(deps: ApiDeps): Promise<FastifyInstance> {
   });
   app.setNotFoundHandler((req, reply) => reply.code(404).send({ code: 'not_found', detail: `no route ${req.method} ${req.url.split('?')[0]}` }));
 
+  app.get('/health', async () => ({ status: 'ok', role: deps.config.role }));
+  app.get('/metrics', async (_req, reply) => reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics()));
+  if (!options.serveApi) return app;
+
+  await app.register(multipart);
   const keyCache = new Map<string, string>();
   app.addHook('onRequest', async (req) => {
     if (!req.url.startsWith('/v1/')) return;
@@ -74,8 +83,6 @@ export async function buildHttp(deps: ApiDeps): Promise<FastifyInstance> {
     req.projectId = projectId;
   });
 
-  app.get('/health', async () => ({ status: 'ok' }));
-  app.get('/metrics', async (_req, reply) => reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics()));
   templateRoutes(app, deps);
   destinationRoutes(app, deps);
   destinationTestRoutes(app, deps);

@@ -19,6 +19,8 @@ export interface DeliveryWorkerDeps {
   log: Logger;
   concurrency: number;
   pollIntervalMs: number;
+  /** How long a claimed chunk's lease outlasts its request timeout. */
+  leaseMarginMs: number;
   metrics: Pick<Metrics, 'attempts' | 'attemptSeconds'>;
 }
 
@@ -68,7 +70,7 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
         again = false;
         const free = deps.concurrency - inFlight.size;
         if (!running || free <= 0) break;
-        const claimed = await claimDueChunks(db, free);
+        const claimed = await claimDueChunks(db, free, deps.leaseMarginMs);
         for (const chunk of claimed) {
           const p: Promise<void> = deliver(chunk)
             .catch((err) => log.error({ err, uploadId: chunk.uploadId, page: chunk.page }, 'delivery failed; the lease will expire and it is tried again'))

@@ -5,7 +5,7 @@ import type { Metrics } from '../metrics.ts';
 import type { ReceivedFiles } from '../received-files.ts';
 import { claimIngestJob, expireAbandoned } from '../store/uploads-queries.ts';
 import { createBlockReader } from './block-reader.ts';
-import { INGEST_LEASE_MS, ingestUpload, type IngestLimits } from './ingest-upload.ts';
+import { ingestUpload, type IngestLimits } from './ingest-upload.ts';
 
 export interface IngestRunner {
   start(): void;
@@ -14,9 +14,10 @@ export interface IngestRunner {
 }
 
 export function createIngestRunner(deps: {
-  db: Db; log: Logger; files: ReceivedFiles; pollIntervalMs: number; limits: IngestLimits; metrics: Metrics; onIngested: () => void;
+  db: Db; log: Logger; files: ReceivedFiles; pollIntervalMs: number; limits: IngestLimits; metrics: Metrics; leaseMs: number;
   /** How long an interactive upload may wait in mapping or review before it expires. */
   uploadTtlMs: number;
+  onIngested: () => void;
 }): IngestRunner {
   let running = false;
   let busy: Promise<void> | undefined;
@@ -41,7 +42,7 @@ export function createIngestRunner(deps: {
   async function drain(): Promise<void> {
     await expire();
     while (running) {
-      const upload = await claimIngestJob(deps.db, INGEST_LEASE_MS);
+      const upload = await claimIngestJob(deps.db, deps.leaseMs);
       if (!upload) break;
       const totals = await ingestUpload(ingestDeps, upload, () => deps.files.open(upload.id), shutdown.signal);
       deps.log.info({ uploadId: upload.id, ...totals }, totals ? 'upload read' : 'upload could not be read');

@@ -11,12 +11,14 @@ import { AppError } from '../errors.ts';
 import { UploadStatus } from '../store/states.ts';
 import type { Sniff } from './sniff.ts';
 import type { BlockReader } from './block-reader.ts';
-/** How long an ingest may go without reporting progress before another process may take it over. */
-export const INGEST_LEASE_MS = 60_000;
 
 export interface IngestLimits { maxRows: number; maxColumns: number; maxUncompressedBytes: number }
 
-export interface IngestDeps { db: Db; log: Logger; limits: IngestLimits; metrics: Pick<Metrics, 'ingestRows'>; reader: BlockReader }
+export interface IngestDeps {
+  db: Db; log: Logger; limits: IngestLimits; metrics: Pick<Metrics, 'ingestRows'>; reader: BlockReader;
+  /** How long an ingest may go without reporting progress before another process may take it over. */
+  leaseMs: number;
+}
 
 /**
  * Ingests one upload; undefined when the file could not be used (the upload is then failed with the reason).
@@ -34,7 +36,7 @@ export async function ingestUpload(
     for (const column of upload.columns.filter((c) => c.unique)) {
       await markDuplicates(db, upload.id, column.key, `${column.name} must be unique: the same value is in an earlier row`);
     }
-    await recordIngestProgress(db, upload.id, rowsRead, INGEST_LEASE_MS);
+    await recordIngestProgress(db, upload.id, rowsRead, deps.leaseMs);
     if (!upload.autoConfirm) return await enterReview(db, upload.id);
     const destination = upload.templateId ? await findDestination(db, upload.templateId) : undefined;
     if (!destination) throw new AppError(409, 'destination_missing', 'the template has no webhook destination');
@@ -59,7 +61,7 @@ async function readIntoRecords(deps: IngestDeps, upload: UploadRow, filePath: st
     signal.throwIfAborted();
     await insertRecordBlock(db, upload.id, block);
     rowsRead = block.firstRow + block.rowCount - 1;
-    await recordIngestProgress(db, upload.id, rowsRead, INGEST_LEASE_MS);
+    await recordIngestProgress(db, upload.id, rowsRead, deps.leaseMs);
     deps.metrics.ingestRows.inc(block.rowCount);
   }
   return rowsRead;

@@ -31,9 +31,6 @@ export interface ClaimedChunk {
   previousSigningSecret: string | null;
 }
 
-/** The lease outlives the request timeout, so a live worker never loses a chunk it is still sending. */
-export const LEASE_MARGIN_MS = 30_000;
-
 /** The lowest pending page of each upload being delivered: the only page of it that may be sent. */
 const HEADS = sql`
   SELECT u.id AS upload_id,
@@ -42,9 +39,10 @@ const HEADS = sql`
 
 /**
  * Claims up to `limit` due chunks. Only the lowest unsettled page of an upload is ever due, which keeps pages in
- * order with one in flight per upload; SKIP LOCKED and the lease keep two workers off the same chunk.
+ * order with one in flight per upload; SKIP LOCKED and the lease keep two workers off the same chunk. The lease
+ * outlives the request timeout by `leaseMarginMs`, so a live worker never loses a chunk it is still sending.
  */
-export function claimDueChunks(db: Db, limit: number): Promise<ClaimedChunk[]> {
+export function claimDueChunks(db: Db, limit: number, leaseMarginMs: number): Promise<ClaimedChunk[]> {
   return rows<ClaimedChunk>(db, sql`
     WITH heads AS (${HEADS}), due AS (
       SELECT c.upload_id, c.page FROM chunks c JOIN heads h ON h.upload_id = c.upload_id AND h.page = c.page
@@ -53,7 +51,7 @@ export function claimDueChunks(db: Db, limit: number): Promise<ClaimedChunk[]> {
       FOR UPDATE OF c SKIP LOCKED
     )
     UPDATE chunks c SET
-      lease_until = now() + (coalesce(d.timeout_ms, 0) + ${LEASE_MARGIN_MS}) * interval '1 millisecond',
+      lease_until = now() + (coalesce(d.timeout_ms, 0) + ${leaseMarginMs}) * interval '1 millisecond',
       updated_at = now()
     FROM due
     JOIN uploads u ON u.id = due.upload_id

@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
+import type { Logger } from 'pino';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
@@ -24,8 +25,11 @@ export interface Store {
   close(): Promise<void>;
 }
 
-export async function openStore(options: { databaseUrl?: string; dataDir: string }): Promise<Store> {
-  return options.databaseUrl ? openPostgres(options.databaseUrl) : openPglite(options.dataDir);
+/** Connections each process opens to a PostgreSQL server, at most (a worker process also has one that listens). */
+export const POOL_SIZE = 10;
+
+export async function openStore(options: { databaseUrl?: string; dataDir: string }, log?: Logger): Promise<Store> {
+  return options.databaseUrl ? openPostgres(options.databaseUrl, log) : openPglite(options.dataDir);
 }
 
 /**
@@ -49,8 +53,11 @@ async function openPglite(dataDir: string): Promise<Store> {
   };
 }
 
-async function openPostgres(connectionString: string): Promise<Store> {
-  const pool = new pg.Pool({ connectionString, max: 10 });
+async function openPostgres(connectionString: string, log?: Logger): Promise<Store> {
+  const pool = new pg.Pool({ connectionString, max: POOL_SIZE });
+  // An idle connection the server closed (restart, failover, an administrator): the pool drops it and opens another
+  // when needed. Unheard, this error would end the process.
+  pool.on('error', (err) => log?.warn({ err }, 'the database closed an idle connection'));
   await pool.query('select 1');
   return {
     kind: 'postgres',

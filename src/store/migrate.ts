@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import type { Store } from './db.ts';
 
 const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations/', import.meta.url));
-const LOCK_KEY = 727_413_001;
+/** Held by whichever process is migrating; the others wait for it, then find the migration recorded. */
+export const MIGRATION_LOCK_KEY = 727_413_001;
 
 interface JournalEntry { idx: number; tag: string }
 
@@ -21,7 +22,7 @@ export async function migrate(store: Store): Promise<string[]> {
   const applied: string[] = [];
   for (const migration of listMigrations()) {
     const didApply = await store.rawTransaction(async (tx) => {
-      await tx.query('SELECT pg_advisory_xact_lock($1)', [LOCK_KEY]);
+      await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
       await tx.exec(`CREATE TABLE IF NOT EXISTS sheethook_migrations (
         name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`);
       const inserted = await tx.query<{ name: string }>(

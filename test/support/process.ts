@@ -1,7 +1,9 @@
-// Runs sheethook as its own process, as `npm start` does, so a test can kill it with SIGKILL and start it again.
+// Runs sheethook as its own process, as `npm start` does, so a test can kill it with SIGKILL and start it again in
+// the same home (data directory, and database on PostgreSQL), or start several processes sharing one.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import type { ServiceHome } from './home.ts';
 import { callApi, testEnv, waitFor } from './service.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -22,10 +24,10 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-export async function startProcess(dataDir: string, port: number, env: Record<string, string> = {}): Promise<ServiceProcess> {
+export async function startProcess(home: ServiceHome, port: number, env: Record<string, string> = {}): Promise<ServiceProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH, ...testEnv(dataDir, port), ...env },
+    env: { PATH: process.env.PATH, ...testEnv(home.dataDir, port), ...home.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -42,10 +44,12 @@ export async function startProcess(dataDir: string, port: number, env: Record<st
         return false;
       }
     }, 'the service to answer /health', 60_000);
-  } catch (error) {
-    // A service that never came up must not outlive the test.
+  } catch (err) {
+    if (child.exitCode !== null) throw err;
+    // A process that never became ready must not outlive the test, holding its port and database.
     child.kill('SIGKILL');
-    throw error;
+    await exited;
+    throw new Error(`${(err as Error).message}; its output:\n${out}`);
   }
   return {
     url,

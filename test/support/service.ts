@@ -1,10 +1,9 @@
-// Starts a real sheethook service in this process on the embedded store, in a fresh data directory.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+// Starts a real sheethook service in this process, in a fresh home: the embedded store, or a fresh PostgreSQL
+// database when SHEETHOOK_TEST_DATABASE_URL is set.
 import pino from 'pino';
 import { loadConfig } from '../../src/config.ts';
 import { createService, type Service } from '../../src/service.ts';
+import { makeServiceHome, type ServiceHome } from './home.ts';
 
 export const API_KEY = 'sk_test_key';
 
@@ -12,7 +11,10 @@ export interface TestService {
   service: Service;
   url: string;
   dataDir: string;
+  /** On PostgreSQL, the service's database; undefined on the embedded store. */
+  databaseUrl?: string;
   api<T = any>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }>;
+  /** Stops the service and removes its home, unless the home was given (then its owner removes it). */
   stop(): Promise<void>;
 }
 
@@ -28,21 +30,34 @@ export function testEnv(dataDir: string, port: number): Record<string, string> {
   };
 }
 
-export async function startService(env: Record<string, string> = {}): Promise<TestService> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'sheethook-test-'));
-  const config = loadConfig({ ...testEnv(dataDir, 0), ...env });
-  const service = await createService(config, pino({ level: env.LOG_LEVEL ?? 'silent' }));
-  const url = await service.start();
-  return {
-    service,
-    url,
-    dataDir,
-    api: (method, path, body) => callApi(url, method, path, body),
-    async stop() {
-      await service.stop();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
+export async function startService(env: Record<string, string> = {}, sharedHome?: ServiceHome): Promise<TestService> {
+  const home = sharedHome ?? await makeServiceHome();
+  const removeHome = () => (sharedHome ? Promise.resolve() : home.remove());
+  let service: Service | undefined;
+  try {
+    const config = loadConfig({ ...testEnv(home.dataDir, 0), ...home.env, ...env });
+    service = await createService(config, pino({ level: env.LOG_LEVEL ?? 'silent' }));
+    const url = await service.start();
+    const started = service;
+    return {
+      service: started,
+      url,
+      dataDir: home.dataDir,
+      databaseUrl: home.databaseUrl,
+      api: (method, path, body) => callApi(url, method, path, body),
+      async stop() {
+        try {
+          await started.stop();
+        } finally {
+          await removeHome();
+        }
+      },
+    };
+  } catch (err) {
+    await service?.stop().catch(() => {});
+    await removeHome();
+    throw err;
+  }
 }
 
 export async function callApi(url: string, method: string, path: string, body?: unknown, key = API_KEY) {
