@@ -177,13 +177,16 @@ function main(): void {
   for (const w of windows) {
     const pid = /(\d+)/.exec(w)![1];
     const window = JSON.parse(readFileSync(join(dir, w), 'utf8')) as { label: string; fromUs: number; toUs: number };
-    // Thread 0 is the main thread; others are workers (pino transports and the like).
-    const main = files.find((f) => new RegExp(`^CPU\\.[\\d.]+\\.${pid}\\.0\\.\\d+\\.cpuprofile$`).test(f));
-    if (!main) throw new Error(`no main-thread profile of process ${pid} in ${dir}`);
-    const profile = JSON.parse(readFileSync(join(dir, main), 'utf8')) as Profile;
-    console.log(`== ${window.label} (process ${pid}, ${main})`);
-    console.log(summarise(profile, window.fromUs, window.toUs, top));
-    console.log('');
+    // Thread 0 is the main thread; the others are worker threads: the block reader, module loaders and the like.
+    const threads = files.filter((f) => new RegExp(`^CPU\\.[\\d.]+\\.${pid}\\.\\d+\\.\\d+\\.cpuprofile$`).test(f)).sort();
+    if (!threads.some((f) => f.includes(`.${pid}.0.`))) throw new Error(`no main-thread profile of process ${pid} in ${dir}`);
+    for (const name of threads) {
+      const profile = JSON.parse(readFileSync(join(dir, name), 'utf8')) as Profile;
+      const thread = name.includes(`.${pid}.0.`) ? 'main thread' : `thread ${name.split('.').at(-3)}`;
+      console.log(`== ${window.label} (process ${pid}, ${thread}, ${name})`);
+      console.log(summarise(profile, window.fromUs, window.toUs, top));
+      console.log('');
+    }
   }
 }
 
