@@ -39,9 +39,13 @@ function textMeter(limit: number, tooLarge: () => Error, scanWidths: (text: stri
   return { stream, rowTaken: () => (pending = 0) };
 }
 
-export async function* csvRows(
+/**
+ * The rows in batches: every row the parser has ready at once, taken without a wait per row. `rowTaken` in the
+ * meter counts a batch as rows taken, since the consumer takes the whole batch before it asks again.
+ */
+export async function* csvRowBatches(
   path: string, encoding: string, delimiter: string, maxFieldBytes: number, maxColumns = DEFAULT_MAX_COLUMNS,
-): AsyncGenerator<string[]> {
+): AsyncGenerator<string[][]> {
   const file = createReadStream(path);
   const decoder = iconv.decodeStream(encoding, { stripBOM: true }) as unknown as Transform;
   const meter = textMeter(maxFieldBytes + BUFFERED_TEXT_SLACK, () =>
@@ -52,10 +56,27 @@ export async function* csvRows(
   const parser = Papa.parse(Papa.NODE_STREAM_INPUT, { delimiter, quoteChar: '"', escapeChar: '"', header: false, dynamicTyping: false });
   // Any stage failing destroys the parser with that error, which ends the loop below.
   pipeline(file, decoder, meter.stream, parser, () => {});
+  let failure: Error | undefined;
+  let ended = false;
+  let wake: (() => void) | undefined;
+  const signal = () => { wake?.(); wake = undefined; };
+  parser.on('readable', signal);
+  parser.on('end', () => { ended = true; signal(); });
+  parser.on('error', (error: Error) => { failure ??= error; signal(); });
+  parser.on('close', () => { ended = true; signal(); });
   try {
-    for await (const row of parser as AsyncIterable<string[]>) {
-      meter.rowTaken();
-      yield row;
+    for (;;) {
+      if (failure) throw failure;
+      const batch: string[][] = [];
+      for (let row = parser.read() as string[] | null; row !== null; row = parser.read() as string[] | null) batch.push(row);
+      if (batch.length > 0) {
+        meter.rowTaken();
+        yield batch;
+        continue;
+      }
+      if (failure) throw failure;
+      if (ended) return;
+      await new Promise<void>((resolve) => { wake = resolve; });
     }
   } catch (error) {
     // The disk's read errors pass through unchanged.

@@ -1,7 +1,7 @@
 // The file's data rows as blocks of validated records, serialized the way the store keeps them.
 import { AppError } from '../errors.ts';
 import { RECORD_BLOCK, type RecordBlockInput } from '../store/record-block.ts';
-import { readRows, type ReadRowsOptions } from './read-rows.ts';
+import { readRowBatches, type ReadRowsOptions } from './read-rows.ts';
 import type { Sniff } from './sniff.ts';
 import type { Cell, Column } from './types.ts';
 import { compileRowValidator } from './validate-row.ts';
@@ -41,22 +41,24 @@ export async function* readRecordBlocks(source: BlockSource): AsyncGenerator<Rec
     invalid = 0;
     return done;
   };
-  for await (const row of readRows(source.path, source.sniff, source.read)) {
-    // Title rows above the headings, and the headings themselves.
-    if (seen++ <= headerRow) continue;
-    const cells = cellsByKey(keys, row);
-    if (!cells) continue;
-    rowIndex += 1;
-    if (rowIndex > maxRows) {
-      throw new AppError(400, 'too_many_rows', `the file has more than ${maxRows} data rows, the most one upload may have`);
+  for await (const batch of readRowBatches(source.path, source.sniff, source.read)) {
+    for (const row of batch) {
+      // Title rows above the headings, and the headings themselves.
+      if (seen++ <= headerRow) continue;
+      const cells = cellsByKey(keys, row);
+      if (!cells) continue;
+      rowIndex += 1;
+      if (rowIndex > maxRows) {
+        throw new AppError(400, 'too_many_rows', `the file has more than ${maxRows} data rows, the most one upload may have`);
+      }
+      const result = validate(cells);
+      lines.push(JSON.stringify(result.data));
+      if (result.errors !== null) {
+        errors[rowIndex] = result.errors;
+        invalid++;
+      }
+      if (lines.length === RECORD_BLOCK) yield block();
     }
-    const result = validate(cells);
-    lines.push(JSON.stringify(result.data));
-    if (result.errors !== null) {
-      errors[rowIndex] = result.errors;
-      invalid++;
-    }
-    if (lines.length === RECORD_BLOCK) yield block();
   }
   if (lines.length > 0) yield block();
 }
