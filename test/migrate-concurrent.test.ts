@@ -52,7 +52,7 @@ it.runIf(TEST_STORE === 'postgres')('four processes starting at once on a fresh 
     expect(results.map((r) => r.status)).toEqual(roles.map(() => 'fulfilled'));
     const { tables, applied } = await tablesAndMigrations(lock);
     expect(applied).toEqual(listMigrations().map((m) => m.name).sort());
-    expect(tables).toEqual(expect.arrayContaining(['chunks', 'delivery_attempts', 'records', 'templates', 'uploads']));
+    expect(tables).toEqual(expect.arrayContaining(['chunks', 'delivery_attempts', 'record_blocks', 'templates', 'upload_file_parts', 'service_settings', 'uploads']));
     const projects = await lock.query<{ n: number }>('SELECT count(*)::int AS n FROM projects WHERE is_default');
     expect(projects.rows[0].n).toBe(1);
 

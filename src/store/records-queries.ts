@@ -38,7 +38,7 @@ const ONLY: Record<RecordFilter, SQL> = {
  */
 function blockLines(uploadId: string, blocks: SQL, filter: RecordFilter, rowRange: SQL = sql``) {
   return sql`
-    SELECT b.first_row + l.n - 1 AS rn, l.line, b.errors -> (b.first_row + l.n - 1)::text AS errors
+    SELECT (b.first_row + l.n - 1)::int AS rn, l.line, b.errors -> (b.first_row + l.n - 1)::text AS errors
     FROM record_blocks b CROSS JOIN LATERAL unnest(string_to_array(b.lines, E'\n')) WITH ORDINALITY AS l(line, n)
     WHERE b.upload_id = ${uploadId} AND ${blocks} AND l.line <> '' ${ONLY[filter]} ${rowRange}`;
 }

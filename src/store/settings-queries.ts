@@ -7,10 +7,8 @@ import { rows, type Db } from './db.ts';
  * process to start decides, the others are checked against it.
  */
 export async function settleSetting(db: Db, name: string, value: string): Promise<string> {
-  const [row] = await rows<{ value: string }>(db, sql`
-    WITH added AS (
-      INSERT INTO service_settings (name, value) VALUES (${name}, ${value}) ON CONFLICT (name) DO NOTHING RETURNING value
-    )
-    SELECT value FROM added UNION ALL SELECT value FROM service_settings WHERE name = ${name}`);
+  await db.execute(sql`INSERT INTO service_settings (name, value) VALUES (${name}, ${value}) ON CONFLICT (name) DO NOTHING`);
+  // A statement of its own: it sees the row another process committed while this one waited to insert.
+  const [row] = await rows<{ value: string }>(db, sql`SELECT value FROM service_settings WHERE name = ${name}`);
   return row.value;
 }
