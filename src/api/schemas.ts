@@ -55,10 +55,20 @@ export const WEBHOOK_LIMITS = {
   retryCount: { minimum: 0, maximum: 100, default: 0 },
   retryInterval: { minimum: 0, maximum: 3_600_000, default: 1000 },
   timeoutMs: { minimum: 100, maximum: 120_000, default: 30_000 },
+  concurrency: { minimum: 1, maximum: 64, default: 1 },
+  maxRequestsPerSecond: { minimum: 1, maximum: 10_000, default: null },
 } as const;
 
 const limit = (name: keyof typeof WEBHOOK_LIMITS) =>
   Type.Optional(Type.Integer({ minimum: WEBHOOK_LIMITS[name].minimum, maximum: WEBHOOK_LIMITS[name].maximum }));
+
+/**
+ * A whole number in range, or null for none. One schema with two types rather than a union: with type coercion on,
+ * Ajv would turn a null into the integer branch's 0, and a 0 into the null branch's null.
+ */
+const limitOrNull = (name: 'maxRequestsPerSecond') => Type.Optional(Type.Unsafe<number | null>({
+  type: ['integer', 'null'], minimum: WEBHOOK_LIMITS[name].minimum, maximum: WEBHOOK_LIMITS[name].maximum,
+}));
 
 export const WebhookSettings = Type.Object({
   callbackUrl: Type.String({ minLength: 1, maxLength: 2048 }),
@@ -68,6 +78,8 @@ export const WebhookSettings = Type.Object({
   retryInterval: limit('retryInterval'),
   retryBackoff: Type.Optional(Type.Union(RETRY_BACKOFFS.map((b) => Type.Literal(b)))),
   timeoutMs: limit('timeoutMs'),
+  concurrency: limit('concurrency'),
+  maxRequestsPerSecond: limitOrNull('maxRequestsPerSecond'),
 }, { additionalProperties: false });
 
 export const DestinationBody = Type.Object({ webhook: WebhookSettings }, { additionalProperties: false });

@@ -2,7 +2,7 @@
 import type { Logger } from 'pino';
 import type { Db } from '../store/db.ts';
 import {
-  chunkData, claimDueChunks, finalizeSettledUploads, msUntilNextDue, settleChunk, type ClaimedChunk,
+  chunkData, claimDueChunks, finalizeSettledUploads, msUntilNextDue, releaseChunk, settleChunk, type ClaimedChunk,
 } from '../store/chunks-queries.ts';
 import { ChunkStatus } from '../store/states.ts';
 import type { SecretBox } from '../secret-box.ts';
@@ -10,6 +10,7 @@ import type { Metrics } from '../metrics.ts';
 import { buildBody } from './payload.ts';
 import { prepareRequest } from './prepare-request.ts';
 import { nextRetryDelay } from './retry-policy.ts';
+import { sendSlot, slotReached } from './send-slots.ts';
 import type { AttemptResult, WebhookClient } from './webhook-client.ts';
 
 export interface DeliveryWorkerDeps {
@@ -38,8 +39,13 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
   let again = false;
   let timer: NodeJS.Timeout | undefined;
 
-  async function deliver(chunk: ClaimedChunk): Promise<void> {
-    const result = await attempt(chunk);
+  async function deliver(chunk: ClaimedChunk, claimedAt: number): Promise<void> {
+    const result = await attempt(chunk, claimedAt);
+    if (result === 'slot_missed') {
+      await releaseChunk(db, chunk);
+      log.info({ uploadId: chunk.uploadId, page: chunk.page }, 'send slot missed; the page waits for another');
+      return;
+    }
     const retryIn = result.outcome === 'delivered' ? null : nextRetryDelay(chunk.attempts + 1, chunk, {
       httpStatus: result.httpStatus, retryAfter: result.retryAfter, now: Date.now(), random: Math.random(),
     });
@@ -50,14 +56,19 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
       durationMs: result.durationMs, status, ...(status === ChunkStatus.pending ? { retryInMs: retryIn } : {}) }, 'delivery attempt');
   }
 
-  async function attempt(chunk: ClaimedChunk): Promise<AttemptResult> {
+  async function attempt(chunk: ClaimedChunk, claimedAt: number): Promise<AttemptResult | 'slot_missed'> {
     const notSent = (error: string): AttemptResult => ({ outcome: 'not_sent', startedAt: new Date(), durationMs: 0, error });
     const { callbackUrl } = chunk;
     if (!callbackUrl) return notSent('the template has no webhook destination');
+    const slot = chunk.slotInMs === null ? null : sendSlot(chunk.slotInMs, claimedAt);
     const body = buildBody(chunk, await chunkData(db, chunk));
-    const prepared = prepareRequest({ ...chunk, callbackUrl }, body, deps.secrets, new Date());
+    if (slot) await slotReached(slot);
+    // The moment checked against the slot is the attempt's start as logged: the log shows the limit kept.
+    const startedAt = new Date();
+    if (slot && startedAt.getTime() > slot.until) return 'slot_missed';
+    const prepared = prepareRequest({ ...chunk, callbackUrl }, body, deps.secrets, startedAt);
     if ('notSent' in prepared) return notSent(prepared.notSent);
-    return deps.client.send(prepared.request);
+    return deps.client.send(prepared.request, startedAt);
   }
 
   async function loop(): Promise<void> {
@@ -69,8 +80,9 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
         const free = deps.concurrency - inFlight.size;
         if (!running || free <= 0) break;
         const claimed = await claimDueChunks(db, free);
+        const claimedAt = Date.now();
         for (const chunk of claimed) {
-          const p: Promise<void> = deliver(chunk)
+          const p: Promise<void> = deliver(chunk, claimedAt)
             .catch((err) => log.error({ err, uploadId: chunk.uploadId, page: chunk.page }, 'delivery failed; the lease will expire and it is tried again'))
             .finally(() => { inFlight.delete(p); void loop(); });
           inFlight.add(p);

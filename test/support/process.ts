@@ -40,7 +40,7 @@ export async function startProcess(dataDir: string, port: number, env: Record<st
     } catch {
       return false;
     }
-  }, 'the service to answer /health', 30_000);
+  }, 'the service to answer /health', 90_000);
   return {
     url,
     child,
