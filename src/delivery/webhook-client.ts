@@ -23,7 +23,7 @@ export interface AttemptResult {
 export interface WebhookRequest {
   url: string;
   headers: Record<string, string>;
-  body: string;
+  body: string | Buffer;
   timeoutMs: number;
 }
 
