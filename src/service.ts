@@ -47,7 +47,7 @@ export async function createService(config: Config, log: Logger = pino({ level: 
   const client = createWebhookClient(guard);
   const metrics = createMetrics(store.db);
   const delivery = createDeliveryWorker({
-    db: store.db, client, secrets, log, metrics, concurrency: config.deliveryConcurrency, pollIntervalMs: config.pollIntervalMs,
+    store, client, secrets, log, metrics, concurrency: config.deliveryConcurrency, pollIntervalMs: config.pollIntervalMs,
   });
   const ingest = createIngestRunner({
     db: store.db, log, dataDir: config.dataDir, pollIntervalMs: config.pollIntervalMs, limits: config.limits, metrics,

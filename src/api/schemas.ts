@@ -1,6 +1,7 @@
 // Request and response shapes of the REST API, in one place.
 import { Type, type Static } from '@sinclair/typebox';
 import { RETRY_BACKOFFS } from '../delivery/retry-policy.ts';
+import { MAX_CONCURRENCY } from '../store/delivery-queue.ts';
 import { COLUMN_TYPES } from '../ingest/types.ts';
 
 export const ErrorBody = Type.Object({ code: Type.String(), detail: Type.String() });
@@ -55,7 +56,7 @@ export const WEBHOOK_LIMITS = {
   retryCount: { minimum: 0, maximum: 100, default: 0 },
   retryInterval: { minimum: 0, maximum: 3_600_000, default: 1000 },
   timeoutMs: { minimum: 100, maximum: 120_000, default: 30_000 },
-  concurrency: { minimum: 1, maximum: 64, default: 1 },
+  concurrency: { minimum: 1, maximum: MAX_CONCURRENCY, default: 1 },
   maxRequestsPerSecond: { minimum: 1, maximum: 10_000, default: null },
 } as const;
 
