@@ -79,3 +79,30 @@ describe('concurrency', () => {
     expect(receiver.received.map((r) => r.body.page)).toEqual([1, 2, 3, 4, 5, 6]);
   });
 });
+
+describe('a process with room for one chunk at a time', () => {
+  let one: TestService;
+  beforeAll(async () => {
+    one = await startService({ SHEETHOOK_DELIVERY_CONCURRENCY: '1' });
+  });
+  afterAll(async () => {
+    await one?.stop();
+  });
+
+  it('delivers two uploads started together, each in order and each page once, never two requests at once', async () => {
+    for (const code of ['first', 'second']) {
+      expect((await one.api('POST', '/v1/templates', { code, name: code, columns: PEOPLE_COLUMNS })).status).toBe(201);
+      expect((await one.api('PUT', `/v1/templates/${code}/destination`, { webhook: { callbackUrl: receiver.url, chunkSize: 10 } })).status).toBe(200);
+    }
+    receiver.received.length = 0;
+    receiver.maxOpen = 0;
+    receiver.answer = () => ({ status: 200, delayMs: 5 });
+    const started = await Promise.all(['first', 'second'].map((code) => one.api('POST', '/v1/imports', importForm({ template: code, file: peopleCsv(100) }))));
+    for (const res of started) expect(await waitForFinal(one, res.body.uploadId)).toMatchObject({ status: 'completed', pagesDelivered: 10 });
+    expect(receiver.maxOpen).toBe(1);
+    for (const res of started) {
+      const pages = receiver.received.filter((r) => r.body.uploadId === res.body.uploadId).map((r) => r.body.page);
+      expect(pages).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    }
+  });
+});
