@@ -182,7 +182,10 @@ const SETTLE_MANY_AND_CLAIM = prepared('sheethook_settle_many_and_claim', ['json
       next_attempt_at = now() + coalesce(s.retry_ms, 0) * ${MS},
       delivered_at = CASE WHEN s.status = ${DELIVERED} THEN now() ELSE c.delivered_at END,
       last_error = s.error, updated_at = now()
-    FROM s WHERE c.upload_id = s.upload_id AND c.page = s.page
+    FROM s
+    -- The keys as arrays too: the chunks are found through the primary key, not by scanning the table.
+    WHERE c.upload_id = ANY (ARRAY(SELECT upload_id FROM s)) AND c.page = ANY (ARRAY(SELECT page FROM s))
+      AND c.upload_id = s.upload_id AND c.page = s.page
   ), targets AS MATERIALIZED (
     -- The uploads whose next pages this statement may claim: still delivering, to a destination without a rate limit
     -- (whose pages take the claim that reserves send slots).
