@@ -34,11 +34,12 @@ async function produce(path: string, fresh: boolean, write: (tmp: string) => Pro
   return path;
 }
 
-export function csvFile(rows: number, fresh = false): Promise<string> {
-  return produce(join(benchDir(), `people-${rows}-v${VERSION}.csv`), fresh, async (tmp) => {
+/** `allValid`: without the rows' invalid cells, so that every row is delivered. */
+export function csvFile(rows: number, fresh = false, allValid = false): Promise<string> {
+  return produce(join(benchDir(), `people-${rows}${allValid ? '-valid' : ''}-v${VERSION}.csv`), fresh, async (tmp) => {
     const out = createWriteStream(tmp);
     let text = `${HEADINGS.join(',')}\n`;
-    for (const row of peopleRows(rows)) {
+    for (const row of peopleRows(rows, undefined, allValid)) {
       text += csvLine(row);
       if (text.length >= 1 << 20) {
         if (!out.write(text)) await once(out, 'drain');

@@ -41,14 +41,14 @@ export const USAGE = `npm run bench:ingest -- [options]        (or BENCH_<OPTION
   --service-root DIR   run the service of another checkout (its src/main.ts), e.g. an unpacked \`git archive\`
 `;
 
-const positiveInt = (name: string, raw: string | undefined, fallback: number): number => {
+export const positiveInt = (name: string, raw: string | undefined, fallback: number): number => {
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw.replace(/_/g, ''));
   if (!Number.isInteger(value) || value < 1) throw new Error(`--${name}: expected a whole number above 0, got "${raw}"`);
   return value;
 };
 
-const onOff = (name: string, raw: string | undefined, fallback: boolean): boolean => {
+export const onOff = (name: string, raw: string | undefined, fallback: boolean): boolean => {
   if (raw === undefined || raw === '') return fallback;
   if (/^(on|true|1|yes)$/i.test(raw)) return true;
   if (/^(off|false|0|no)$/i.test(raw)) return false;

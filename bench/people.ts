@@ -36,7 +36,7 @@ const WORDS = ['called', 'about', 'renewal', 'invoice', 'pending', 'follow', 'up
   'ended', 'churn', 'risk', 'upgraded', 'support', 'ticket', 'closed', 'open', 'billing', 'address', 'changed'];
 const DOMAINS = ['example.com', 'mail.example.org', 'corp.example.net', 'example.co.uk'];
 
-/** One row's values, typed as a spreadsheet would hold them; about 1% of rows carry an invalid cell. */
+/** One row's values, typed as a spreadsheet would hold them; about 1% of rows carry an invalid cell, unless asked not to. */
 export interface PersonRow {
   id: number;
   name: string;
@@ -66,13 +66,14 @@ const DAY_MS = 86_400_000;
 const FIRST_DAY = Date.UTC(2000, 0, 1);
 const DAYS = 25 * 365;
 
-export function* peopleRows(count: number, seed = 42): Generator<PersonRow> {
+/** `allValid`: the same rows, without the invalid cells (every row is delivered). */
+export function* peopleRows(count: number, seed = 42, allValid = false): Generator<PersonRow> {
   const rnd = random(seed);
   const pick = <T>(list: readonly T[]) => list[Math.floor(rnd() * list.length)];
   for (let id = 1; id <= count; id++) {
     const first = pick(FIRST);
     const last = pick(LAST);
-    const badEmail = rnd() < 0.004;
+    const badEmail = rnd() < 0.004 && !allValid;
     const email = badEmail
       ? `${first}.${last}`.toLowerCase()
       : `${first}.${last}${Math.floor(rnd() * 100_000)}@${pick(DOMAINS)}`.toLowerCase().replace(/'/g, '');
@@ -86,7 +87,7 @@ export function* peopleRows(count: number, seed = 42): Generator<PersonRow> {
       id,
       name: `${first} ${last}`,
       email,
-      age: rnd() < 0.003 ? 'unknown' : 18 + Math.floor(rnd() * 72),
+      age: rnd() < 0.003 && !allValid ? 'unknown' : 18 + Math.floor(rnd() * 72),
       balance: Math.round((rnd() * 101_000 - 1000) * 100) / 100,
       signup: new Date(FIRST_DAY + Math.floor(rnd() * DAYS) * DAY_MS),
       active: rnd() < 0.7,

@@ -74,6 +74,32 @@ export async function withOtherLoad<T>(work: () => Promise<T>): Promise<{ value:
 }
 
 /**
+ * Starts measuring, for processes that keep running (a service between its runs): the CPU `pids` take, and what
+ * everything else on the machine took meanwhile besides this process and the children it waited for. In cores.
+ */
+export function startLoadMeter(pids: number[]): () => { seconds: number; pidsCpuSeconds: number | null; otherCores: number | null } {
+  const cpuOf = () => {
+    const each = pids.map((pid) => cpuSeconds(pid));
+    return each.some((c) => c === null) ? null : (each as number[]).reduce((a, b) => a + b, 0);
+  };
+  const busy0 = machineBusySeconds();
+  const own0 = familyCpuSeconds();
+  const pids0 = cpuOf();
+  const started = performance.now();
+  return () => {
+    const seconds = (performance.now() - started) / 1000;
+    const busy1 = machineBusySeconds();
+    const own1 = familyCpuSeconds();
+    const pids1 = cpuOf();
+    const pidsCpuSeconds = pids0 === null || pids1 === null ? null : pids1 - pids0;
+    if (busy0 === null || busy1 === null || own0 === null || own1 === null || pidsCpuSeconds === null) {
+      return { seconds, pidsCpuSeconds, otherCores: null };
+    }
+    return { seconds, pidsCpuSeconds, otherCores: Math.max(0, (busy1 - busy0 - (own1 - own0) - pidsCpuSeconds) / seconds) };
+  };
+}
+
+/**
  * Waits, up to `maxMs`, for a second in which the machine is nearly idle (below `threshold` cores busy), so that a
  * run starts on a quiet machine; says how long it waited. Gives up quietly on a machine that never settles.
  */

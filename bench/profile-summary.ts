@@ -1,5 +1,5 @@
-// Summarises the service's CPU profile (bench:ingest --cpu-prof DIR) over the ingest only: self time by area and
-// by function, and inclusive time by function. PGlite's WASM functions are named from the module's export table
+// Summarises the service's CPU profile (bench:ingest or bench:deliver --cpu-prof DIR) over the measured runs only
+// (ingest, a delivery): self time by area and by function, and inclusive time by function. PGlite's WASM functions are named from the module's export table
 // where they are exported, else after their nearest named caller.
 //
 //   node --import tsx bench/profile-summary.ts DIR [--top 25]
@@ -68,6 +68,10 @@ const AREAS: [string, (f: CallFrame) => boolean][] = [
   ['src/ingest validate (validate-row, iso-date, cell-text)', (f) => /src\/ingest\/(validate-row|iso-date|cell-text)/.test(f.url)],
   ['src/ingest read loop (ingest-upload, read-rows, csv/xlsx rows, row-checks)', (f) => f.url.includes('/src/ingest/')],
   ['src/store (queries)', (f) => f.url.includes('/src/store/')],
+  ['src/delivery (worker, payload, signing)', (f) => f.url.includes('/src/delivery/')],
+  ['undici (webhook client)', (f) => f.url.includes('/undici/')],
+  ['standardwebhooks, crypto', (f) => /\/(standardwebhooks|@stablelib)\//.test(f.url) || f.url.startsWith('node:crypto') || f.url.startsWith('node:internal/crypto')],
+  ['pino (logs)', (f) => /\/(pino|sonic-boom|thread-stream)\//.test(f.url)],
   ['src other', (f) => f.url.includes('/src/')],
   ['fastify, multipart, http', (f) => /\/(fastify|@fastify|busboy|@fastify\/busboy|find-my-way|avvio|ajv|light-my-request)\//.test(f.url) || f.url.startsWith('node:_http')],
   ['garbage collector', (f) => f.functionName === '(garbage collector)'],
@@ -151,7 +155,7 @@ export function summarise(profile: Profile, fromUs: number, toUs: number, top: n
   const skip = new Set(['(root)', '(anonymous)', 'runMicrotasks', 'processTicksAndRejections node:internal/process/task_queues:67']);
   const inclusiveShown = new Map([...inclusive].filter(([name]) => !skip.has(name) && !name.startsWith('(')));
   return [
-    `ingest window ${((toUs - fromUs) / 1e6).toFixed(2)} s, ${(total / 1e6).toFixed(2)} s of main-thread samples`,
+    `window ${((toUs - fromUs) / 1e6).toFixed(2)} s, ${(total / 1e6).toFixed(2)} s of main-thread samples`,
     '', 'self time by area', list(areas, AREAS.length),
     '', `self time, top ${top} functions`, list(self, top),
     '', `inclusive time, top ${top} functions (async callers are cut off at each await)`, list(inclusiveShown, top),
@@ -164,9 +168,10 @@ function main(): void {
   if (!dir) throw new Error('usage: profile-summary.ts DIR [--top N]');
   const top = Number(values.top ?? 25);
   const files = readdirSync(dir);
-  const windows = files.filter((f) => /^ingest-window-\d+\.json$/.test(f));
+  // Written by the benchmarks: `<what>-window-<pid>.json`, the span of one measured run of process <pid>.
+  const windows = files.filter((f) => /^.+-window-\d+\.json$/.test(f));
   if (windows.length === 0) {
-    // Not from bench:ingest: the whole of each main-thread profile.
+    // Not from a benchmark: the whole of each main-thread profile.
     for (const name of files.filter((f) => /^CPU\.[\d.]+\.\d+\.0\.\d+\.cpuprofile$/.test(f))) {
       const profile = JSON.parse(readFileSync(join(dir, name), 'utf8')) as Profile;
       console.log(`== ${name}`);
@@ -175,7 +180,7 @@ function main(): void {
     return;
   }
   for (const w of windows) {
-    const pid = /(\d+)/.exec(w)![1];
+    const pid = /-window-(\d+)\.json$/.exec(w)![1];
     const window = JSON.parse(readFileSync(join(dir, w), 'utf8')) as { label: string; fromUs: number; toUs: number };
     // Thread 0 is the main thread; the others are worker threads: the block reader, module loaders and the like.
     const threads = files.filter((f) => new RegExp(`^CPU\\.[\\d.]+\\.${pid}\\.\\d+\\.\\d+\\.cpuprofile$`).test(f)).sort();

@@ -40,19 +40,21 @@ function otherLoad(r: CaseResult): string {
   return known.length ? `${fixed(Math.max(...known), 2)} core` : 'n/a';
 }
 
-export function printTable(results: CaseResult[]): void {
-  const header = [pad('case', 14), pad('rows', 11, true), pad('seconds', 9, true), pad('spread', 7, true),
-    pad('rows/s', 10, true), pad('CPU s', 7, true), pad('peak RSS MB', 12, true), pad('other load', 10, true)].join('  ');
+/** `unit`: what `rows` counts (rows read, chunks delivered). */
+export function printTable(results: CaseResult[], unit = 'rows'): void {
+  const width = Math.max(14, ...results.map((r) => r.label.length));
+  const header = [pad('case', width), pad(unit, 11, true), pad('seconds', 9, true), pad('spread', 7, true),
+    pad(`${unit}/s`, 10, true), pad('CPU s', 7, true), pad('peak RSS MB', 12, true), pad('other load', 10, true)].join('  ');
   console.log(header);
   console.log('-'.repeat(header.length));
   for (const r of results) {
     const peak = peakOf(r);
     console.log([
-      pad(r.label, 14), pad(int(r.rows), 11, true), pad(fixed(median(r.seconds), 2), 9, true), pad(spread(r.seconds), 7, true),
+      pad(r.label, width), pad(int(r.rows), 11, true), pad(fixed(median(r.seconds), 2), 9, true), pad(spread(r.seconds), 7, true),
       pad(int(rowsPerSecond(r)), 10, true), pad(fixed(median(r.cpuSeconds), 1), 7, true), pad(peak === null ? 'n/a' : fixed(peak, 0), 12, true),
       pad(otherLoad(r), 10, true),
     ].join('  '));
-    for (const note of r.notes) console.log(`${' '.repeat(16)}${note}`);
+    for (const note of r.notes) console.log(`${' '.repeat(width + 2)}${note}`);
   }
   console.log('CPU s: the measured process\'s CPU time (above seconds: more than one core busy). other load: the most CPU that');
   console.log('other processes took during one run of the case, in cores of the machine; above 0.1 or so the times are noisy.');

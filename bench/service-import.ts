@@ -1,21 +1,16 @@
 // Runs one import through the real service: `src/main.ts` as a child process with a fresh data directory, a
 // template and webhook destination, the file posted as multipart from disk, and the upload polled until read.
 
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { openAsBlob } from 'node:fs';
 import { appendFile, mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { cpuSeconds, peakRssMb, rssMb } from './proc-stats.ts';
 import { peopleTemplate } from './people.ts';
 import { startReceiver } from './receiver.ts';
+import { FINAL_STATUSES as FINAL, monotonicUs, sleep, startService, stopService } from './service-process.ts';
 
-export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
-const API_KEY = 'sk_bench_key';
-const FINAL = ['completed', 'completed_with_failures', 'failed'];
+export { PROJECT_ROOT } from './service-process.ts';
 
 export interface ServiceImportOptions {
   /** The checkout whose `src/main.ts` runs; this project unless told otherwise. */
@@ -61,74 +56,6 @@ export interface ServiceImportResult {
   ingestWindowUs: [number, number];
 }
 
-const monotonicUs = () => Number(process.hrtime.bigint() / 1000n);
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-class ServiceClient {
-  constructor(readonly url: string) {}
-
-  async call<T = any>(method: string, path: string, body?: unknown): Promise<T> {
-    const isForm = body instanceof FormData;
-    const res = await fetch(this.url + path, {
-      method,
-      headers: { authorization: `Bearer ${API_KEY}`, ...(body !== undefined && !isForm ? { 'content-type': 'application/json' } : {}) },
-      body: body === undefined ? undefined : isForm ? body : JSON.stringify(body),
-    });
-    const text = await res.text();
-    if (res.status >= 300) throw new Error(`${method} ${path} answered ${res.status}: ${text}`);
-    return (text ? JSON.parse(text) : undefined) as T;
-  }
-}
-
-async function startService(root: string, dataDir: string, nodeArgs: string[]): Promise<{ child: ChildProcess; client: ServiceClient; output: () => string }> {
-  const port = await freePort();
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'src/main.ts'], {
-    cwd: root,
-    env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      SHEETHOOK_DATA_DIR: dataDir,
-      SHEETHOOK_API_KEY: API_KEY,
-      SHEETHOOK_DESTINATION_ALLOWLIST: '127.0.0.0/8',
-      LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout!.on('data', (d) => { out += d; });
-  child.stderr!.on('data', (d) => { out += d; });
-  const client = new ServiceClient(`http://127.0.0.1:${port}`);
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`the service exited with ${child.exitCode}:\n${out}`);
-    if (Date.now() > deadline) throw new Error(`the service did not answer /health within 60 s:\n${out}`);
-    const up = await fetch(`${client.url}/health`).then((r) => r.status === 200, () => false);
-    if (up) break;
-    await sleep(100);
-  }
-  return { child, client, output: () => out };
-}
-
-async function stopService(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = once(child, 'exit');
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-  await exited;
-  clearTimeout(timer);
-}
-
 export async function serviceImport(options: ServiceImportOptions): Promise<ServiceImportResult> {
   const dataDir = await mkdtemp(join(tmpdir(), 'sheethook-bench-data-'));
   const receiver = await startReceiver();
@@ -136,11 +63,11 @@ export async function serviceImport(options: ServiceImportOptions): Promise<Serv
   try {
     // The first start on an empty data directory creates the database (initdb), whose peak memory would hide
     // ingest's: it is measured on its own, and the import runs in a second process on the database it made.
-    const first = await startService(options.root, dataDir, []);
+    const first = await startService(options.root, { SHEETHOOK_DATA_DIR: dataDir });
     const initPeakRssMb = peakRssMb(first.child.pid!);
     await stopService(first.child);
     if (options.pgConf.length) await appendFile(join(dataDir, 'pgdata', 'postgresql.auto.conf'), options.pgConf.map((l) => `${l}\n`).join(''));
-    service = await startService(options.root, dataDir, options.nodeArgs);
+    service = await startService(options.root, { SHEETHOOK_DATA_DIR: dataDir }, options.nodeArgs);
     const { child, client } = service;
     const pid = child.pid!;
     const idleRssMb = peakRssMb(pid);

@@ -30,6 +30,26 @@ export function createSecretBox(key: Buffer): SecretBox {
   };
 }
 
+/**
+ * Opens each sealed value once and keeps it (up to `max` of them): a worker opens the same few secrets for every
+ * chunk of an upload.
+ */
+export function rememberOpened(box: SecretBox, max = 1000): SecretBox {
+  const opened = new Map<string, string>();
+  return {
+    seal: (plain) => box.seal(plain),
+    open(sealed) {
+      let plain = opened.get(sealed);
+      if (plain === undefined) {
+        plain = box.open(sealed);
+        if (opened.size >= max) opened.clear();
+        opened.set(sealed, plain);
+      }
+      return plain;
+    },
+  };
+}
+
 /** The key from SHEETHOOK_SECRET_KEY (base64 of 32 bytes), else from `secret.key` in the data directory, made on first use. */
 export function loadSecretKey(options: { secretKey?: string; dataDir: string }): Buffer {
   if (options.secretKey) {

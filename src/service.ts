@@ -60,7 +60,7 @@ export async function createService(config: Config, log: Logger = pino({ level: 
   const metrics = createMetrics(store.db);
   const runsWorkers = config.role !== 'api';
   const delivery = runsWorkers ? createDeliveryWorker({
-    db: store.db, client, secrets, log, metrics, concurrency: config.deliveryConcurrency, pollIntervalMs: config.pollIntervalMs,
+    store, client, secrets, log, metrics, concurrency: config.deliveryConcurrency, pollIntervalMs: config.pollIntervalMs,
     leaseMarginMs: config.leaseMarginMs,
   }) : undefined;
   const ingest = runsWorkers ? createIngestRunner({

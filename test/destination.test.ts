@@ -18,20 +18,24 @@ afterAll(async () => {
 });
 
 describe('webhook destination', () => {
-  it('fills in the documented defaults: chunk size 100, no retry, 1000 ms interval, 30 s timeout', async () => {
+  it('fills in the documented defaults: chunk size 100, no retry, 1000 ms interval, 30 s timeout, one page at a time, no rate limit', async () => {
     expect((await t.api('GET', path)).status).toBe(404);
     const res = await t.api('PUT', path, { webhook: { callbackUrl: 'http://127.0.0.1:9/hook' } });
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
       webhook: {
         callbackUrl: 'http://127.0.0.1:9/hook', chunkSize: 100, authHeaderName: null, retryCount: 0, retryInterval: 1000,
-        retryBackoff: 'fixed', timeoutMs: 30000,
+        retryBackoff: 'fixed', timeoutMs: 30000, concurrency: 1, maxRequestsPerSecond: null,
       },
       signingSecret: expect.stringMatching(/^whsec_[A-Za-z0-9+/]{43}=$/),
     });
-    const changed = await t.api('PUT', path, { webhook: { callbackUrl: 'http://127.0.0.1:9/x', chunkSize: 5, retryCount: 3, authHeaderName: 'X-Token' } });
-    expect(changed.body.webhook).toMatchObject({ chunkSize: 5, retryCount: 3, authHeaderName: 'X-Token' });
+    const changed = await t.api('PUT', path, { webhook: {
+      callbackUrl: 'http://127.0.0.1:9/x', chunkSize: 5, retryCount: 3, authHeaderName: 'X-Token', concurrency: 4, maxRequestsPerSecond: 20,
+    } });
+    expect(changed.body.webhook).toMatchObject({ chunkSize: 5, retryCount: 3, authHeaderName: 'X-Token', concurrency: 4, maxRequestsPerSecond: 20 });
     expect((await t.api('GET', path)).body).toEqual(changed.body);
+    const unlimited = await t.api('PUT', path, { webhook: { callbackUrl: 'http://127.0.0.1:9/x', maxRequestsPerSecond: null } });
+    expect(unlimited.body.webhook).toMatchObject({ concurrency: 1, maxRequestsPerSecond: null });
     expect((await t.api('DELETE', path)).status).toBe(204);
     expect((await t.api('GET', path)).status).toBe(404);
   });
@@ -44,6 +48,13 @@ describe('webhook destination', () => {
       [{ retryInterval: 1.5 }, /retryInterval/],
       [{ timeoutMs: 10 }, /timeoutMs/],
       [{ retryBackoff: 'linear' }, /retryBackoff/],
+      [{ concurrency: 0 }, /concurrency/],
+      [{ concurrency: 65 }, /concurrency/],
+      [{ concurrency: 2.5 }, /concurrency/],
+      [{ maxRequestsPerSecond: 0 }, /maxRequestsPerSecond/],
+      [{ maxRequestsPerSecond: 10_001 }, /maxRequestsPerSecond/],
+      [{ maxRequestsPerSecond: 0.5 }, /maxRequestsPerSecond/],
+      [{ maxRequestsPerSecond: 'fast' }, /maxRequestsPerSecond/],
       [{ callbackUrl: 'not a url' }, /callbackUrl/],
       [{ callbackUrl: 'ftp://127.0.0.1/x' }, /callbackUrl/],
       [{ authHeaderName: 'Bad Header' }, /authHeaderName/],

@@ -5,8 +5,9 @@ import { notFound } from '../errors.ts';
 import { buildBody, newWebhookId } from '../delivery/payload.ts';
 import { prepareRequest } from '../delivery/prepare-request.ts';
 import { sampleRecords } from '../delivery/sample-chunk.ts';
+import { sendSlot, slotReached } from '../delivery/send-slots.ts';
 import type { AttemptResult } from '../delivery/webhook-client.ts';
-import { findDestinationForSending } from '../store/templates-queries.ts';
+import { findDestinationForSending, reserveSendSlot } from '../store/templates-queries.ts';
 import type { ApiDeps } from './http.ts';
 import { CodeParams, DestinationTestBody } from './schemas.ts';
 import { requireTemplate } from './templates.ts';
@@ -33,9 +34,10 @@ export function destinationTestRoutes(app: FastifyInstance, deps: ApiDeps): void
       webhookId,
       authHeaderValue: authHeaderValue ? deps.secrets.seal(authHeaderValue) : null,
     }, body, deps.secrets, new Date());
+    const notSent = (error: string): AttemptResult => ({ outcome: 'not_sent', startedAt: new Date(), durationMs: 0, error });
     const result: AttemptResult = 'notSent' in prepared
-      ? { outcome: 'not_sent', startedAt: new Date(), durationMs: 0, error: prepared.notSent }
-      : await deps.client.send(prepared.request);
+      ? notSent(prepared.notSent)
+      : await sendInSlot(deps, template.id, (startedAt) => deps.client.send(prepared.request, startedAt), notSent);
     // Whatever the receiver said is the answer: its failure is not ours.
     return {
       webhookId,
@@ -46,4 +48,19 @@ export function destinationTestRoutes(app: FastifyInstance, deps: ApiDeps): void
       responseExcerpt: result.responseExcerpt ?? null,
     };
   });
+}
+
+/** A test send counts against the destination's rate limit like any delivery: it goes out in a send slot of its own. */
+async function sendInSlot(
+  deps: ApiDeps, templateId: string, send: (startedAt: Date) => Promise<AttemptResult>, notSent: (error: string) => AttemptResult,
+): Promise<AttemptResult> {
+  for (let tries = 0; tries < 3; tries++) {
+    const slotInMs = await reserveSendSlot(deps.db, templateId);
+    if (slotInMs === null) return send(new Date());
+    const slot = sendSlot(slotInMs, Date.now());
+    await slotReached(slot);
+    const startedAt = new Date();
+    if (startedAt.getTime() <= slot.until) return send(startedAt);
+  }
+  return notSent('the destination\'s rate limit gave no send slot in time; try again');
 }

@@ -1,4 +1,4 @@
-// A template's webhook destination: where its imports are delivered, in what chunks, with what retries, signed with what secret.
+// A template's webhook destination: where its imports are delivered, in what chunks, with what retries and flow control, signed with what secret.
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { AppError, badRequest, notFound } from '../errors.ts';
@@ -39,6 +39,8 @@ export function destinationRoutes(app: FastifyInstance, deps: ApiDeps): void {
       retryIntervalMs: w.retryInterval ?? WEBHOOK_LIMITS.retryInterval.default,
       retryBackoff: w.retryBackoff ?? 'fixed',
       timeoutMs: w.timeoutMs ?? WEBHOOK_LIMITS.timeoutMs.default,
+      concurrency: w.concurrency ?? WEBHOOK_LIMITS.concurrency.default,
+      maxRequestsPerSecond: w.maxRequestsPerSecond ?? WEBHOOK_LIMITS.maxRequestsPerSecond.default,
     }, deps.secrets.seal(secret));
     // The secret is shown in the answer that made it, and never again.
     return secretMade ? { ...present(row), signingSecret: secret } : present(row);
@@ -102,6 +104,8 @@ function present(row: DestinationRow) {
       retryInterval: row.retryIntervalMs,
       retryBackoff: row.retryBackoff,
       timeoutMs: row.timeoutMs,
+      concurrency: row.concurrency,
+      maxRequestsPerSecond: row.maxRequestsPerSecond,
     },
   };
 }

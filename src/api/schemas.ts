@@ -1,6 +1,7 @@
 // Request and response shapes of the REST API, in one place.
 import { Type, type Static } from '@sinclair/typebox';
 import { RETRY_BACKOFFS } from '../delivery/retry-policy.ts';
+import { MAX_CONCURRENCY } from '../store/delivery-queue.ts';
 import { COLUMN_TYPES } from '../ingest/types.ts';
 
 export const ErrorBody = Type.Object({ code: Type.String(), detail: Type.String() });
@@ -55,10 +56,20 @@ export const WEBHOOK_LIMITS = {
   retryCount: { minimum: 0, maximum: 100, default: 0 },
   retryInterval: { minimum: 0, maximum: 3_600_000, default: 1000 },
   timeoutMs: { minimum: 100, maximum: 120_000, default: 30_000 },
+  concurrency: { minimum: 1, maximum: MAX_CONCURRENCY, default: 1 },
+  maxRequestsPerSecond: { minimum: 1, maximum: 10_000, default: null },
 } as const;
 
 const limit = (name: keyof typeof WEBHOOK_LIMITS) =>
   Type.Optional(Type.Integer({ minimum: WEBHOOK_LIMITS[name].minimum, maximum: WEBHOOK_LIMITS[name].maximum }));
+
+/**
+ * A whole number in range, or null for none. One schema with two types rather than a union: with type coercion on,
+ * Ajv would turn a null into the integer branch's 0, and a 0 into the null branch's null.
+ */
+const limitOrNull = (name: 'maxRequestsPerSecond') => Type.Optional(Type.Unsafe<number | null>({
+  type: ['integer', 'null'], minimum: WEBHOOK_LIMITS[name].minimum, maximum: WEBHOOK_LIMITS[name].maximum,
+}));
 
 export const WebhookSettings = Type.Object({
   callbackUrl: Type.String({ minLength: 1, maxLength: 2048 }),
@@ -68,6 +79,8 @@ export const WebhookSettings = Type.Object({
   retryInterval: limit('retryInterval'),
   retryBackoff: Type.Optional(Type.Union(RETRY_BACKOFFS.map((b) => Type.Literal(b)))),
   timeoutMs: limit('timeoutMs'),
+  concurrency: limit('concurrency'),
+  maxRequestsPerSecond: limitOrNull('maxRequestsPerSecond'),
 }, { additionalProperties: false });
 
 export const DestinationBody = Type.Object({ webhook: WebhookSettings }, { additionalProperties: false });

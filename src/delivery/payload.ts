@@ -1,6 +1,6 @@
 // Builds the webhook request for one chunk: exactly the documented body fields, and the delivery headers.
 import { randomUUID } from 'node:crypto';
-import type { ClaimedChunk } from '../store/chunks-queries.ts';
+import type { ClaimedChunk } from '../store/delivery-queue.ts';
 
 export const USER_AGENT = 'sheethook/0.1';
 

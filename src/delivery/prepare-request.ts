@@ -18,8 +18,11 @@ export interface SendTarget {
 /** The request, or why it cannot be built (a secret that does not open): then nothing is sent. */
 export type PreparedRequest = { request: WebhookRequest } | { notSent: string };
 
-/** `now` is the attempt's time: webhook-timestamp and the signature are made for each attempt anew. */
-export function prepareRequest(target: SendTarget, body: string, secrets: SecretBox, now: Date): PreparedRequest {
+/**
+ * `now` is the attempt's time: webhook-timestamp and the signature are made for each attempt anew. `body` may be the
+ * bytes already: they are signed and sent without being encoded again.
+ */
+export function prepareRequest(target: SendTarget, body: string | Buffer, secrets: SecretBox, now: Date): PreparedRequest {
   let authValue: string | null = null;
   try {
     authValue = target.authHeaderValue ? secrets.open(target.authHeaderValue) : null;

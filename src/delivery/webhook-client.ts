@@ -23,12 +23,13 @@ export interface AttemptResult {
 export interface WebhookRequest {
   url: string;
   headers: Record<string, string>;
-  body: string;
+  body: string | Buffer;
   timeoutMs: number;
 }
 
 export interface WebhookClient {
-  send(req: WebhookRequest): Promise<AttemptResult>;
+  /** `startedAt`: when the attempt started, if the caller already took that moment (to check it against a send slot). */
+  send(req: WebhookRequest, startedAt?: Date): Promise<AttemptResult>;
   close(): Promise<void>;
 }
 
@@ -61,8 +62,7 @@ export function createWebhookClient(guard: AddressGuard): WebhookClient {
     },
   });
 
-  async function send(req: WebhookRequest): Promise<AttemptResult> {
-    const startedAt = new Date();
+  async function send(req: WebhookRequest, startedAt = new Date()): Promise<AttemptResult> {
     const started = performance.now();
     const elapsed = () => Math.round(performance.now() - started);
     const signal = AbortSignal.timeout(req.timeoutMs);

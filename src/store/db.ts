@@ -18,10 +18,31 @@ export interface RawTx {
   query<T>(text: string, params?: unknown[]): Promise<T[]>;
 }
 
+/**
+ * A statement of a hot path, prepared once per connection and then only executed: the delivery worker runs a few
+ * statements for every chunk, and planning them anew each time would cost more than running them. `text` takes
+ * `$1`..`$n` of the `types` given.
+ */
+export interface Prepared {
+  name: string;
+  types: readonly string[];
+  text: string;
+}
+
+export function prepared(name: string, types: readonly string[], text: string): Prepared {
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`statement name "${name}": lower-case letters, digits and _ only`);
+  return { name, types, text };
+}
+
+/** A value for a prepared statement: strings arrive as text and are cast to the parameter's type. */
+export type PreparedValue = string | number | boolean | Date | null;
+
 export interface Store {
   kind: 'pglite' | 'postgres';
   db: Db;
   rawTransaction<T>(fn: (tx: RawTx) => Promise<T>): Promise<T>;
+  /** Runs a prepared statement, preparing it first on a connection that has not seen it yet. */
+  run<T>(statement: Prepared, values: PreparedValue[]): Promise<T[]>;
   close(): Promise<void>;
 }
 
@@ -42,9 +63,26 @@ async function openPglite(dataDir: string): Promise<Store> {
   const dir = join(dataDir, 'pgdata');
   mkdirSync(dir, { recursive: true });
   const client = await PGlite.create(dir, { startParams: [...PGlite.defaultStartParams, ...EMBEDDED_SETTINGS] });
+  // PGlite's protocol cannot bind parameters to a named statement: it is prepared in SQL, and executed with its values
+  // as literals (of the types the statement declares), escaped so that no value can end its literal.
+  const ready = new Map<string, Promise<unknown>>();
   return {
     kind: 'pglite',
     db: drizzlePglite({ client, schema }) as unknown as Db,
+    async run<T>(statement: Prepared, values: PreparedValue[]) {
+      let prepare = ready.get(statement.name);
+      if (!prepare) {
+        const types = statement.types.length ? ` (${statement.types.join(', ')})` : '';
+        prepare = client.exec(`PREPARE ${statement.name}${types} AS ${statement.text}`);
+        ready.set(statement.name, prepare);
+        prepare.catch(() => ready.delete(statement.name));
+      }
+      await prepare;
+      const args = values.length ? ` (${values.map(literal).join(', ')})` : '';
+      // The simple protocol: one message instead of parse, bind, describe and execute, for a statement already planned.
+      const [result] = await client.exec(`EXECUTE ${statement.name}${args}`);
+      return result.rows as T[];
+    },
     rawTransaction: (fn) => client.transaction((tx) => fn({
       exec: async (script) => { await tx.exec(script); },
       query: async (text, params) => (await tx.query(text, params)).rows as never,
@@ -62,6 +100,12 @@ async function openPostgres(connectionString: string, log?: Logger): Promise<Sto
   return {
     kind: 'postgres',
     db: drizzlePg({ client: pool, schema }) as unknown as Db,
+    // node-postgres prepares a named statement on each connection the first time that connection runs it.
+    run: async <T>(statement: Prepared, values: PreparedValue[]) => (await pool.query({
+      name: statement.name,
+      text: statement.text,
+      values: values.map((v) => (v instanceof Date ? v.toISOString() : v)),
+    })).rows as T[],
     rawTransaction: async (fn) => {
       const client = await pool.connect();
       try {
@@ -81,6 +125,17 @@ async function openPostgres(connectionString: string, log?: Logger): Promise<Sto
     },
     close: () => pool.end(),
   };
+}
+
+/** A value written into SQL: quoted and escaped (strings cannot end the literal), or a plain number or NULL. */
+function literal(value: PreparedValue): string {
+  if (value === null) return 'NULL';
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new Error(`not a finite number: ${value}`);
+    return String(value);
+  }
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  return pg.escapeLiteral(value instanceof Date ? value.toISOString() : value);
 }
 
 /** Rows of a raw SQL query, the same shape on both drivers. */

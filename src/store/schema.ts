@@ -44,6 +44,12 @@ export const destinations = pgTable('destinations', {
   /** 'fixed': retryInterval between attempts; 'exponential': doubling from it, with jitter. */
   retryBackoff: text('retry_backoff').$type<RetryBackoff>().notNull().default('fixed'),
   timeoutMs: integer('timeout_ms').notNull(),
+  /** Pages of one upload that may be in flight at once: 1 sends them strictly one after the other. */
+  concurrency: integer('concurrency').notNull().default(1),
+  /** Most requests started in any one second, across every upload and process; null: no limit. */
+  maxRequestsPerSecond: integer('max_requests_per_second'),
+  /** When the next request may start: each claim reserves its send slot here, under the row lock (see send-slots.ts). */
+  nextSlotAt: timestamp('next_slot_at', { withTimezone: true }),
   /** Standard Webhooks signing secret (`whsec_...`), encrypted; null only for a destination saved before signing existed. */
   signingSecret: text('signing_secret'),
   /** The secret before the last rotation, encrypted: it signs too until `previousSecretExpiresAt`. */

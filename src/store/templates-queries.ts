@@ -1,14 +1,15 @@
 // Templates and their webhook destinations, always looked up within one project.
 import { and, asc, eq, getTableColumns, sql } from 'drizzle-orm';
 import type { Column } from '../ingest/types.ts';
-import type { Db } from './db.ts';
+import { SLOT_MARGIN_MS } from '../delivery/send-slots.ts';
+import { rows, type Db } from './db.ts';
 import { destinations, templates } from './schema.ts';
 
 export type TemplateRow = typeof templates.$inferSelect;
 export type DestinationRow = typeof destinations.$inferSelect;
 /** The settings a PUT sets; signing secrets change only when one is first made or rotated. */
 export type DestinationInput = Omit<typeof destinations.$inferInsert,
-  'templateId' | 'createdAt' | 'updatedAt' | 'signingSecret' | 'previousSigningSecret' | 'previousSecretExpiresAt'>;
+  'templateId' | 'createdAt' | 'updatedAt' | 'signingSecret' | 'previousSigningSecret' | 'previousSecretExpiresAt' | 'nextSlotAt'>;
 
 export async function insertTemplate(db: Db, projectId: string, t: { code: string; name: string; columns: Column[] }) {
   const rows = await db.insert(templates).values({ projectId, ...t }).onConflictDoNothing().returning();
@@ -81,6 +82,19 @@ export async function findDestinationForSending(db: Db, templateId: string): Pro
     previousSigningSecret: sql<string | null>`CASE WHEN ${destinations.previousSecretExpiresAt} > now() THEN ${destinations.previousSigningSecret} END`,
   }).from(destinations).where(eq(destinations.templateId, templateId));
   return row;
+}
+
+/**
+ * Reserves the next send slot of a rate-limited destination for one request outside the delivery queue (a test
+ * send): milliseconds until it, or null when the destination has no rate limit. See delivery/send-slots.ts.
+ */
+export async function reserveSendSlot(db: Db, templateId: string): Promise<number | null> {
+  const gap = sql`((${1000 + SLOT_MARGIN_MS})::float8 / ${destinations.maxRequestsPerSecond}) * interval '1 millisecond'`;
+  const [row] = await rows<{ slotInMs: number }>(db, sql`
+    UPDATE ${destinations} SET next_slot_at = greatest(${destinations.nextSlotAt}, clock_timestamp()) + ${gap}
+    WHERE ${destinations.templateId} = ${templateId} AND ${destinations.maxRequestsPerSecond} IS NOT NULL
+    RETURNING (extract(epoch FROM ${destinations.nextSlotAt} - ${gap} - clock_timestamp()) * 1000)::float8 AS "slotInMs"`);
+  return row ? row.slotInMs : null;
 }
 
 export async function deleteDestination(db: Db, templateId: string): Promise<boolean> {

@@ -43,7 +43,7 @@ export async function startProcess(home: ServiceHome, port: number, env: Record<
       } catch {
         return false;
       }
-    }, 'the service to answer /health', 60_000);
+    }, 'the service to answer /health', 90_000);
   } catch (err) {
     if (child.exitCode !== null) throw err;
     // A process that never became ready must not outlive the test, holding its port and database.

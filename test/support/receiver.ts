@@ -7,6 +7,9 @@ export interface Received {
   headers: IncomingHttpHeaders;
   raw: string;
   body: any;
+  /** performance.now() when the request arrived, and when its answer was sent (undefined until then). */
+  at: number;
+  answeredAt?: number;
 }
 
 export type Answer =
@@ -19,20 +22,34 @@ export interface Receiver {
   received: Received[];
   /** Decides the answer to the n-th request (1-based); 200 when unset. */
   answer: (req: Received) => Answer;
+  /** Requests arrived and not answered yet, and the most there were at once. */
+  open: number;
+  maxOpen: number;
   close(): Promise<void>;
 }
 
 export async function startReceiver(answer: Receiver['answer'] = () => ({ status: 200 })): Promise<Receiver> {
   const sockets = new Set<Socket>();
-  const receiver: Receiver = { url: '', received: [], answer, close: async () => {} };
+  const receiver: Receiver = { url: '', received: [], answer, open: 0, maxOpen: 0, close: async () => {} };
   const server: Server = createServer((req, res) => {
+    const at = performance.now();
+    receiver.open++;
+    receiver.maxOpen = Math.max(receiver.maxOpen, receiver.open);
+    let answered = false;
+    const done = () => {
+      if (answered) return;
+      answered = true;
+      receiver.open--;
+    };
+    res.on('close', done);
     const parts: Buffer[] = [];
     req.on('data', (c: Buffer) => parts.push(c));
     req.on('end', () => {
       const raw = Buffer.concat(parts).toString('utf8');
       let body: unknown;
       try { body = JSON.parse(raw); } catch { body = undefined; }
-      const got: Received = { n: receiver.received.length + 1, headers: req.headers, raw, body };
+      const got: Received = { n: receiver.received.length + 1, headers: req.headers, raw, body, at };
+      res.on('finish', () => { got.answeredAt = performance.now(); done(); });
       receiver.received.push(got);
       const a = receiver.answer(got);
       if ('hang' in a) return;

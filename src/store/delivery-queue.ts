@@ -1,0 +1,416 @@
+// The delivery queue's hot path, as prepared statements: claiming due chunks, settling attempts and claiming the pages
+// that follow in the same statement, reading pages ahead, and finding when work is next due.
+import type { RetryBackoff } from '../delivery/retry-policy.ts';
+import { SLOT_HORIZON_MS, SLOT_MARGIN_MS } from '../delivery/send-slots.ts';
+import { prepared, type Prepared, type Store } from './db.ts';
+import { ChunkStatus, UploadStatus } from './states.ts';
+
+type Runner = Pick<Store, 'run'>;
+
+/** What does not change while an upload is delivered: read with its first claimed page, then kept by the worker. */
+export interface UploadContext {
+  uploadId: string;
+  templateCode: string;
+  extraJson: string;
+  /** Sealed. */
+  authHeaderValue: string | null;
+  totalRecords: number;
+  totalPages: number;
+}
+
+/** One claimed page and its destination as it is now (a destination can change while an upload is delivered). */
+export interface ClaimedPage {
+  uploadId: string;
+  page: number;
+  firstRow: number;
+  lastRow: number;
+  recordCount: number;
+  webhookId: string;
+  attempts: number;
+  callbackUrl: string | null;
+  authHeaderName: string | null;
+  retryCount: number;
+  retryIntervalMs: number;
+  retryBackoff: RetryBackoff;
+  timeoutMs: number;
+  /** Sealed; null when the destination has no signing secret. */
+  signingSecret: string | null;
+  /** Sealed; only while the grace period of the last rotation lasts, else null. */
+  previousSigningSecret: string | null;
+  /** Milliseconds from the claim until the request's send slot, for a rate-limited destination; else null. */
+  slotInMs: number | null;
+}
+
+/** Everything a worker needs to send one chunk, read in the same statement that claims it. */
+export type ClaimedChunk = ClaimedPage & UploadContext;
+
+/**
+ * The statements that lease chunks, one of each per lease margin (SHEETHOOK_LEASE_MARGIN_MS): the lease outlives the
+ * request timeout by the margin, so a live worker never loses a chunk it is still sending.
+ */
+function byLeaseMargin(make: (leaseMarginMs: number) => Prepared): (leaseMarginMs: number) => Prepared {
+  const made = new Map<number, Prepared>();
+  return (leaseMarginMs) => {
+    let statement = made.get(leaseMarginMs);
+    if (!statement) made.set(leaseMarginMs, (statement = make(Math.round(leaseMarginMs))));
+    return statement;
+  };
+}
+
+const PENDING = `'${ChunkStatus.pending}'`;
+const DELIVERED = `'${ChunkStatus.delivered}'`;
+const DELIVERING = `'${UploadStatus.delivering}'`;
+const MS = `interval '1 millisecond'`;
+
+/** The destination `d`'s columns a send needs, under the names ClaimedPage gives them. */
+const DESTINATION_COLUMNS = `
+  d.callback_url AS "callbackUrl", d.auth_header_name AS "authHeaderName",
+  coalesce(d.retry_count, 0) AS "retryCount", coalesce(d.retry_interval_ms, 0) AS "retryIntervalMs",
+  coalesce(d.retry_backoff, 'fixed') AS "retryBackoff", coalesce(d.timeout_ms, 0) AS "timeoutMs",
+  d.signing_secret AS "signingSecret",
+  CASE WHEN d.previous_secret_expires_at > now() THEN d.previous_signing_secret END AS "previousSigningSecret"`;
+
+/**
+ * The pages of each upload being delivered that may be in flight: its `concurrency` lowest unsettled pages (one, by
+ * default, which keeps pages strictly in order). A page waiting for its retry keeps its place in the window.
+ */
+const WINDOWS = `
+  SELECT w.upload_id, w.page, w.next_attempt_at, w.lease_until, u.template_id,
+    d.max_requests_per_second AS rps, d.next_slot_at
+  FROM uploads u
+  LEFT JOIN destinations d ON d.template_id = u.template_id
+  CROSS JOIN LATERAL (
+    SELECT c.upload_id, c.page, c.next_attempt_at, c.lease_until FROM chunks c
+    WHERE c.upload_id = u.id AND c.status = ${PENDING}
+    ORDER BY c.page LIMIT coalesce(d.concurrency, 1)) w
+  WHERE u.status = ${DELIVERING}`;
+
+/**
+ * Locks the chunk of `row` (upload_id, page) if it is still due and not leased, skipping it if another claim holds it.
+ * Looked up by its key, one row at a time: the plan cannot turn into a scan of every pending chunk.
+ */
+const LOCK_IF_DUE = (row: string) => `
+  SELECT c.upload_id, c.page FROM chunks c
+  WHERE c.upload_id = ${row}.upload_id AND c.page = ${row}.page AND c.status = ${PENDING}
+    AND c.next_attempt_at <= now() AND (c.lease_until IS NULL OR c.lease_until < now())
+  FOR UPDATE SKIP LOCKED`;
+
+/** The most pages of one upload a destination may have in flight at once (its `concurrency`). */
+export const MAX_CONCURRENCY = 64;
+
+/** Milliseconds between two send slots of the destination row `d`, as an interval (see send-slots.ts). */
+const SLOT_GAP = `((${1000 + SLOT_MARGIN_MS})::float8 / d.max_requests_per_second) * ${MS}`;
+
+const CLAIM_DUE = byLeaseMargin((leaseMarginMs) => prepared(`sheethook_claim_due_${leaseMarginMs}`, ['int'], `
+  WITH windows AS (${WINDOWS}), candidates AS MATERIALIZED (
+    SELECT w.upload_id, w.page, w.next_attempt_at, w.template_id, w.rps, w.turn,
+      row_number() OVER (PARTITION BY w.template_id ORDER BY w.turn, w.next_attempt_at, w.upload_id, w.page) AS nth,
+      -- Slots the destination has left within the horizon, as this statement's snapshot sees them.
+      floor((${SLOT_HORIZON_MS} - greatest(0, extract(epoch FROM w.next_slot_at - now()) * 1000))
+        / (${1000 + SLOT_MARGIN_MS}::float8 / w.rps)) + 1 AS room
+    FROM (SELECT *, row_number() OVER (PARTITION BY upload_id ORDER BY page) AS turn FROM windows
+          WHERE next_attempt_at <= now() AND (lease_until IS NULL OR lease_until < now())) w
+  ), pickable AS MATERIALIZED (
+    SELECT * FROM candidates k WHERE k.rps IS NULL OR k.nth <= k.room
+  ), picked AS (
+    -- Uploads take turns: each one's first due page, then each one's second...
+    SELECT l.upload_id, l.page, k.template_id, k.nth
+    FROM (SELECT * FROM pickable ORDER BY turn, next_attempt_at, upload_id, page) k
+    CROSS JOIN LATERAL (${LOCK_IF_DUE('k')}) l
+    LIMIT $1::int
+  ), limited AS MATERIALIZED (
+    -- Locked in one order, so that two claims never wait on each other's destinations.
+    SELECT d.template_id, d.next_slot_at, ${SLOT_GAP} AS gap FROM destinations d
+    WHERE d.max_requests_per_second IS NOT NULL AND d.template_id IN (SELECT template_id FROM picked)
+    ORDER BY d.template_id FOR UPDATE
+  ), bases AS MATERIALIZED (
+    -- The clock is read once the row is locked: a claim that waited for the lock does not reserve a slot in the past.
+    SELECT template_id, greatest(next_slot_at, clock_timestamp()) AS base, gap FROM limited
+  ), slotted AS MATERIALIZED (
+    SELECT p.upload_id, p.page, b.template_id AS limited_template, b.gap,
+      b.base + (row_number() OVER (PARTITION BY p.template_id ORDER BY p.nth) - 1) * b.gap AS slot_at
+    FROM picked p LEFT JOIN bases b ON b.template_id = p.template_id
+  ), kept AS MATERIALIZED (
+    SELECT * FROM slotted WHERE slot_at IS NULL OR slot_at <= clock_timestamp() + ${SLOT_HORIZON_MS} * ${MS}
+  ), reserved AS (
+    UPDATE destinations d SET next_slot_at = r.last_slot + r.gap
+    FROM (SELECT limited_template, max(slot_at) AS last_slot, max(gap) AS gap FROM kept
+          WHERE limited_template IS NOT NULL GROUP BY limited_template) r
+    WHERE d.template_id = r.limited_template
+  )
+  UPDATE chunks c SET
+    lease_until = greatest(now(), k.slot_at) + (coalesce(d.timeout_ms, 0) + ${leaseMarginMs}) * ${MS},
+    updated_at = now()
+  FROM kept k
+  JOIN uploads u ON u.id = k.upload_id
+  LEFT JOIN destinations d ON d.template_id = u.template_id
+  WHERE c.upload_id = k.upload_id AND c.page = k.page
+  RETURNING c.upload_id AS "uploadId", c.page, c.first_row AS "firstRow", c.last_row AS "lastRow",
+    c.record_count AS "recordCount", c.webhook_id AS "webhookId", c.attempts,
+    u.template_code AS "templateCode", u.extra_json AS "extraJson", u.auth_header_value AS "authHeaderValue",
+    u.valid_records AS "totalRecords", u.total_pages AS "totalPages", ${DESTINATION_COLUMNS},
+    CASE WHEN k.slot_at IS NULL THEN NULL ELSE (extract(epoch FROM k.slot_at - clock_timestamp()) * 1000)::float8 END AS "slotInMs",
+    (SELECT count(*) FROM pickable)::int AS waiting`));
+
+/**
+ * Claims up to `limit` due chunks: pages in their upload's window, due, and not leased; for a rate-limited destination,
+ * only as many as it has send slots within SLOT_HORIZON_MS, each reserving its slot on the destination row in this
+ * same statement. SKIP LOCKED and the lease keep two workers off the same chunk; the destination's row lock makes
+ * workers in every process take its slots one after the other. `waiting`: how many could have been claimed, had
+ * `limit` been no limit.
+ */
+export async function claimDueChunks(
+  store: Runner, limit: number, leaseMarginMs: number,
+): Promise<{ chunks: ClaimedChunk[]; waiting: number }> {
+  const found = await store.run<ClaimedChunk & { waiting: number }>(CLAIM_DUE(leaseMarginMs), [limit]);
+  return { chunks: found, waiting: found[0]?.waiting ?? 0 };
+}
+
+/** The outcome of one attempt, as settleAndClaim records it. */
+export interface Settle {
+  uploadId: string;
+  page: number;
+  status: ChunkStatus;
+  /** When the page is due again, for a page still pending. */
+  retryInMs: number | null;
+  startedAt: Date;
+  durationMs: number;
+  outcome: string;
+  httpStatus?: number;
+  error?: string;
+  responseExcerpt?: string;
+}
+
+const MANY_SETTLES = `SELECT * FROM json_to_recordset($1::json) AS r(upload_id uuid, page int, status text, retry_ms float8,
+  started_at timestamptz, duration_ms int, outcome text, http_status int, error text, excerpt text)`;
+
+/** Settles the attempts of the JSON array $1 and claims up to $2 pages that may follow them. */
+const SETTLE_MANY_AND_CLAIM = byLeaseMargin((leaseMarginMs) => prepared(`sheethook_settle_many_and_claim_${leaseMarginMs}`, ['json', 'int'], `
+  WITH s AS MATERIALIZED (${MANY_SETTLES}), logged AS (
+    INSERT INTO delivery_attempts (upload_id, page, started_at, duration_ms, outcome, http_status, error, response_excerpt)
+    SELECT upload_id, page, started_at, duration_ms, outcome, http_status, error, excerpt FROM s
+  ), settled AS (
+    UPDATE chunks c SET status = s.status, attempts = c.attempts + 1, lease_until = NULL,
+      next_attempt_at = now() + coalesce(s.retry_ms, 0) * ${MS},
+      delivered_at = CASE WHEN s.status = ${DELIVERED} THEN now() ELSE c.delivered_at END,
+      last_error = s.error, updated_at = now()
+    FROM s
+    -- The keys as arrays too: the chunks are found through the primary key, not by scanning the table.
+    WHERE c.upload_id = ANY (ARRAY(SELECT upload_id FROM s)) AND c.page = ANY (ARRAY(SELECT page FROM s))
+      AND c.upload_id = s.upload_id AND c.page = s.page
+  ), targets AS MATERIALIZED (
+    -- The uploads whose next pages this statement may claim: still delivering, to a destination without a rate limit
+    -- (whose pages take the claim that reserves send slots).
+    SELECT u.id AS upload_id, d.concurrency, d.timeout_ms, ${DESTINATION_COLUMNS}
+    FROM uploads u JOIN destinations d ON d.template_id = u.template_id
+    WHERE u.id IN (SELECT upload_id FROM s) AND u.status = ${DELIVERING} AND d.max_requests_per_second IS NULL
+  ), windows AS (
+    -- As WINDOWS, though this statement's snapshot still has the pages it settles as pending: those are left out.
+    SELECT t.upload_id, w.page, w.next_attempt_at, w.lease_until,
+      row_number() OVER (PARTITION BY t.upload_id ORDER BY w.page) AS turn
+    FROM targets t CROSS JOIN LATERAL (
+      SELECT c.page, c.next_attempt_at, c.lease_until FROM chunks c
+      WHERE c.upload_id = t.upload_id AND c.status = ${PENDING}
+        AND NOT EXISTS (SELECT 1 FROM s WHERE s.upload_id = c.upload_id AND s.page = c.page AND s.status <> ${PENDING})
+      ORDER BY c.page LIMIT t.concurrency) w
+  ), picked AS (
+    SELECT l.upload_id, l.page
+    FROM (SELECT * FROM windows w
+          WHERE w.next_attempt_at <= now() AND (w.lease_until IS NULL OR w.lease_until < now())
+            AND NOT EXISTS (SELECT 1 FROM s WHERE s.upload_id = w.upload_id AND s.page = w.page)
+          ORDER BY w.turn, w.page, w.upload_id) w
+    CROSS JOIN LATERAL (${LOCK_IF_DUE('w')}) l
+    LIMIT $2::int
+  ), claimed AS (
+    UPDATE chunks c SET lease_until = now() + (t.timeout_ms + ${leaseMarginMs}) * ${MS}, updated_at = now()
+    FROM picked p JOIN targets t ON t.upload_id = p.upload_id
+    WHERE c.upload_id = p.upload_id AND c.page = p.page
+    RETURNING c.upload_id, c.page, c.first_row, c.last_row, c.record_count, c.webhook_id, c.attempts,
+      t."callbackUrl", t."authHeaderName", t."retryCount", t."retryIntervalMs", t."retryBackoff", t."timeoutMs",
+      t."signingSecret", t."previousSigningSecret"
+  ), uploads_settled AS (
+    SELECT upload_id, bool_or(status <> ${PENDING}) AS settled_one FROM s GROUP BY upload_id
+  )
+  SELECT 'page' AS kind, k.upload_id AS "uploadId", k.page, k.first_row AS "firstRow", k.last_row AS "lastRow",
+    k.record_count AS "recordCount", k.webhook_id AS "webhookId", k.attempts,
+    k."callbackUrl", k."authHeaderName", k."retryCount", k."retryIntervalMs", k."retryBackoff", k."timeoutMs",
+    k."signingSecret", k."previousSigningSecret", NULL::boolean AS pipelined, NULL::boolean AS "mayBeDone"
+  FROM claimed k
+  UNION ALL
+  SELECT 'upload', f.upload_id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+    f.upload_id IN (SELECT upload_id FROM targets),
+    -- Every page of it is settled or in flight: whoever settles the last one finds it done. In flight are at most
+    -- MAX_CONCURRENCY pages and those settled here, so looking at that many of the lowest pending pages tells.
+    f.settled_one AND NOT EXISTS (
+      SELECT 1 FROM (
+        SELECT c.page, c.lease_until FROM chunks c WHERE c.upload_id = f.upload_id AND c.status = ${PENDING}
+        ORDER BY c.page LIMIT ${MAX_CONCURRENCY + 1} + (SELECT count(*) FROM s)) p
+      WHERE (p.lease_until IS NULL OR p.lease_until < now())
+        AND NOT EXISTS (SELECT 1 FROM s WHERE s.upload_id = f.upload_id AND s.page = p.page)
+        AND NOT EXISTS (SELECT 1 FROM claimed k WHERE k.upload_id = f.upload_id AND k.page = p.page))
+  FROM uploads_settled f`));
+
+/**
+ * SETTLE_MANY_AND_CLAIM for a single settle, with its upload and page as parameters: the same result, in a statement of
+ * key lookups only (no sorts, joins or window functions to run for one upload), as the pipeline of concurrency 1 runs
+ * one for every chunk.
+ */
+const SETTLE_ONE_AND_CLAIM = byLeaseMargin((leaseMarginMs) => prepared(`sheethook_settle_one_and_claim_${leaseMarginMs}`,
+  ['uuid', 'int', 'text', 'float8', 'timestamptz', 'int', 'text', 'int', 'text', 'text', 'int'], `
+  WITH logged AS (
+    INSERT INTO delivery_attempts (upload_id, page, started_at, duration_ms, outcome, http_status, error, response_excerpt)
+    VALUES ($1::uuid, $2::int, $5::timestamptz, $6::int, $7::text, $8::int, $9::text, $10::text)
+  ), settled AS (
+    UPDATE chunks SET status = $3::text, attempts = attempts + 1, lease_until = NULL,
+      next_attempt_at = now() + coalesce($4::float8, 0) * ${MS},
+      delivered_at = CASE WHEN $3::text = ${DELIVERED} THEN now() ELSE delivered_at END,
+      last_error = $9::text, updated_at = now()
+    WHERE upload_id = $1::uuid AND page = $2::int
+  ), target AS MATERIALIZED (
+    SELECT d.concurrency, d.timeout_ms, ${DESTINATION_COLUMNS}
+    FROM uploads u JOIN destinations d ON d.template_id = u.template_id
+    WHERE u.id = $1 AND u.status = ${DELIVERING} AND d.max_requests_per_second IS NULL
+  ), window_pages AS MATERIALIZED (
+    SELECT c.page, c.next_attempt_at, c.lease_until FROM chunks c
+    WHERE c.upload_id = $1 AND c.status = ${PENDING} AND NOT (c.page = $2 AND $3 <> ${PENDING})
+    ORDER BY c.page LIMIT coalesce((SELECT concurrency FROM target), 0)
+  ), picked AS (
+    SELECT l.page FROM window_pages w
+    CROSS JOIN LATERAL (
+      SELECT c.page FROM chunks c
+      WHERE c.upload_id = $1 AND c.page = w.page AND c.status = ${PENDING}
+        AND c.next_attempt_at <= now() AND (c.lease_until IS NULL OR c.lease_until < now())
+      FOR UPDATE SKIP LOCKED) l
+    WHERE w.page <> $2 AND w.next_attempt_at <= now() AND (w.lease_until IS NULL OR w.lease_until < now())
+    LIMIT $11::int
+  ), claimed AS (
+    UPDATE chunks c SET lease_until = now() + (t.timeout_ms + ${leaseMarginMs}) * ${MS}, updated_at = now()
+    FROM picked p, target t
+    WHERE c.upload_id = $1 AND c.page = p.page
+    RETURNING c.page, c.first_row, c.last_row, c.record_count, c.webhook_id, c.attempts,
+      t."callbackUrl", t."authHeaderName", t."retryCount", t."retryIntervalMs", t."retryBackoff", t."timeoutMs",
+      t."signingSecret", t."previousSigningSecret"
+  )
+  SELECT CASE WHEN k.page IS NULL THEN 'upload' ELSE 'page' END AS kind, $1::uuid AS "uploadId",
+    k.page, k.first_row AS "firstRow", k.last_row AS "lastRow", k.record_count AS "recordCount", k.webhook_id AS "webhookId",
+    k.attempts, k."callbackUrl", k."authHeaderName", k."retryCount", k."retryIntervalMs", k."retryBackoff", k."timeoutMs",
+    k."signingSecret", k."previousSigningSecret",
+    EXISTS (SELECT 1 FROM target) AS pipelined,
+    $3::text <> ${PENDING} AND NOT EXISTS (
+      SELECT 1 FROM (
+        SELECT c.page, c.lease_until FROM chunks c WHERE c.upload_id = $1 AND c.status = ${PENDING}
+        ORDER BY c.page LIMIT ${MAX_CONCURRENCY + 2}) p
+      WHERE (p.lease_until IS NULL OR p.lease_until < now()) AND p.page <> $2
+        AND NOT EXISTS (SELECT 1 FROM claimed x WHERE x.page = p.page)) AS "mayBeDone"
+  FROM (SELECT 1) one LEFT JOIN claimed k ON true`));
+
+export interface SettleOutcome {
+  /** Pages claimed for the uploads settled, within their windows and `take`. */
+  claimed: ClaimedPage[];
+  /** Per upload settled: whether its next pages can be claimed here (else they need claimDueChunks), whether it may be done. */
+  uploads: { uploadId: string; pipelined: boolean; mayBeDone: boolean }[];
+}
+
+/**
+ * Records attempts and settles their chunks (delivered, failed for good, or due again after `retryInMs`), and in the
+ * same statement claims up to `take` pages that may follow in those uploads: the next one in order, or as many as
+ * each destination's concurrency lets into its window. One round trip per chunk sent, or fewer when several settle at once.
+ */
+export async function settleAndClaim(store: Runner, settles: Settle[], take: number, leaseMarginMs: number): Promise<SettleOutcome> {
+  type Row = ClaimedPage & { kind: string; pipelined: boolean; mayBeDone: boolean };
+  let found: Row[];
+  if (settles.length === 1) {
+    // The statement of one settle looks its chunk up by key; the one of many, by a join its plan may make a scan.
+    const [x] = settles;
+    found = await store.run<Row>(SETTLE_ONE_AND_CLAIM(leaseMarginMs), [
+      x.uploadId, x.page, x.status, x.retryInMs, x.startedAt, x.durationMs, x.outcome, x.httpStatus ?? null, x.error ?? null,
+      x.responseExcerpt ?? null, take,
+    ]);
+  } else {
+    const input = JSON.stringify(settles.map((x) => ({
+      upload_id: x.uploadId, page: x.page, status: x.status, retry_ms: x.retryInMs, started_at: x.startedAt.toISOString(),
+      duration_ms: x.durationMs, outcome: x.outcome, http_status: x.httpStatus ?? null, error: x.error ?? null,
+      excerpt: x.responseExcerpt ?? null,
+    })));
+    found = await store.run<Row>(SETTLE_MANY_AND_CLAIM(leaseMarginMs), [input, take]);
+  }
+  const outcome: SettleOutcome = { claimed: [], uploads: [] };
+  for (const row of found) {
+    if (row.kind === 'page') {
+      const { kind: _kind, pipelined: _p, mayBeDone: _d, ...page } = row;
+      outcome.claimed.push({ ...page, slotInMs: null });
+    } else {
+      outcome.uploads.push({ uploadId: row.uploadId, pipelined: row.pipelined, mayBeDone: row.mayBeDone });
+    }
+  }
+  return outcome;
+}
+
+const FINALIZE_UPLOAD = prepared('sheethook_finalize_upload', ['uuid'], `
+  UPDATE uploads u SET
+    status = CASE WHEN s.delivered = 0 THEN '${UploadStatus.failed}'
+                  WHEN s.failed = 0 THEN '${UploadStatus.completed}'
+                  ELSE '${UploadStatus.completedWithFailures}' END,
+    error = CASE WHEN s.delivered = 0 THEN 'no page could be delivered; last error: ' || coalesce(s.last_error, 'unknown')
+                 ELSE NULL END,
+    finished_at = now(), updated_at = now()
+  FROM (
+    SELECT count(*) FILTER (WHERE status = ${DELIVERED}) AS delivered,
+           count(*) FILTER (WHERE status = '${ChunkStatus.failed}') AS failed,
+           max(last_error) AS last_error
+    FROM chunks WHERE upload_id = $1::uuid
+  ) s
+  WHERE u.id = $1::uuid AND u.status = ${DELIVERING}
+    AND NOT EXISTS (SELECT 1 FROM chunks WHERE upload_id = $1::uuid AND status = ${PENDING})
+  RETURNING u.id`);
+
+/**
+ * Gives the upload its final status if all its pages are settled. The status condition makes it safe to run twice, or
+ * from two processes at once; it runs after the settle committed, so of two settling the last pages at once, the
+ * later one finds the other's page settled.
+ */
+export async function finalizeUpload(store: Runner, uploadId: string): Promise<boolean> {
+  return (await store.run(FINALIZE_UPLOAD, [uploadId])).length > 0;
+}
+
+const UPCOMING_PAGES = prepared('sheethook_upcoming_pages', ['uuid', 'int', 'int'], `
+  SELECT page, first_row AS "firstRow", last_row AS "lastRow", record_count AS "recordCount" FROM chunks
+  WHERE upload_id = $1::uuid AND status = ${PENDING} AND page >= $2::int
+  ORDER BY page LIMIT $3::int`);
+
+export interface PageRange { page: number; firstRow: number; lastRow: number; recordCount: number }
+
+/** Up to `count` pending pages of an upload from `fromPage` on: the ones whose records are worth reading ahead. */
+export function upcomingPages(store: Runner, uploadId: string, fromPage: number, count: number): Promise<PageRange[]> {
+  return store.run<PageRange>(UPCOMING_PAGES, [uploadId, fromPage, count]);
+}
+
+const UPLOAD_CONTEXT = prepared('sheethook_upload_context', ['uuid'], `
+  SELECT id AS "uploadId", template_code AS "templateCode", extra_json AS "extraJson", auth_header_value AS "authHeaderValue",
+    valid_records AS "totalRecords", total_pages AS "totalPages"
+  FROM uploads WHERE id = $1::uuid`);
+
+export async function uploadContext(store: Runner, uploadId: string): Promise<UploadContext | undefined> {
+  const [row] = await store.run<UploadContext>(UPLOAD_CONTEXT, [uploadId]);
+  return row;
+}
+
+const RELEASE = prepared('sheethook_release_chunk', ['uuid', 'int'], `
+  UPDATE chunks SET lease_until = NULL, updated_at = now() WHERE upload_id = $1::uuid AND page = $2::int AND status = ${PENDING}`);
+
+/** A claimed chunk goes back to the queue untried: its send slot came and went before it could be used. */
+export async function releaseChunk(store: Runner, chunk: Pick<ClaimedPage, 'uploadId' | 'page'>): Promise<void> {
+  await store.run(RELEASE, [chunk.uploadId, chunk.page]);
+}
+
+const NEXT_DUE = prepared('sheethook_next_due', [], `
+  WITH windows AS (${WINDOWS})
+  SELECT (extract(epoch FROM min(greatest(w.next_attempt_at, w.lease_until,
+      CASE WHEN w.rps IS NOT NULL THEN w.next_slot_at - ${SLOT_HORIZON_MS} * ${MS} END)) - now()) * 1000)::float8 AS ms
+  FROM windows w`);
+
+/** Milliseconds until the next page may be claimed, or null when nothing is pending. */
+export async function msUntilNextDue(store: Runner): Promise<number | null> {
+  const [row] = await store.run<{ ms: number | null }>(NEXT_DUE, []);
+  return row?.ms ?? null;
+}
