@@ -28,6 +28,9 @@ export interface Service {
   stop(): Promise<void>;
 }
 
+/** How often a process on PostgreSQL removes its local copies of received files nobody waits for any more. */
+const SWEEP_INTERVAL_MS = 10 * 60_000;
+
 export async function createService(config: Config, log: Logger = pino({ level: config.logLevel })): Promise<Service> {
   const store = await openStore(config, log);
   await migrate(store);
@@ -45,6 +48,10 @@ export async function createService(config: Config, log: Logger = pino({ level: 
   if (store.kind === 'pglite') await releaseAllLeases(store.db);
   const files = createReceivedFiles(store.db, config.dataDir, store.kind === 'postgres');
   await files.sweep();
+  // On PostgreSQL a process keeps local copies of files that other processes read: they go once their upload is read.
+  const sweeper = store.kind === 'postgres'
+    ? setInterval(() => void files.sweep().catch((err) => log.warn({ err }, 'could not sweep received files')), SWEEP_INTERVAL_MS).unref()
+    : undefined;
 
   const secretKey = loadSecretKey(config);
   // Several processes on one database must seal and open secrets with one key: a process with another key would
@@ -103,6 +110,7 @@ export async function createService(config: Config, log: Logger = pino({ level: 
       return service.url;
     },
     async stop() {
+      clearInterval(sweeper);
       await http.close();
       await listener?.stop();
       await ingest?.stop();
