@@ -75,14 +75,26 @@ export async function findRecord(db: Db, uploadId: string, row: number): Promise
   return found && toRecord(found);
 }
 
-/** A chunk's records, the valid ones in its row range, as one JSON array in row order. */
+/**
+ * A chunk's records, the valid ones in its row range, as one JSON array in row order. The blocks are cut here rather
+ * than in the database: a chunk is on the delivery's hot path, and splitting a block's text is cheaper in JavaScript.
+ */
 export async function chunkRecords(db: Db, uploadId: string, firstRow: number, lastRow: number): Promise<string> {
-  const [found] = await rows<{ data: string }>(db, sql`
-    SELECT '[' || coalesce(string_agg(x.line, ',' ORDER BY x.rn), '') || ']' AS data FROM (
-      ${blockLines(uploadId, sql`b.block BETWEEN ${blockOf(firstRow)} AND ${blockOf(lastRow)}`, 'valid',
-        sql`AND b.first_row + l.n - 1 BETWEEN ${firstRow} AND ${lastRow}`)}
-    ) x`);
-  return found.data;
+  const blocks = await rows<{ firstRow: number; lines: string; invalid: number[] }>(db, sql`
+    SELECT first_row AS "firstRow", lines, ARRAY(SELECT k::int FROM jsonb_object_keys(errors) k) AS invalid
+    FROM record_blocks WHERE upload_id = ${uploadId} AND block BETWEEN ${blockOf(firstRow)} AND ${blockOf(lastRow)}
+    ORDER BY block`);
+  const picked: string[] = [];
+  for (const b of blocks) {
+    const lines = b.lines.split('\n');
+    const invalid = new Set(b.invalid);
+    const end = Math.min(lines.length, lastRow - b.firstRow + 1);
+    for (let i = Math.max(0, firstRow - b.firstRow); i < end; i++) {
+      // A deleted row's line is empty.
+      if (lines[i] !== '' && !invalid.has(b.firstRow + i)) picked.push(lines[i]);
+    }
+  }
+  return `[${picked.join(',')}]`;
 }
 
 /** Whether a valid record other than `row` has this value in the column `key`. */
