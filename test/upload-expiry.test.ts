@@ -55,7 +55,8 @@ describe('abandoned interactive uploads', () => {
     const mapping = (await t.api('GET', `/v1/uploads/${inMapping}`)).body;
     expect(mapping).toMatchObject({ status: 'expired' });
     expect(mapping.error).toMatch(/left in mapping/);
-    expect(existsSync(spool(inMapping))).toBe(false);
+    // The received file goes right after the status changes.
+    await waitFor(() => !existsSync(spool(inMapping)), 'the expired upload\'s file to be removed');
     expect((await t.api('GET', `/v1/uploads/${inReview}/records?type=all`)).body.records).toEqual([]);
 
     const confirm = await t.api('POST', `/v1/uploads/${inReview}/confirm`);

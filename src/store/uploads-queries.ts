@@ -101,18 +101,23 @@ export async function writeChunkPlan(
 }
 
 /**
- * Expires interactive uploads nobody touched for `ttlMs`: their records go, and their ids are returned so their
- * files can go too. The status condition makes it safe from several processes at once.
+ * Expires interactive uploads nobody touched for `ttlMs`: their records and stored files go, and their ids are
+ * returned so that local copies of their files can go too. The status condition makes it safe from several processes at once.
  */
 export async function expireAbandoned(db: Db, ttlMs: number): Promise<string[]> {
+  // One statement: nobody sees an expired upload that still has its records or its stored file.
   const expired = await rows<{ id: string }>(db, sql`
-    UPDATE uploads SET status = ${UploadStatus.expired}, finished_at = now(), updated_at = now(), lease_until = NULL,
-      error = 'not confirmed in time: the upload was left in ' || status || ' and its file and records were removed'
-    WHERE status IN (${UploadStatus.mapping}, ${UploadStatus.reviewing}) AND updated_at < now() - ${ttlMs} * interval '1 millisecond'
-    RETURNING id`);
-  if (expired.length > 0) {
-    await db.execute(sql`DELETE FROM record_blocks WHERE upload_id = ANY(${`{${expired.map((e) => e.id).join(',')}}`}::uuid[])`);
-  }
+    WITH expired AS (
+      UPDATE uploads SET status = ${UploadStatus.expired}, finished_at = now(), updated_at = now(), lease_until = NULL,
+        error = 'not confirmed in time: the upload was left in ' || status || ' and its file and records were removed'
+      WHERE status IN (${UploadStatus.mapping}, ${UploadStatus.reviewing}) AND updated_at < now() - ${ttlMs} * interval '1 millisecond'
+      RETURNING id
+    ), records AS (
+      DELETE FROM record_blocks WHERE upload_id IN (SELECT id FROM expired)
+    ), parts AS (
+      DELETE FROM upload_file_parts WHERE upload_id IN (SELECT id FROM expired)
+    )
+    SELECT id FROM expired`);
   return expired.map((e) => e.id);
 }
 
