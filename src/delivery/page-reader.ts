@@ -1,7 +1,7 @@
 // Reads the records of pages about to be sent before their turn: one chunkData call for a run of consecutive pending
 // pages, cut into pages, while the page before them is on the wire. Records do not change once an upload is confirmed.
 import type { Db, Store } from '../store/db.ts';
-import { chunkData } from '../store/chunks-queries.ts';
+import { chunkData } from '../store/records-queries.ts';
 import { upcomingPages, type PageRange } from '../store/delivery-queue.ts';
 
 /**

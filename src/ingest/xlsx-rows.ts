@@ -39,11 +39,11 @@ const unreadable = (problem: string) => new AppError(400, 'file_unreadable', `Th
 /**
  * Writers put sheets before the shared strings (Excel and exceljs both do), and exceljs then
  * unpacks every sheet into a temp file until it has them, files that outlive an early stop or a
- * failure. Reading the file twice avoids that: this first pass keeps the workbook-wide parts and
- * drains the sheets unparsed, which costs a fraction of parsing them.
+ * failure. Reading the file twice avoids that: this first pass keeps the workbook-wide parts, and
+ * skips the sheets without unpacking them where the zip directory says where they are (else it
+ * drains them unparsed, a fraction of the cost of parsing them).
  */
 async function readWorkbookParts(path: string, entries: readonly ZipEntry[], maxUncompressedBytes: number): Promise<WorkbookParts> {
-  // Where the directory allows, the sheets are left out of this pass altogether.
   const parts = entries.filter((e) => !isSheet(e));
   const input = openZipInput(path, { maxUncompressedBytes }, readableAlone(parts) ? parts : undefined);
   try {

@@ -1,15 +1,8 @@
-// Chunks beyond the hot path (see delivery-queue.ts): a page's records, the safety net that finalizes uploads, the
-// delivery log and redelivery.
+// Chunks beyond the hot path (see delivery-queue.ts): the safety net that finalizes uploads, the delivery log and
+// redelivery. A page's records are read from their blocks (records-queries.ts).
 import { sql } from 'drizzle-orm';
 import { rows, type Db } from './db.ts';
-import { chunkRecords } from './records-queries.ts';
-import type { ClaimedChunk } from './delivery-queue.ts';
 import { ChunkStatus, UploadStatus } from './states.ts';
-
-/** The page's records as one JSON array, assembled by the database in row order. */
-export async function chunkData(db: Db, chunk: Pick<ClaimedChunk, 'uploadId' | 'firstRow' | 'lastRow'>): Promise<string> {
-  return chunkRecords(db, chunk.uploadId, chunk.firstRow, chunk.lastRow);
-}
 
 /**
  * Gives uploads whose pages are all settled their final status (one upload, or all of them as a safety net).

@@ -79,7 +79,9 @@ export async function findRecord(db: Db, uploadId: string, row: number): Promise
  * A chunk's records, the valid ones in its row range, as one JSON array in row order. The blocks are cut here rather
  * than in the database: a chunk is on the delivery's hot path, and splitting a block's text is cheaper in JavaScript.
  */
-export async function chunkRecords(db: Db, uploadId: string, firstRow: number, lastRow: number): Promise<string> {
+export async function chunkData(
+  db: Db, { uploadId, firstRow, lastRow }: { uploadId: string; firstRow: number; lastRow: number },
+): Promise<string> {
   const blocks = await rows<{ firstRow: number; lines: string; invalid: number[] }>(db, sql`
     SELECT first_row AS "firstRow", lines, ARRAY(SELECT k::int FROM jsonb_object_keys(errors) k) AS invalid
     FROM record_blocks WHERE upload_id = ${uploadId} AND block BETWEEN ${blockOf(firstRow)} AND ${blockOf(lastRow)}
