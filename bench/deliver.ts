@@ -19,7 +19,7 @@ import { startLoadMeter, waitForQuiet } from './proc-stats.ts';
 import { startReceiver, type Receiver } from './receiver.ts';
 import { fixed, int, median, printTable, printTargets, rowsPerSecond, type CaseResult, type Target } from './report.ts';
 import {
-  FINAL_STATUSES, launcherFor, monotonicUs, PROJECT_ROOT, sleep, type RunningService, type ServiceLauncher,
+  FINAL_STATUSES, launcherFor, monotonicUs, PROJECT_ROOT, serviceEntry, sleep, type RunningService, type ServiceLauncher,
 } from './service-process.ts';
 
 const run = promisify(execFile);
@@ -182,7 +182,7 @@ async function main(): Promise<void> {
     launcher = await launcherFor(options);
     console.log(`sheethook delivery benchmark, node ${process.version}, ${cpus().length} cores, load average ${loadavg().map((l) => fixed(l, 2)).join(' ')}`);
     console.log(`upload: ${int(options.records)} records in ${int(pages)} chunks of ${options.chunkSize}, from ${file}`);
-    console.log(`service: ${join(root, 'src/main.ts')} on the ${launcher.description}; SHEETHOOK_DELIVERY_CONCURRENCY ${options.workerConcurrency}`);
+    console.log(`service: node ${(await serviceEntry(root)).join(' ')} in ${root} on the ${launcher.description}; SHEETHOOK_DELIVERY_CONCURRENCY ${options.workerConcurrency}`);
     console.log('service time: from the redeliver request that puts every page back in the queue until the upload\'s finishedAt');
     if (loadavg()[0] > 0.5) console.log('warning: the machine is busy (load average above 0.5): expect noisy numbers');
     console.log('');

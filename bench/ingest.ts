@@ -13,6 +13,7 @@ import { parseOptions, USAGE, type BenchOptions, type Case } from './options.ts'
 import { fixed, int, median, peakOf, printTable, printTargets, rowsPerSecond, type CaseResult, type Target } from './report.ts';
 import { waitForQuiet, withOtherLoad } from './proc-stats.ts';
 import { PROJECT_ROOT, serviceImport } from './service-import.ts';
+import { serviceEntry } from './service-process.ts';
 
 const TARGETS = { csvRatio: 0.6, xlsxRatio: 0.8, peakRssMb: 300 };
 /** Peak memory differs by a few MB between identical runs; "no higher" allows that much. */
@@ -130,7 +131,8 @@ async function main(): Promise<void> {
   console.log(`sheethook ingest benchmark, node ${process.version}, ${cpus().length} cores, load average ${loadavg().map((l) => fixed(l, 2)).join(' ')}`);
   if (csv) console.log(`CSV:  ${int(options.rows)} rows x 10 columns, ${mb(csv)} MB  ${csv}`);
   if (xlsx) console.log(`XLSX: ${int(options.xlsxRows)} rows x 10 columns, ${mb(xlsx)} MB, shared strings ${options.sharedStrings ? 'on' : 'off'}  ${xlsx}`);
-  console.log(`service: ${join(options.serviceRoot ?? PROJECT_ROOT, 'src/main.ts')}, chunkSize ${options.chunkSize}, email ${options.uniqueEmail ? 'unique' : 'not unique'}; ingest time is from the POST until the upload leaves "ingesting"`);
+  const root = options.serviceRoot ?? PROJECT_ROOT;
+  console.log(`service: node ${(await serviceEntry(root)).join(' ')} in ${root}, chunkSize ${options.chunkSize}, email ${options.uniqueEmail ? 'unique' : 'not unique'}; ingest time is from the POST until the upload leaves "ingesting"`);
   if (options.pgConf.length) console.log(`embedded database settings: ${options.pgConf.join('; ')}`);
   if (loadavg()[0] > 0.5) console.log('warning: the machine is busy (load average above 0.5): expect noisy numbers');
   console.log('');

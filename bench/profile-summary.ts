@@ -83,11 +83,14 @@ const AREAS: [string, (f: CallFrame) => boolean][] = [
   ['(program) and the rest', () => true],
 ];
 
-const areaOf = (f: CallFrame) => AREAS.find(([, test]) => test(f))![0];
+/** The service's own modules are named after their source, whether it ran built (dist/) or from source. */
+const ownUrl = (url: string) => (url.includes('/node_modules/') ? url : url.replace(/^(file:\/\/.*?)\/dist\//, '$1/src/'));
+
+const areaOf = (f: CallFrame) => AREAS.find(([, test]) => test({ ...f, url: ownUrl(f.url) }))![0];
 
 function shortUrl(url: string): string {
   if (url.startsWith('wasm://')) return 'pglite.wasm';
-  return url.replace(/^file:\/\//, '').replace(/.*node_modules\//, '').replace(/^.*?\/src\//, 'src/');
+  return ownUrl(url).replace(/^file:\/\//, '').replace(/.*node_modules\//, '').replace(/^.*?\/src\//, 'src/');
 }
 
 export function summarise(profile: Profile, fromUs: number, toUs: number, top: number): string {

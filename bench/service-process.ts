@@ -2,14 +2,15 @@
 // after it. A launcher says which store: the embedded one in a fresh data directory, or a fresh database on a
 // PostgreSQL server, which several service processes can share (the first answers the API, all of them deliver).
 
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import pg from 'pg';
 
 export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -51,10 +52,30 @@ export interface ServiceProcess {
   output: () => string;
 }
 
-/** Starts `src/main.ts` of `root` with the environment given (on top of the benchmark's own) and waits for /health. */
+const entries = new Map<string, Promise<string[]>>();
+
+/**
+ * What `node` runs to start `root`'s service, as `npm start` starts it: built once (`npm run build`), then
+ * `dist/main.js`; a checkout without a build step runs its source through tsx.
+ */
+export function serviceEntry(root: string): Promise<string[]> {
+  let entry = entries.get(root);
+  if (!entry) {
+    entry = (async () => {
+      const pkg = JSON.parse(await readFile(join(root, 'package.json'), 'utf8'));
+      if (!pkg.scripts?.build) return ['--import', 'tsx', 'src/main.ts'];
+      await promisify(execFile)('npm', ['run', '--silent', 'build'], { cwd: root, maxBuffer: 1 << 24 });
+      return ['dist/main.js'];
+    })();
+    entries.set(root, entry);
+  }
+  return entry;
+}
+
+/** Starts the service of `root` (see serviceEntry) with the environment given (on top of the benchmark's own) and waits for /health. */
 export async function startService(root: string, env: Record<string, string>, nodeArgs: string[] = []): Promise<ServiceProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'src/main.ts'], {
+  const child = spawn(process.execPath, [...nodeArgs, ...await serviceEntry(root)], {
     cwd: root,
     env: {
       PATH: process.env.PATH,

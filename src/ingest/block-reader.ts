@@ -14,6 +14,12 @@ export type FromReader = { id: number } & (
   | { kind: 'done' }
   | { kind: 'error'; httpStatus?: number; code?: string; message: string });
 
+/**
+ * The thread's entry: the built module next to this one, or, when this runs from source (tests, development), a small
+ * module that loads the TypeScript through tsx, whatever started the process.
+ */
+const THREAD_ENTRY = new URL(import.meta.url.endsWith('.ts') ? './block-reader-thread.mjs' : './block-reader-thread.js', import.meta.url);
+
 /** Blocks the thread may have ready before the store takes them: enough to keep both busy, little memory. */
 const AHEAD = 4;
 
@@ -34,7 +40,7 @@ export function createBlockReader(): BlockReader {
   let deliver: ((message: FromReader) => void) | undefined;
 
   function start(): Worker {
-    const started = new Worker(new URL('./block-reader-thread.mjs', import.meta.url));
+    const started = new Worker(THREAD_ENTRY);
     started.on('message', (message: FromReader) => deliver?.(message));
     started.on('error', (error) => deliver?.({ id: -1, kind: 'error', message: error.stack ?? error.message }));
     started.on('exit', (code) => {

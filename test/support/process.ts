@@ -24,8 +24,13 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-export async function startProcess(home: ServiceHome, port: number, env: Record<string, string> = {}): Promise<ServiceProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+/** How `node` starts the service: from source by default; `['dist/main.js']` runs what `npm run build` made. */
+const FROM_SOURCE = ['--import', 'tsx', 'src/main.ts'];
+
+export async function startProcess(
+  home: ServiceHome, port: number, env: Record<string, string> = {}, entry: string[] = FROM_SOURCE,
+): Promise<ServiceProcess> {
+  const child = spawn(process.execPath, entry, {
     cwd: ROOT,
     env: { PATH: process.env.PATH, ...testEnv(home.dataDir, port), ...home.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

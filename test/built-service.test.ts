@@ -1,0 +1,51 @@
+// `npm start` runs the service as `npm run build` made it (dist/, no TypeScript loader): that build migrates a fresh
+// store, reads a file on its reading thread and delivers every valid row, as the service run from source does.
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startReceiver, type Receiver } from './support/receiver.ts';
+import { makeServiceHome, type ServiceHome } from './support/home.ts';
+import { freePort, startProcess, type ServiceProcess } from './support/process.ts';
+import { waitForFinal } from './support/service.ts';
+import { importForm, PEOPLE_COLUMNS, peopleCsv } from './support/files.ts';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+let receiver: Receiver;
+let home: ServiceHome;
+let running: ServiceProcess | undefined;
+
+beforeAll(async () => {
+  receiver = await startReceiver();
+});
+
+afterAll(async () => {
+  await running?.kill();
+  await home?.remove();
+  await receiver?.close();
+});
+
+it('runs built, without a TypeScript loader: migrates, reads a file on its thread and delivers it', { timeout: 180_000 }, async () => {
+  await promisify(execFile)('npm', ['run', '--silent', 'build'], { cwd: ROOT, maxBuffer: 1 << 24 });
+  expect(existsSync(`${ROOT}/dist/main.js`)).toBe(true);
+
+  home = await makeServiceHome('sheethook-built-');
+  running = await startProcess(home, await freePort(), {}, ['dist/main.js']);
+  expect((await running.api('POST', '/v1/templates', { code: 'people', name: 'People', columns: PEOPLE_COLUMNS })).status).toBe(201);
+  const webhook = { callbackUrl: receiver.url, chunkSize: 500 };
+  expect((await running.api('PUT', '/v1/templates/people/destination', { webhook })).status).toBe(200);
+
+  // More rows than one record block, one of them invalid.
+  const res = await running.api('POST', '/v1/imports', importForm({ template: 'people', file: peopleCsv(2500, new Set([1234])) }));
+  expect(res.status).toBe(202);
+  const final = await waitForFinal(running, res.body.uploadId, 120_000);
+  expect(final).toMatchObject({ status: 'completed', totalRecords: 2500, validRecords: 2499, invalidRecords: 1, totalPages: 5 });
+
+  const rows = receiver.received.flatMap((r) => r.body.data);
+  expect(rows).toHaveLength(2499);
+  expect(rows[0]).toEqual({ name: 'Person 1', email: 'p1@example.com', age: 21, zip: '00001' });
+  expect(rows.some((r: { name: string }) => r.name === 'Person 1234')).toBe(false);
+  expect(rows.at(-1)).toEqual({ name: 'Person 2500', email: 'p2500@example.com', age: 20, zip: '02500' });
+});
