@@ -71,7 +71,7 @@ export async function createService(config: Config, log: Logger = pino({ level: 
     leaseMarginMs: config.leaseMarginMs,
   }) : undefined;
   const ingest = runsWorkers ? createIngestRunner({
-    db: store.db, log, files, pollIntervalMs: config.pollIntervalMs, limits: config.limits, metrics,
+    store, log, files, pollIntervalMs: config.pollIntervalMs, limits: config.limits, metrics,
     leaseMs: 2 * config.leaseMarginMs, uploadTtlMs: config.uploadTtlMs, onIngested: () => delivery?.wake(),
   }) : undefined;
   const workers: Record<WorkKind, { wake(): void } | undefined> = { ingest, delivery };

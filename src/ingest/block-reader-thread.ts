@@ -16,7 +16,8 @@ async function read(id: number, source: BlockSource): Promise<void> {
     for await (const block of readRecordBlocks(source)) {
       while (credits === 0) await new Promise<void>((resolve) => { granted = resolve; });
       credits--;
-      post({ id, kind: 'block', block });
+      // The block's text is handed over, not copied.
+      port.postMessage({ id, kind: 'block', block } satisfies FromReader, [block.text.buffer]);
     }
     post({ id, kind: 'done' });
   } catch (error) {

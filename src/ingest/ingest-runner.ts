@@ -1,6 +1,6 @@
 // Runs ingest jobs one at a time: claims an upload waiting to be read, reads it, and hands it to delivery.
 import type { Logger } from 'pino';
-import type { Db } from '../store/db.ts';
+import type { Store } from '../store/db.ts';
 import type { Metrics } from '../metrics.ts';
 import type { ReceivedFiles } from '../received-files.ts';
 import { claimIngestJob, expireAbandoned } from '../store/uploads-queries.ts';
@@ -14,7 +14,7 @@ export interface IngestRunner {
 }
 
 export function createIngestRunner(deps: {
-  db: Db; log: Logger; files: ReceivedFiles; pollIntervalMs: number; limits: IngestLimits; metrics: Metrics; leaseMs: number;
+  store: Store; log: Logger; files: ReceivedFiles; pollIntervalMs: number; limits: IngestLimits; metrics: Metrics; leaseMs: number;
   /** How long an interactive upload may wait in mapping or review before it expires. */
   uploadTtlMs: number;
   onIngested: () => void;
@@ -25,7 +25,8 @@ export function createIngestRunner(deps: {
   let timer: NodeJS.Timeout | undefined;
   const shutdown = new AbortController();
   const reader = createBlockReader();
-  const ingestDeps = { ...deps, reader };
+  const db = deps.store.db;
+  const ingestDeps = { ...deps, db, reader };
 
   let nextExpiry = 0;
 
@@ -33,7 +34,7 @@ export function createIngestRunner(deps: {
     if (Date.now() < nextExpiry) return;
     // Looked for now and then: an expiry a minute late harms nobody.
     nextExpiry = Date.now() + deps.pollIntervalMs * 60;
-    for (const uploadId of await expireAbandoned(deps.db, deps.uploadTtlMs)) {
+    for (const uploadId of await expireAbandoned(db, deps.uploadTtlMs)) {
       deps.log.info({ uploadId }, 'upload expired');
       await deps.files.release(uploadId);
     }
@@ -42,7 +43,7 @@ export function createIngestRunner(deps: {
   async function drain(): Promise<void> {
     await expire();
     while (running) {
-      const upload = await claimIngestJob(deps.db, deps.leaseMs);
+      const upload = await claimIngestJob(db, deps.leaseMs);
       if (!upload) break;
       const totals = await ingestUpload(ingestDeps, upload, () => deps.files.open(upload.id), shutdown.signal);
       deps.log.info({ uploadId: upload.id, ...totals }, totals ? 'upload read' : 'upload could not be read');

@@ -1,7 +1,7 @@
 // Reads one received file into records: map headings, validate every row, store in blocks, then write the chunk plan.
 import type { Logger } from 'pino';
 import type { Metrics } from '../metrics.ts';
-import type { Db } from '../store/db.ts';
+import type { Db, Store } from '../store/db.ts';
 import { findDestination } from '../store/templates-queries.ts';
 import { deleteRecords, insertRecordBlock, markDuplicates } from '../store/records-queries.ts';
 import {
@@ -15,7 +15,7 @@ import type { BlockReader } from './block-reader.ts';
 export interface IngestLimits { maxRows: number; maxColumns: number; maxUncompressedBytes: number }
 
 export interface IngestDeps {
-  db: Db; log: Logger; limits: IngestLimits; metrics: Pick<Metrics, 'ingestRows'>; reader: BlockReader;
+  store: Store; db: Db; log: Logger; limits: IngestLimits; metrics: Pick<Metrics, 'ingestRows'>; reader: BlockReader;
   /** How long an ingest may go without reporting progress before another process may take it over. */
   leaseMs: number;
 }
@@ -59,7 +59,7 @@ async function readIntoRecords(deps: IngestDeps, upload: UploadRow, filePath: st
   });
   for await (const block of blocks) {
     signal.throwIfAborted();
-    await insertRecordBlock(db, upload.id, block);
+    await insertRecordBlock(deps.store, upload.id, block);
     rowsRead = block.firstRow + block.rowCount - 1;
     await recordIngestProgress(db, upload.id, rowsRead, deps.leaseMs);
     deps.metrics.ingestRows.inc(block.rowCount);

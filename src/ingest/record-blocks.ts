@@ -1,6 +1,6 @@
 // The file's data rows as blocks of validated records, serialized the way the store keeps them.
 import { AppError } from '../errors.ts';
-import { RECORD_BLOCK, type RecordBlockInput } from '../store/record-block.ts';
+import { encodeLines, RECORD_BLOCK, type RecordBlockInput } from '../store/record-block.ts';
 import { readRowBatches, type ReadRowsOptions } from './read-rows.ts';
 import type { Sniff } from './sniff.ts';
 import type { Cell, Column } from './types.ts';
@@ -33,7 +33,7 @@ export async function* readRecordBlocks(source: BlockSource): AsyncGenerator<Rec
   const block = (): RecordBlockInput => {
     const firstRow = rowIndex - lines.length + 1;
     const done = {
-      block: (firstRow - 1) / RECORD_BLOCK, firstRow, rowCount: lines.length, lines: lines.join('\n'),
+      block: (firstRow - 1) / RECORD_BLOCK, firstRow, rowCount: lines.length, text: encodeLines(lines),
       errorsJson: invalid === 0 ? '{}' : JSON.stringify(errors), validCount: lines.length - invalid, invalidCount: invalid,
     };
     lines = [];

@@ -9,6 +9,7 @@ import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import type { SQL } from 'drizzle-orm';
 import * as schema from './schema.ts';
+import { bindExecuteSync, type WireValue } from './wire-messages.ts';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 
@@ -43,6 +44,11 @@ export interface Store {
   rawTransaction<T>(fn: (tx: RawTx) => Promise<T>): Promise<T>;
   /** Runs a prepared statement, preparing it first on a connection that has not seen it yet. */
   run<T>(statement: Prepared, values: PreparedValue[]): Promise<T[]>;
+  /**
+   * Runs a prepared statement that returns no rows, with values that may be text already encoded as UTF-8: a
+   * Uint8Array for a `text` parameter reaches the database as the bytes it is, never a string in this thread.
+   */
+  write(statement: Prepared, values: WireValue[]): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -66,22 +72,32 @@ async function openPglite(dataDir: string): Promise<Store> {
   // PGlite's protocol cannot bind parameters to a named statement: it is prepared in SQL, and executed with its values
   // as literals (of the types the statement declares), escaped so that no value can end its literal.
   const ready = new Map<string, Promise<unknown>>();
+  const prepare = (statement: Prepared) => {
+    let preparing = ready.get(statement.name);
+    if (!preparing) {
+      const types = statement.types.length ? ` (${statement.types.join(', ')})` : '';
+      preparing = client.exec(`PREPARE ${statement.name}${types} AS ${statement.text}`);
+      ready.set(statement.name, preparing);
+      preparing.catch(() => ready.delete(statement.name));
+    }
+    return preparing;
+  };
   return {
     kind: 'pglite',
     db: drizzlePglite({ client, schema }) as unknown as Db,
     async run<T>(statement: Prepared, values: PreparedValue[]) {
-      let prepare = ready.get(statement.name);
-      if (!prepare) {
-        const types = statement.types.length ? ` (${statement.types.join(', ')})` : '';
-        prepare = client.exec(`PREPARE ${statement.name}${types} AS ${statement.text}`);
-        ready.set(statement.name, prepare);
-        prepare.catch(() => ready.delete(statement.name));
-      }
-      await prepare;
+      await prepare(statement);
       const args = values.length ? ` (${values.map(literal).join(', ')})` : '';
       // The simple protocol: one message instead of parse, bind, describe and execute, for a statement already planned.
       const [result] = await client.exec(`EXECUTE ${statement.name}${args}`);
       return result.rows as T[];
+    },
+    async write(statement, values) {
+      await prepare(statement);
+      const message = bindExecuteSync(statement.name, values);
+      // A statement of its own transaction: between the statements of another caller's transaction it would be
+      // part of that one. Bind, execute and sync go in as one message; an error there rolls the transaction back.
+      await client.transaction(() => client.runExclusive(() => client.execProtocol(message, { syncToFs: false })));
     },
     rawTransaction: (fn) => client.transaction((tx) => fn({
       exec: async (script) => { await tx.exec(script); },
@@ -106,6 +122,15 @@ async function openPostgres(connectionString: string, log?: Logger): Promise<Sto
       text: statement.text,
       values: values.map((v) => (v instanceof Date ? v.toISOString() : v)),
     })).rows as T[],
+    async write(statement, values) {
+      await pool.query({
+        name: statement.name,
+        text: statement.text,
+        // node-postgres sends a Buffer in binary format, which for text is its UTF-8 bytes.
+        values: values.map((v) => (v instanceof Date ? v.toISOString()
+          : v instanceof Uint8Array ? Buffer.from(v.buffer, v.byteOffset, v.byteLength) : v)),
+      });
+    },
     rawTransaction: async (fn) => {
       const client = await pool.connect();
       try {

@@ -1,7 +1,7 @@
 // An upload's records, kept in blocks of consecutive rows (record_blocks): written a block at a time by ingest,
 // read a row, a page or a chunk at a time by review and delivery, rewritten a block at a time by edits.
 import { sql, type SQL } from 'drizzle-orm';
-import { rows, type Db } from './db.ts';
+import { prepared, rows, type Db, type Store } from './db.ts';
 import { blockOf, RECORD_BLOCK, type RecordBlockInput } from './record-block.ts';
 import { ChunkStatus } from './states.ts';
 
@@ -9,10 +9,13 @@ export interface StoredRecord { row: number; valid: boolean; data: Record<string
 
 export type RecordFilter = 'all' | 'valid' | 'invalid';
 
-export async function insertRecordBlock(db: Db, uploadId: string, b: RecordBlockInput): Promise<void> {
-  await db.execute(sql`
-    INSERT INTO record_blocks (upload_id, block, first_row, row_count, lines, errors, valid_count, invalid_count)
-    VALUES (${uploadId}, ${b.block}, ${b.firstRow}, ${b.rowCount}, ${b.lines}, ${b.errorsJson}::jsonb, ${b.validCount}, ${b.invalidCount})`);
+const INSERT_BLOCK = prepared('sheethook_insert_record_block', ['uuid', 'int', 'int', 'int', 'text', 'jsonb', 'int', 'int'], `
+  INSERT INTO record_blocks (upload_id, block, first_row, row_count, lines, errors, valid_count, invalid_count)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`);
+
+/** Writes one block as ingest made it: its text goes to the database as the bytes the reading thread encoded. */
+export async function insertRecordBlock(store: Store, uploadId: string, b: RecordBlockInput): Promise<void> {
+  await store.write(INSERT_BLOCK, [uploadId, b.block, b.firstRow, b.rowCount, b.text, b.errorsJson, b.validCount, b.invalidCount]);
 }
 
 export async function deleteRecords(db: Db, uploadId: string): Promise<void> {
