@@ -1,11 +1,13 @@
 // Streams the rows of one worksheet of an XLSX file through exceljs's streaming reader.
 
+import { Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { AppError } from '../errors.ts';
 import { DEFAULT_MAX_COLUMNS, isBlankRow, tooManyColumns } from './row-checks.ts';
 import type { Cell } from './types.ts';
 import { rowCells } from './xlsx-cell.ts';
 import { readWorkbookPackage, type WorkbookPackage } from './xlsx-package.ts';
+import { plainCells, plainSharedStrings } from './xlsx-plain-xml.ts';
 import { isSystemError } from './system-error.ts';
 import { readZipDirectory } from './zip-directory.ts';
 import { describeXlsxFailure, openZipInput, type ZipPart } from './zip-input.ts';
@@ -33,6 +35,15 @@ interface WorkbookParts {
   styles?: unknown;
 }
 
+/**
+ * The methods of exceljs's WorkbookReader that parse a part, replaced on one reader at a time so that the part's
+ * XML reaches them in a form they read right (see xlsx-plain-xml).
+ */
+interface PartParsers {
+  _parseSharedStrings(entry: AsyncIterable<string>): AsyncGenerator<unknown>;
+  _parseWorksheet(iterator: AsyncIterable<string>, sheetNo: string): Generator<unknown>;
+}
+
 const unreadable = (problem: string) => new AppError(400, 'file_unreadable', `The XLSX file ${problem}`);
 
 /**
@@ -55,6 +66,11 @@ async function readWorkbookParts(path: string, found: WorkbookPackage, maxUncomp
       hyperlinks: 'ignore',
       entries: 'ignore',
     });
+    const parsers = reader as unknown as PartParsers;
+    const parseSharedStrings = parsers._parseSharedStrings;
+    parsers._parseSharedStrings = function (entry) {
+      return parseSharedStrings.call(this, Readable.from(plainSharedStrings(entry)));
+    };
     await input.race((async () => {
       for await (const _ of reader);
     })());
@@ -105,6 +121,11 @@ async function* sheetRows(
     styles: parts.styles,
   });
   const date1904 = Boolean(parts.properties?.model?.date1904);
+  const parsers = reader as unknown as PartParsers;
+  const parseWorksheet = parsers._parseWorksheet;
+  parsers._parseWorksheet = function (iterator, sheetNo) {
+    return parseWorksheet.call(this, plainCells(iterator, date1904), sheetNo);
+  };
   // exceljs's WorksheetReaders, in the order of the parts: the order of the sheets given.
   const sheetReaders = reader[Symbol.asyncIterator]() as unknown as AsyncGenerator<AsyncIterable<ExcelJS.Row>>;
   try {
@@ -118,7 +139,7 @@ async function* sheetRows(
           const width = (row.value.values as unknown[]).length - 1;
           if (width > maxColumns) throw tooManyColumns(maxColumns, width);
         }
-        const cells = rowCells(row.value, date1904);
+        const cells = rowCells(row.value);
         if (isBlankRow(cells)) continue;
         hadRows = true;
         yield cells;
