@@ -21,8 +21,8 @@ export interface ZipInput {
 }
 
 /**
- * Counts what an unzipper entry (a PassThrough the inflater writes into) receives, whoever reads
- * it: exceljs parses some entries, drains others.
+ * Counts what an unzipper entry (a PassThrough the inflater writes into) receives, whatever reads
+ * it and however it decodes it.
  */
 function countUnpacked(entry: Transform, add: (bytes: number) => void): void {
   const transform = entry._transform;
@@ -78,7 +78,12 @@ export function openZipInput(path: string, parts: readonly ZipPart[], limits: { 
   stream.pipe = ((destination: NodeJS.WritableStream, options?: { end?: boolean }) => {
     destination.on('error', fail);
     // The unzipper hands out each entry as an object; another listener beside exceljs's takes nothing from it.
-    if (maxUncompressedBytes !== undefined) destination.on('data', (entry: Transform) => countUnpacked(entry, add));
+    destination.on('data', (entry: Transform) => {
+      if (maxUncompressedBytes !== undefined) countUnpacked(entry, add);
+      // exceljs decodes each piece of a part on its own, which garbles a character cut in two between pieces;
+      // text decoded by the entry itself reaches it whole.
+      entry.setEncoding('utf8');
+    });
     return pipe(destination, options);
   }) as typeof stream.pipe;
   file.pipe(stream);
