@@ -17,27 +17,47 @@ let workbook: Buffer;
 let zeros: { data: Buffer; crc: number; size: number };
 
 /**
- * A deflate segment ended by a sync flush refers only to the zeros before it, so the same segment
- * repeated, then closed by an empty final block, inflates to the zeros repeated: no need to
- * compress 300 MiB to make one.
+ * A deflate segment ended by a sync flush refers only to the bytes before it, so the same segment
+ * repeated, then closed by an empty final block, inflates to the bytes repeated: no need to
+ * compress 300 MiB to make one. A prefix, deflated on its own, can open it.
  */
-function deflatedZeros(mebibytes: number): { data: Buffer; crc: number; size: number } {
-  const mebibyte = Buffer.alloc(MiB);
+function deflatedRepeat(mebibytes: number, { prefix = '', fill = 0 } = {}): { data: Buffer; crc: number; size: number } {
+  const mebibyte = Buffer.alloc(MiB, fill);
+  const head = Buffer.from(prefix);
   const segment = zlib.deflateRawSync(mebibyte, { level: 9, finishFlush: zlib.constants.Z_SYNC_FLUSH });
-  let crc = 0;
+  let crc = zlib.crc32(head);
   for (let i = 0; i < mebibytes; i++) crc = zlib.crc32(mebibyte, crc);
-  return { data: Buffer.concat([...new Array<Buffer>(mebibytes).fill(segment), Buffer.from([0x03, 0x00])]), crc, size: mebibytes * MiB };
+  const opening = head.length > 0 ? [zlib.deflateRawSync(head, { finishFlush: zlib.constants.Z_SYNC_FLUSH })] : [];
+  return {
+    data: Buffer.concat([...opening, ...new Array<Buffer>(mebibytes).fill(segment), Buffer.from([0x03, 0x00])]),
+    crc,
+    size: head.length + mebibytes * MiB,
+  };
+}
+
+const deflatedZeros = (mebibytes: number) => deflatedRepeat(mebibytes);
+
+/** The zip's directory without the record of the entry of this name, and how many records are left. */
+function directoryWithout(directory: Buffer, name: string): { records: Buffer; count: number } {
+  const kept: Buffer[] = [];
+  for (let at = 0; at < directory.length;) {
+    const length = 46 + directory.readUInt16LE(at + 28) + directory.readUInt16LE(at + 30) + directory.readUInt16LE(at + 32);
+    if (directory.toString('utf8', at + 46, at + 46 + directory.readUInt16LE(at + 28)) !== name) kept.push(directory.subarray(at, at + length));
+    at += length;
+  }
+  return { records: Buffer.concat(kept), count: kept.length };
 }
 
 /**
- * The zip with one more deflated entry, written before the directory; `declaredSize` may lie about
- * what it unpacks to, and past 4 GiB goes in a ZIP64 extra field as the format wants.
+ * The zip with one more deflated entry, written before the directory, which lists it in place of any
+ * entry of the same name; `declaredSize` may lie about what it unpacks to, and past 4 GiB goes in a
+ * ZIP64 extra field as the format wants.
  */
 function withEntry(zip: Buffer, name: string, entry: { data: Buffer; crc: number; size: number }, declaredSize = entry.size): Buffer {
   const end = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
-  const count = zip.readUInt16LE(end + 10);
-  const directorySize = zip.readUInt32LE(end + 12);
   const directoryAt = zip.readUInt32LE(end + 16);
+  const { records, count } = directoryWithout(zip.subarray(directoryAt, directoryAt + zip.readUInt32LE(end + 12)), name);
+  const directorySize = records.length;
   const nameBytes = Buffer.from(name);
   const zip64 = declaredSize > 0xfffffffe;
   const extra = Buffer.alloc(zip64 ? 20 : 0);
@@ -73,7 +93,7 @@ function withEntry(zip: Buffer, name: string, entry: { data: Buffer; crc: number
   record.writeUInt32LE(directoryAt + local.length + nameBytes.length + extra.length + entry.data.length, 16);
   return Buffer.concat([
     zip.subarray(0, directoryAt), local, nameBytes, extra, entry.data,
-    zip.subarray(directoryAt, directoryAt + directorySize), central, nameBytes, extra, record,
+    records, central, nameBytes, extra, record,
   ]);
 }
 
@@ -131,9 +151,12 @@ it('refuses a file whose parts unpack to more than maxUncompressedBytes in all',
 });
 
 it('stops unpacking at the limit when the directory understates a part', async () => {
-  // Directory and local header both claim 1000 bytes: the checks before parsing pass, and only counting can tell.
-  const path = await dir.write('liar.xlsx', withEntry(workbook, 'xl/media/zeros.bin', zeros, 1000));
-  expect((await readZipDirectory(path))?.at(-1)?.uncompressedSize).toBe(1000);
+  // Shared strings that open a string and go on with 300 MiB of spaces, valid XML as far as it goes. Directory and
+  // local header both claim 1000 bytes: the checks before parsing pass, and only counting can tell.
+  const spaces = deflatedRepeat(BOMB_MIB, { prefix: '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>', fill: 0x20 });
+  const path = await dir.write('liar.xlsx', withEntry(workbook, 'xl/sharedStrings.xml', spaces, 1000));
+  const listed = await readZipDirectory(path);
+  expect(listed?.filter((e) => e.name === 'xl/sharedStrings.xml').map((e) => e.uncompressedSize)).toEqual([1000]);
   const error = await readError(path, { maxUncompressedBytes: 32 * MiB });
   expect(error).toMatchObject({ httpStatus: 400, code: 'file_too_large' });
   expect(error.message).toBe('The XLSX file unpacks to more than the 32 MiB allowed (more than its zip directory says)');

@@ -50,7 +50,7 @@ const toInteger: Coerce = (cell, trimmed) => {
 
 const toBoolean: Coerce = (cell, trimmed) => {
   if (typeof cell === 'boolean') return cell;
-  // XLSX hands boolean formula results over as 1 and 0.
+  // LibreOffice saves a boolean formula result as 1 or 0 in a TRUE/FALSE number format.
   if (typeof cell === 'number') return cell === 1 ? true : cell === 0 ? false : INVALID;
   if (trimmed === null) return INVALID;
   return BOOLEAN_WORDS.get(trimmed.toLowerCase()) ?? INVALID;

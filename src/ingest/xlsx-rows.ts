@@ -1,13 +1,16 @@
 // Streams the rows of one worksheet of an XLSX file through exceljs's streaming reader.
 
+import { Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { AppError } from '../errors.ts';
 import { DEFAULT_MAX_COLUMNS, isBlankRow, tooManyColumns } from './row-checks.ts';
 import type { Cell } from './types.ts';
 import { rowCells } from './xlsx-cell.ts';
+import { readWorkbookPackage, type WorkbookPackage } from './xlsx-package.ts';
+import { plainCells, plainSharedStrings } from './xlsx-plain-xml.ts';
 import { isSystemError } from './system-error.ts';
-import { readZipDirectory, type ZipEntry } from './zip-directory.ts';
-import { describeXlsxFailure, openZipInput, readableAlone } from './zip-input.ts';
+import { readZipDirectory } from './zip-directory.ts';
+import { describeXlsxFailure, openZipInput, type ZipPart } from './zip-input.ts';
 import { checkZipSizes, DEFAULT_MAX_UNCOMPRESSED_BYTES } from './zip-limits.ts';
 
 export interface XlsxLimits {
@@ -17,35 +20,44 @@ export interface XlsxLimits {
   maxUncompressedBytes?: number;
 }
 
-/** What exceljs's WorksheetReader has at run time beyond its type declarations. */
-interface SheetReader extends AsyncIterable<ExcelJS.Row> {
+/** A sheet as the workbook part lists it. */
+interface SheetEntry {
   name: string;
+  rId: string;
   state?: string;
 }
 
 /** The workbook-wide parts a worksheet needs, as exceljs's WorkbookReader keeps them on itself. */
 interface WorkbookParts {
   sharedStrings?: unknown[];
-  workbookRels?: unknown[];
-  model?: unknown;
+  model?: { sheets?: SheetEntry[] };
   properties?: { model?: { date1904?: boolean } };
   styles?: unknown;
 }
 
+/**
+ * The methods of exceljs's WorkbookReader that parse a part, replaced on one reader at a time so that the part's
+ * XML reaches them in a form they read right (see xlsx-plain-xml).
+ */
+interface PartParsers {
+  _parseSharedStrings(entry: AsyncIterable<string>): AsyncGenerator<unknown>;
+  _parseWorksheet(iterator: AsyncIterable<string>, sheetNo: string): Generator<unknown>;
+}
+
 const unreadable = (problem: string) => new AppError(400, 'file_unreadable', `The XLSX file ${problem}`);
 
-
-
 /**
- * Writers put sheets before the shared strings (Excel and exceljs both do), and exceljs then
- * unpacks every sheet into a temp file until it has them, files that outlive an early stop or a
- * failure. Reading the file twice avoids that: this first pass keeps the workbook-wide parts, and
- * skips the sheets without unpacking them where the zip directory says where they are (else it
- * drains them unparsed, a fraction of the cost of parsing them).
+ * exceljs knows a part by its name only (xl/workbook.xml, xl/sharedStrings.xml, …), where most writers put it but
+ * not all: the package's relationships say where. So each pass hands it a zip of just the parts it needs, under the
+ * names it knows: this one the workbook-wide parts, whose workbook part lists the sheets, the next only the sheets
+ * to read, so that no other sheet is unpacked. The shared strings are then known before any sheet streams, which
+ * exceljs would otherwise unpack into temp files to wait for them (Excel writes them after the sheets).
  */
-async function readWorkbookParts(path: string, entries: readonly ZipEntry[], maxUncompressedBytes: number): Promise<WorkbookParts> {
-  const parts = entries.filter((e) => !isSheet(e));
-  const input = openZipInput(path, { maxUncompressedBytes }, readableAlone(parts) ? parts : undefined);
+async function readWorkbookParts(path: string, found: WorkbookPackage, maxUncompressedBytes: number): Promise<WorkbookParts> {
+  const parts: ZipPart[] = [{ entry: found.workbook, as: 'xl/workbook.xml' }];
+  if (found.sharedStrings) parts.push({ entry: found.sharedStrings, as: 'xl/sharedStrings.xml' });
+  if (found.styles) parts.push({ entry: found.styles, as: 'xl/styles.xml' });
+  const input = openZipInput(path, parts, { maxUncompressedBytes });
   try {
     const reader = new ExcelJS.stream.xlsx.WorkbookReader(input.stream, {
       worksheets: 'ignore',
@@ -54,9 +66,11 @@ async function readWorkbookParts(path: string, entries: readonly ZipEntry[], max
       hyperlinks: 'ignore',
       entries: 'ignore',
     });
-    // Present from the start, so exceljs drains each sheet instead of setting it aside; an
-    // empty model stands in until the workbook part, which often comes last, replaces it.
-    Object.assign(reader, { sharedStrings: [], workbookRels: [], model: { sheets: [] } });
+    const parsers = reader as unknown as PartParsers;
+    const parseSharedStrings = parsers._parseSharedStrings;
+    parsers._parseSharedStrings = function (entry) {
+      return parseSharedStrings.call(this, Readable.from(plainSharedStrings(entry)));
+    };
     await input.race((async () => {
       for await (const _ of reader);
     })());
@@ -66,23 +80,32 @@ async function readWorkbookParts(path: string, entries: readonly ZipEntry[], max
   }
 }
 
-/** The worksheet parts, named as exceljs's reader recognises them. */
-const isSheet = (entry: ZipEntry) => /xl\/worksheets\/sheet(\d+)[.]xml/.test(entry.name);
-
-const isHidden = (sheet: SheetReader) => sheet.state === 'hidden' || sheet.state === 'veryHidden';
+const isHidden = (sheet: SheetEntry) => sheet.state === 'hidden' || sheet.state === 'veryHidden';
 const sameSheetName = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
 
-/** Rows of the named sheet, or of the first visible sheet with any; blank rows are left out. */
+/** The sheets to read, in the workbook's order: the named one, or else every visible one, until one has rows. */
+function sheetsToRead(found: WorkbookPackage, parts: WorkbookParts, sheetName: string | undefined): (SheetEntry & { entry: ZipPart['entry'] })[] {
+  // Chart sheets and the like have relationships of other types: they hold no rows.
+  const worksheets = (parts.model?.sheets ?? []).flatMap((sheet) => {
+    const entry = found.worksheets.get(sheet.rId);
+    return entry ? [{ ...sheet, entry }] : [];
+  });
+  if (worksheets.length === 0) throw unreadable('is not an Excel workbook: it has no worksheets');
+  if (sheetName === undefined) return worksheets.filter((sheet) => !isHidden(sheet));
+  const named = worksheets.find((sheet) => typeof sheet.name === 'string' && sameSheetName(sheet.name, sheetName));
+  if (!named) throw new AppError(400, 'sheet_not_found', `The workbook has no sheet named "${sheetName}"`);
+  return [named];
+}
+
+/** Rows of the first of these sheets that has any; blank rows are left out. */
 async function* sheetRows(
-  path: string, entries: readonly ZipEntry[], parts: WorkbookParts, sheetName: string | undefined, maxColumns: number,
-  maxUncompressedBytes: number,
+  path: string, sheets: readonly { entry: ZipPart['entry'] }[], parts: WorkbookParts, maxColumns: number, maxUncompressedBytes: number,
 ): AsyncGenerator<Cell[]> {
-  // The workbook-wide parts came from the first pass: only the sheets are needed now.
-  const sheets = entries.filter(isSheet);
-  const input = openZipInput(path, { maxUncompressedBytes }, readableAlone(sheets) ? sheets : undefined);
+  if (sheets.length === 0) return;
+  const input = openZipInput(path, sheets.map(({ entry }, i) => ({ entry, as: `xl/worksheets/sheet${i + 1}.xml` })), { maxUncompressedBytes });
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(input.stream, {
     worksheets: 'emit',
-    // Both come from the first pass; parsing them again would only replace them with copies.
+    // Both come from the first pass.
     sharedStrings: 'ignore',
     styles: 'ignore',
     // In a streamed sheet the <hyperlinks> list comes after the cells, so caching links gains nothing: a link cell keeps its text.
@@ -91,23 +114,24 @@ async function* sheetRows(
   });
   Object.assign(reader, {
     sharedStrings: parts.sharedStrings ?? [],
-    workbookRels: parts.workbookRels ?? [],
-    model: parts.model,
+    // Present, so that exceljs streams each sheet rather than setting it aside; which sheet is which, their order says.
+    workbookRels: [],
     properties: parts.properties,
     // The number formats in the styles are what tell a date from a number.
     styles: parts.styles,
   });
   const date1904 = Boolean(parts.properties?.model?.date1904);
-  const sheetReaders = reader[Symbol.asyncIterator]() as unknown as AsyncGenerator<SheetReader>;
-  let sheetCount = 0;
-  let chosen = false;
+  const parsers = reader as unknown as PartParsers;
+  const parseWorksheet = parsers._parseWorksheet;
+  parsers._parseWorksheet = function (iterator, sheetNo) {
+    return parseWorksheet.call(this, plainCells(iterator, date1904), sheetNo);
+  };
+  // exceljs's WorksheetReaders, in the order of the parts: the order of the sheets given.
+  const sheetReaders = reader[Symbol.asyncIterator]() as unknown as AsyncGenerator<AsyncIterable<ExcelJS.Row>>;
   try {
     for (let next = await input.race(sheetReaders.next()); !next.done; next = await input.race(sheetReaders.next())) {
-      const sheet = next.value;
-      sheetCount++;
-      // exceljs drains a sheet left unread by itself.
-      if (sheetName === undefined ? isHidden(sheet) : !sameSheetName(sheet.name, sheetName)) continue;
-      const rows = sheet[Symbol.asyncIterator]();
+      let hadRows = false;
+      const rows = next.value[Symbol.asyncIterator]();
       for (let row = await input.race(rows.next()); !row.done; row = await input.race(rows.next())) {
         // cellCount is cheap but counts cells that are only formatted; the last cell with a value is
         // what makes a row wide, and finding it costs a pass over the row, so only past the limit.
@@ -115,18 +139,13 @@ async function* sheetRows(
           const width = (row.value.values as unknown[]).length - 1;
           if (width > maxColumns) throw tooManyColumns(maxColumns, width);
         }
-        const cells = rowCells(row.value, date1904);
+        const cells = rowCells(row.value);
         if (isBlankRow(cells)) continue;
-        chosen = true;
+        hadRows = true;
         yield cells;
       }
-      if (chosen || sheetName !== undefined) {
-        chosen = true;
-        break;
-      }
+      if (hadRows) break;
     }
-    if (sheetCount === 0) throw unreadable('is not an Excel workbook: it has no worksheets');
-    if (!chosen && sheetName !== undefined) throw new AppError(400, 'sheet_not_found', `The workbook has no sheet named "${sheetName}"`);
   } finally {
     // Not awaited: after a failure exceljs may never settle, and once its input is gone nothing of it stays open.
     sheetReaders.return(undefined).catch(() => {});
@@ -145,10 +164,12 @@ export async function* xlsxRows(path: string, sheetName?: string, limits: XlsxLi
     const entries = await readZipDirectory(path);
     if (!entries) throw unreadable('is incomplete or damaged: its zip directory is missing (was the upload cut short?)');
     checkZipSizes(entries, maxUncompressedBytes);
-    const parts = await readWorkbookParts(path, entries, maxUncompressedBytes);
-    // Set only by exceljs's parsing of xl/workbook.xml.
-    if (!parts.properties) throw unreadable('is not an Excel workbook: it has no workbook part');
-    yield* sheetRows(path, entries, parts, sheetName, maxColumns, maxUncompressedBytes);
+    const found = await readWorkbookPackage(path, entries);
+    if (!found) throw unreadable('is not an Excel workbook: it has no workbook part');
+    const parts = await readWorkbookParts(path, found, maxUncompressedBytes);
+    // Set only by exceljs's parsing of the workbook part.
+    if (!parts.properties) throw unreadable('is not an Excel workbook: its workbook part is empty');
+    yield* sheetRows(path, sheetsToRead(found, parts, sheetName), parts, maxColumns, maxUncompressedBytes);
   } catch (error) {
     if (isSystemError(error)) throw error;
     throw describeXlsxFailure(error);

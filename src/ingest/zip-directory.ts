@@ -7,11 +7,8 @@ export interface ZipEntry {
   name: string;
   compressedSize: number;
   uncompressedSize: number;
-  /**
-   * Where the entry's local header is and what it should say, to read the entry alone; absent for entries
-   * past 4 GiB (ZIP64), which are then only read in a pass over the whole file.
-   */
-  local?: { offset: number; crc32: number; flags: number; method: number; versionNeeded: number; time: number; date: number };
+  /** Where the entry's local header is and what it should say, to read the entry alone. */
+  local: { offset: number; crc32: number; flags: number; method: number; versionNeeded: number; time: number; date: number };
 }
 
 /** End-of-central-directory record: the last thing a complete zip file holds, within its last 64 KiB + 22 bytes. */
@@ -42,19 +39,22 @@ async function readAt(handle: FileHandle, position: number, length: number): Pro
 
 const uint64 = (buffer: Buffer, offset: number) => Number(buffer.readBigUInt64LE(offset));
 
-/** Sizes a 32-bit field cannot hold are in the ZIP64 extra field, in this order, each present only when needed. */
-function zip64Sizes(extra: Buffer, entry: ZipEntry, needUncompressed: boolean, needCompressed: boolean): void {
+/**
+ * Sizes and an offset a 32-bit field cannot hold are in the ZIP64 extra field, in this order, each present only
+ * when its field says 0xffffffff. Some writers use it for small entries too.
+ */
+function zip64Fields(extra: Buffer, fields: { uncompressedSize: number; compressedSize: number; offset: number }): void {
   for (let at = 0; at + 4 <= extra.length;) {
     const id = extra.readUInt16LE(at);
     const size = extra.readUInt16LE(at + 2);
     if (id === ZIP64_EXTRA_ID) {
       let field = at + 4;
       const fieldsEnd = Math.min(at + 4 + size, extra.length);
-      if (needUncompressed && field + 8 <= fieldsEnd) {
-        entry.uncompressedSize = uint64(extra, field);
+      for (const name of ['uncompressedSize', 'compressedSize', 'offset'] as const) {
+        if (fields[name] !== 0xffffffff || field + 8 > fieldsEnd) continue;
+        fields[name] = uint64(extra, field);
         field += 8;
       }
-      if (needCompressed && field + 8 <= fieldsEnd) entry.compressedSize = uint64(extra, field);
       return;
     }
     at += 4 + size;
@@ -107,24 +107,21 @@ export async function readZipDirectory(path: string): Promise<ZipEntry[] | null>
     const entries: ZipEntry[] = [];
     for (let at = 0; at + CENTRAL_HEADER_SIZE <= directory.length;) {
       if (directory.readUInt32LE(at) !== CENTRAL_SIGNATURE) throw damaged('its zip directory is corrupt');
-      const compressedSize = directory.readUInt32LE(at + 20);
-      const uncompressedSize = directory.readUInt32LE(at + 24);
       const nameLength = directory.readUInt16LE(at + 28);
       const extraLength = directory.readUInt16LE(at + 30);
       const commentLength = directory.readUInt16LE(at + 32);
       const nameAt = at + CENTRAL_HEADER_SIZE;
-      const entry: ZipEntry = { name: directory.toString('utf8', nameAt, nameAt + nameLength), compressedSize, uncompressedSize };
-      const offset = directory.readUInt32LE(at + 42);
-      if (compressedSize === 0xffffffff || uncompressedSize === 0xffffffff) {
-        const extra = directory.subarray(nameAt + nameLength, nameAt + nameLength + extraLength);
-        zip64Sizes(extra, entry, uncompressedSize === 0xffffffff, compressedSize === 0xffffffff);
-      } else if (offset !== 0xffffffff) {
-        entry.local = {
-          offset, crc32: directory.readUInt32LE(at + 16), flags: directory.readUInt16LE(at + 8), method: directory.readUInt16LE(at + 10),
+      const fields = { compressedSize: directory.readUInt32LE(at + 20), uncompressedSize: directory.readUInt32LE(at + 24), offset: directory.readUInt32LE(at + 42) };
+      zip64Fields(directory.subarray(nameAt + nameLength, nameAt + nameLength + extraLength), fields);
+      const name = directory.toString('utf8', nameAt, nameAt + nameLength);
+      if (fields.offset === 0xffffffff) throw damaged(`its zip directory does not say where "${name}" is`);
+      entries.push({
+        name, compressedSize: fields.compressedSize, uncompressedSize: fields.uncompressedSize,
+        local: {
+          offset: fields.offset, crc32: directory.readUInt32LE(at + 16), flags: directory.readUInt16LE(at + 8), method: directory.readUInt16LE(at + 10),
           versionNeeded: directory.readUInt16LE(at + 6), time: directory.readUInt16LE(at + 12), date: directory.readUInt16LE(at + 14),
-        };
-      }
-      entries.push(entry);
+        },
+      });
       at = nameAt + nameLength + extraLength + commentLength;
     }
     return entries;

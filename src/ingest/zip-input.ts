@@ -1,10 +1,10 @@
-// A zip file opened for exceljs's streaming reader, with every failure made visible to the caller.
+// Chosen parts of a zip file, streamed as a zip of their own to exceljs's reader, with every failure made visible to the caller.
 
-import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { PassThrough, Readable, type Transform, type TransformCallback } from 'node:stream';
 import { AppError } from '../errors.ts';
 import type { ZipEntry } from './zip-directory.ts';
+import { entryDataOffset, LOCAL_HEADER_SIZE } from './zip-entry.ts';
 import { unpacksTooLarge } from './zip-limits.ts';
 
 export { hasZipDirectory } from './zip-directory.ts';
@@ -12,7 +12,6 @@ export { hasZipDirectory } from './zip-directory.ts';
 export interface ZipInput {
   /** What to hand to exceljs's WorkbookReader. */
   stream: PassThrough;
-  /** Never resolves; rejects with the first read or unzip error. Race every wait on exceljs against it. */
   /**
    * `promise`, or the input's failure if that comes first. Unlike Promise.race against a failure promise, the waiter is
    * removed once `promise` settles, so a long read does not keep every row it ever waited for.
@@ -22,8 +21,8 @@ export interface ZipInput {
 }
 
 /**
- * Counts what an unzipper entry (a PassThrough the inflater writes into) receives, whoever reads
- * it: exceljs parses some entries, drains others.
+ * Counts what an unzipper entry (a PassThrough the inflater writes into) receives, whatever reads
+ * it and however it decodes it.
  */
 function countUnpacked(entry: Transform, add: (bytes: number) => void): void {
   const transform = entry._transform;
@@ -33,19 +32,25 @@ function countUnpacked(entry: Transform, add: (bytes: number) => void): void {
   };
 }
 
+/** An entry of the file, and the name the reader is to see it under. */
+export interface ZipPart {
+  entry: ZipEntry;
+  as: string;
+}
+
 /**
+ * A zip of just these parts, in this order, for exceljs's streaming reader.
+ *
  * exceljs pipes its input into an unzipper and, when the unzipper fails inside an entry (corrupt
  * deflate data), keeps waiting for that entry to end, which it never does. So the unzipper's
  * errors are caught where exceljs attaches it, and a read error of the file ends nothing by
  * itself either (pipe() does not pass errors on).
  *
  * With maxUncompressedBytes, the bytes unpacked are counted too: the directory's sizes, checked
- * before, can lie, and the unzipper reads entries as the file lays them out, not as it lists them.
+ * before, can lie.
  */
-export function openZipInput(
-  path: string, limits: { maxUncompressedBytes?: number } = {}, entries?: readonly ZipEntry[],
-): ZipInput {
-  const file = entries ? Readable.from(entriesAlone(path, entries)) : createReadStream(path);
+export function openZipInput(path: string, parts: readonly ZipPart[], limits: { maxUncompressedBytes?: number } = {}): ZipInput {
+  const file = Readable.from(partsAlone(path, parts));
   const stream = new PassThrough();
   let failure: Error | undefined;
   const waiters = new Set<(error: Error) => void>();
@@ -73,7 +78,12 @@ export function openZipInput(
   stream.pipe = ((destination: NodeJS.WritableStream, options?: { end?: boolean }) => {
     destination.on('error', fail);
     // The unzipper hands out each entry as an object; another listener beside exceljs's takes nothing from it.
-    if (maxUncompressedBytes !== undefined) destination.on('data', (entry: Transform) => countUnpacked(entry, add));
+    destination.on('data', (entry: Transform) => {
+      if (maxUncompressedBytes !== undefined) countUnpacked(entry, add);
+      // exceljs decodes each piece of a part on its own, which garbles a character cut in two between pieces;
+      // text decoded by the entry itself reaches it whole.
+      entry.setEncoding('utf8');
+    });
     return pipe(destination, options);
   }) as typeof stream.pipe;
   file.pipe(stream);
@@ -88,43 +98,52 @@ export function openZipInput(
 }
 
 const LOCAL_SIGNATURE = 0x04034b50;
-const LOCAL_HEADER_SIZE = 30;
 const END_SIGNATURE = 0x06054b50;
 const END_RECORD_SIZE = 22;
 /** Bit 3: sizes and checksum follow the data instead of the header. The header written here always has them. */
 const DATA_DESCRIPTOR_FLAG = 0x0008;
+const ZIP64_EXTRA_ID = 0x0001;
+const ZIP64_VERSION = 45;
 
-/** Whether each of these entries can be read on its own (see entriesAlone). */
-export const readableAlone = (entries: readonly ZipEntry[]) => entries.every((e) => e.local !== undefined);
+/** The header an entry is read by: the directory's sizes and checksum, under the name given; sizes past 32 bits in a ZIP64 extra field. */
+function localHeader({ entry, as }: ZipPart): Buffer {
+  const { local } = entry;
+  const name = Buffer.from(as, 'utf8');
+  const zip64 = entry.compressedSize >= 0xffffffff || entry.uncompressedSize >= 0xffffffff;
+  const extra = Buffer.alloc(zip64 ? 20 : 0);
+  if (zip64) {
+    extra.writeUInt16LE(ZIP64_EXTRA_ID, 0);
+    extra.writeUInt16LE(16, 2);
+    extra.writeBigUInt64LE(BigInt(entry.uncompressedSize), 4);
+    extra.writeBigUInt64LE(BigInt(entry.compressedSize), 12);
+  }
+  const header = Buffer.alloc(LOCAL_HEADER_SIZE);
+  header.writeUInt32LE(LOCAL_SIGNATURE, 0);
+  header.writeUInt16LE(zip64 ? Math.max(local.versionNeeded, ZIP64_VERSION) : local.versionNeeded, 4);
+  header.writeUInt16LE(local.flags & ~DATA_DESCRIPTOR_FLAG, 6);
+  header.writeUInt16LE(local.method, 8);
+  header.writeUInt16LE(local.time, 10);
+  header.writeUInt16LE(local.date, 12);
+  header.writeUInt32LE(local.crc32, 14);
+  header.writeUInt32LE(zip64 ? 0xffffffff : entry.compressedSize, 18);
+  header.writeUInt32LE(zip64 ? 0xffffffff : entry.uncompressedSize, 22);
+  header.writeUInt16LE(name.length, 26);
+  header.writeUInt16LE(extra.length, 28);
+  return Buffer.concat([header, name, extra]);
+}
 
 /**
- * A zip stream of just these entries, in the file's order: each a local header with the directory's sizes and
- * checksum, then the entry's compressed bytes, read straight from where the directory says. Lets a reader that
- * streams through the whole archive skip the parts it does not need without unpacking them.
+ * A zip stream of just these parts: each a local header of its own, then the entry's compressed bytes, read straight
+ * from where the directory says. Lets a reader that streams through the whole archive see only the parts it needs,
+ * under the names it looks for, without unpacking any other.
  */
-async function* entriesAlone(path: string, entries: readonly ZipEntry[]): AsyncGenerator<Buffer> {
+async function* partsAlone(path: string, parts: readonly ZipPart[]): AsyncGenerator<Buffer> {
   const handle = await open(path, 'r');
   try {
-    for (const entry of [...entries].sort((a, b) => a.local!.offset - b.local!.offset)) {
-      const local = entry.local!;
-      const found = Buffer.alloc(LOCAL_HEADER_SIZE);
-      const { bytesRead } = await handle.read(found, 0, LOCAL_HEADER_SIZE, local.offset);
-      if (bytesRead < LOCAL_HEADER_SIZE || found.readUInt32LE(0) !== LOCAL_SIGNATURE) throw new Error('invalid signature: local header');
-      const dataAt = local.offset + LOCAL_HEADER_SIZE + found.readUInt16LE(26) + found.readUInt16LE(28);
-      const name = Buffer.from(entry.name, 'utf8');
-      const header = Buffer.alloc(LOCAL_HEADER_SIZE);
-      header.writeUInt32LE(LOCAL_SIGNATURE, 0);
-      header.writeUInt16LE(local.versionNeeded, 4);
-      header.writeUInt16LE(local.flags & ~DATA_DESCRIPTOR_FLAG, 6);
-      header.writeUInt16LE(local.method, 8);
-      header.writeUInt16LE(local.time, 10);
-      header.writeUInt16LE(local.date, 12);
-      header.writeUInt32LE(local.crc32, 14);
-      header.writeUInt32LE(entry.compressedSize, 18);
-      header.writeUInt32LE(entry.uncompressedSize, 22);
-      header.writeUInt16LE(name.length, 26);
-      header.writeUInt16LE(0, 28);
-      yield Buffer.concat([header, name]);
+    for (const part of parts) {
+      const { entry } = part;
+      const dataAt = await entryDataOffset(handle, entry);
+      yield localHeader(part);
       for (let at = 0; at < entry.compressedSize;) {
         const chunk = Buffer.alloc(Math.min(64 * 1024, entry.compressedSize - at));
         const { bytesRead: n } = await handle.read(chunk, 0, chunk.length, dataAt + at);

@@ -1,10 +1,12 @@
 // Real files for the ingest tests: a temp directory, workbooks written by exceljs, hand-built zips, and row collection.
 
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, open, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import zlib from 'node:zlib';
 import ExcelJS from 'exceljs';
 import type { Cell } from '../../src/ingest/types.ts';
+import { readZipDirectory } from '../../src/ingest/zip-directory.ts';
 
 export interface TempDir {
   path(name: string): string;
@@ -50,7 +52,7 @@ function crc32(data: Buffer): number {
   return (crc ^ 0xffffffff) >>> 0;
 }
 
-/** A valid zip of uncompressed entries: for archives that are zips but not workbooks. */
+/** A valid zip of uncompressed entries: for archives that are zips but not workbooks, and workbooks edited by hand. */
 export function storedZip(entries: Record<string, string>): Buffer {
   const locals: Buffer[] = [];
   const centrals: Buffer[] = [];
@@ -87,6 +89,26 @@ export function storedZip(entries: Record<string, string>): Buffer {
   end.writeUInt32LE(directory.length, 12);
   end.writeUInt32LE(offset, 16);
   return Buffer.concat([...locals, directory, end]);
+}
+
+/** Every entry of a zip of text parts, in the directory's order, to edit one and pack them again with storedZip. */
+export async function zipTexts(path: string): Promise<Record<string, string>> {
+  const entries = await readZipDirectory(path);
+  if (!entries) throw new Error(`${path} is not a zip file`);
+  const handle = await open(path, 'r');
+  try {
+    const texts: Record<string, string> = {};
+    for (const entry of entries) {
+      const header = Buffer.alloc(30);
+      await handle.read(header, 0, 30, entry.local.offset);
+      const data = Buffer.alloc(entry.compressedSize);
+      await handle.read(data, 0, data.length, entry.local.offset + 30 + header.readUInt16LE(26) + header.readUInt16LE(28));
+      texts[entry.name] = (entry.local.method === 8 ? zlib.inflateRawSync(data) : data).toString('utf8');
+    }
+    return texts;
+  } finally {
+    await handle.close();
+  }
 }
 
 /** Open file descriptors of this process (Linux), to prove a reader closed what it opened. */
