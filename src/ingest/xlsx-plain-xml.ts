@@ -1,4 +1,5 @@
-// Rewrites a sheet's cells and the shared strings into the plain forms exceljs's streaming reader reads right.
+// Rewrites a sheet's cells into the plain form exceljs's streaming reader reads right, and reads the shared strings'
+// text as exceljs would have had to.
 
 import { isCalendarDate } from './iso-date.ts';
 import { rewriteElements } from './xml-elements.ts';
@@ -14,7 +15,8 @@ import { decodeEntities, escapeText } from './xml-text.ts';
  * - reads an ISO 8601 date cell (t="d", openpyxl's iso_dates) as a number made of its year;
  * - leaves the format's _xHHHH_ escapes in the text.
  * Each <c> therefore reaches it as <c …><v>value</v></c> or <c …><is><t>text</t></is></c>, its formula left out (only
- * its cached result is wanted), and each <si> as <si><t>text</t></si>. Plain cells, most of them, pass as they are.
+ * its cached result is wanted). Plain cells, most of them, pass as they are. The shared strings are read here
+ * (sharedStringText), with the same care for runs, phonetic readings and escapes.
  */
 
 const CELL_OPEN = /^<c((?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*(\/?)>/;
@@ -23,7 +25,6 @@ const ATTRIBUTE = /([^\s=]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g;
 const PLAIN_CELL_BODY = /^(?:<v>[^<&]+<\/v>|<is><t(?:\s+xml:space="preserve")?>[^<&]*<\/t><\/is>)?$/;
 const ISO_DATE_TYPE = /\st\s*=\s*["']d["']/;
 const SLASH = 0x2f;
-const PLAIN_SHARED_STRING = /^<si><t(?:\s+xml:space="preserve")?>[^<]*<\/t><\/si>$/;
 const TOKEN = /<!\[CDATA\[([\s\S]*?)\]\]>|<!--[\s\S]*?-->|<\?[\s\S]*?\?>|<(\/?)([^\s/>]+)(?:"[^"]*"|'[^']*'|[^'">])*?(\/?)>|([^<]+)/g;
 const ESCAPE = /_x([0-9A-Fa-f]{4})_/g;
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?Z?)?$/;
@@ -70,7 +71,7 @@ function fragmentTexts(fragment: string): { v?: string; t?: string } {
       continue;
     }
     if (skippedFrom > 0) continue;
-    const content = cdata ?? (raw === undefined ? undefined : decodeEntities(raw));
+    const content = cdata ?? (raw === undefined ? undefined : decodeEntities(normalizeLineEnds(raw)));
     if (content === undefined) continue;
     const inside = open.at(-1);
     if (inside === 'v') v = (v ?? '') + content;
@@ -144,16 +145,18 @@ export function plainCell(element: string, date1904: boolean): string {
   }
 }
 
-/** One <si> element of the shared strings as a single plain <t>: its runs joined, its phonetic readings left out. */
-export function plainSharedString(element: string): string {
-  if (PLAIN_SHARED_STRING.test(element) && !element.includes('_x')) return element;
-  if (element.endsWith('/>') && !element.includes('</si>')) return element;
-  const { t: text = '' } = fragmentTexts(element);
-  return `<si><t>${escapeText(decodeEscapes(text))}</t></si>`;
+/** An XML parser reads a line end written as CR LF, or a lone CR, as LF (an escaped &#13; stays a CR). */
+const normalizeLineEnds = (raw: string) => (raw.includes('\r') ? raw.replace(/\r\n?/g, '\n') : raw);
+
+const PLAIN_SHARED_STRING_TEXT = /^<si><t(?:\s+xml:space="preserve")?>([^<]*)<\/t><\/si>$/;
+
+/** The text of one <si> element of the shared strings: its runs joined, its phonetic readings left out. */
+export function sharedStringText(element: string): string {
+  if (element.endsWith('/>') && !element.includes('</si>')) return '';
+  const plain = PLAIN_SHARED_STRING_TEXT.exec(element);
+  const text = plain ? decodeEntities(normalizeLineEnds(plain[1])) : fragmentTexts(element).t ?? '';
+  return decodeEscapes(text);
 }
 
 /** A worksheet part's text with every cell made plain. */
 export const plainCells = (chunks: AsyncIterable<string>, date1904: boolean) => rewriteElements(chunks, 'c', (cell) => plainCell(cell, date1904));
-
-/** The shared strings part's text with every string made plain. */
-export const plainSharedStrings = (chunks: AsyncIterable<string>) => rewriteElements(chunks, 'si', plainSharedString);

@@ -1,13 +1,14 @@
 // Streams the rows of one worksheet of an XLSX file through exceljs's streaming reader.
 
-import { Readable } from 'node:stream';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { AppError } from '../errors.ts';
 import { DEFAULT_MAX_COLUMNS, isBlankRow, tooManyColumns } from './row-checks.ts';
 import type { Cell } from './types.ts';
 import { rowCells } from './xlsx-cell.ts';
 import { readWorkbookPackage, type WorkbookPackage } from './xlsx-package.ts';
-import { plainCells, plainSharedStrings } from './xlsx-plain-xml.ts';
+import { SharedStrings } from './shared-strings.ts';
+import { plainCells, sharedStringText } from './xlsx-plain-xml.ts';
+import { rewriteElements } from './xml-elements.ts';
 import { isSystemError } from './system-error.ts';
 import { readZipDirectory } from './zip-directory.ts';
 import { describeXlsxFailure, openZipInput, type ZipPart } from './zip-input.ts';
@@ -44,6 +45,10 @@ interface PartParsers {
   _parseWorksheet(iterator: AsyncIterable<string>, sheetNo: string): Generator<unknown>;
 }
 
+/** exceljs is loaded with the first workbook read: a service that is only given CSV files never holds it. */
+let excel: Promise<typeof ExcelJS> | undefined;
+const loadExcel = () => (excel ??= import('exceljs').then((m) => (m as { default?: typeof ExcelJS }).default ?? m));
+
 const unreadable = (problem: string) => new AppError(400, 'file_unreadable', `The XLSX file ${problem}`);
 
 /**
@@ -59,22 +64,24 @@ async function readWorkbookParts(path: string, found: WorkbookPackage, maxUncomp
   if (found.styles) parts.push({ entry: found.styles, as: 'xl/styles.xml' });
   const input = openZipInput(path, parts, { maxUncompressedBytes });
   try {
-    const reader = new ExcelJS.stream.xlsx.WorkbookReader(input.stream, {
+    const { stream } = await loadExcel();
+    const reader = new stream.xlsx.WorkbookReader(input.stream, {
       worksheets: 'ignore',
       sharedStrings: 'cache',
       styles: 'cache',
       hyperlinks: 'ignore',
       entries: 'ignore',
     });
-    const parsers = reader as unknown as PartParsers;
-    const parseSharedStrings = parsers._parseSharedStrings;
-    parsers._parseSharedStrings = function (entry) {
-      return parseSharedStrings.call(this, Readable.from(plainSharedStrings(entry)));
+    // The shared strings are read here, not by exceljs: it would keep each as a string of its own, which for a
+    // sheet of mostly distinct text is most of the memory reading it takes.
+    const sharedStrings = new SharedStrings();
+    (reader as unknown as PartParsers)._parseSharedStrings = async function* (entry) {
+      for await (const _ of rewriteElements(entry, 'si', (element) => { sharedStrings.add(sharedStringText(element)); return ''; }));
     };
     await input.race((async () => {
       for await (const _ of reader);
     })());
-    return reader as unknown as WorkbookParts;
+    return Object.assign(reader as unknown as WorkbookParts, { sharedStrings: found.sharedStrings ? sharedStrings.asArray() : undefined });
   } finally {
     input.close();
   }
@@ -102,8 +109,9 @@ async function* sheetRows(
   path: string, sheets: readonly { entry: ZipPart['entry'] }[], parts: WorkbookParts, maxColumns: number, maxUncompressedBytes: number,
 ): AsyncGenerator<Cell[]> {
   if (sheets.length === 0) return;
+  const { stream } = await loadExcel();
   const input = openZipInput(path, sheets.map(({ entry }, i) => ({ entry, as: `xl/worksheets/sheet${i + 1}.xml` })), { maxUncompressedBytes });
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(input.stream, {
+  const reader = new stream.xlsx.WorkbookReader(input.stream, {
     worksheets: 'emit',
     // Both come from the first pass.
     sharedStrings: 'ignore',
