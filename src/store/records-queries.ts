@@ -79,12 +79,12 @@ export async function findRecord(db: Db, uploadId: string, row: number): Promise
 }
 
 /**
- * A chunk's records, the valid ones in its row range, as one JSON array in row order. The blocks are cut here rather
- * than in the database: a chunk is on the delivery's hot path, and splitting a block's text is cheaper in JavaScript.
+ * The valid records of a row range, each as its JSON text, in row order. The blocks are cut here rather than in the
+ * database: chunks are on the delivery's hot path, and splitting a block's text is cheaper in JavaScript.
  */
-export async function chunkData(
+export async function rangeRecords(
   db: Db, { uploadId, firstRow, lastRow }: { uploadId: string; firstRow: number; lastRow: number },
-): Promise<string> {
+): Promise<string[]> {
   const blocks = await rows<{ firstRow: number; lines: string; invalid: number[] }>(db, sql`
     SELECT first_row AS "firstRow", lines, ARRAY(SELECT k::int FROM jsonb_object_keys(errors) k) AS invalid
     FROM record_blocks WHERE upload_id = ${uploadId} AND block BETWEEN ${blockOf(firstRow)} AND ${blockOf(lastRow)}
@@ -99,8 +99,12 @@ export async function chunkData(
       if (lines[i] !== '' && !invalid.has(b.firstRow + i)) picked.push(lines[i]);
     }
   }
-  return `[${picked.join(',')}]`;
+  return picked;
 }
+
+/** A chunk's records as the JSON array its body carries. */
+export const chunkData = async (db: Db, range: { uploadId: string; firstRow: number; lastRow: number }): Promise<string> =>
+  `[${(await rangeRecords(db, range)).join(',')}]`;
 
 /** Whether a valid record other than `row` has this value in the column `key`. */
 export async function valueTakenElsewhere(db: Db, uploadId: string, row: number, key: string, value: unknown): Promise<boolean> {
