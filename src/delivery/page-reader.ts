@@ -1,7 +1,7 @@
 // Reads the records of pages about to be sent before their turn: one read for a run of consecutive pending pages,
 // cut into pages, while the page before them is on the wire. Records do not change once an upload is confirmed.
-import type { Db, Store } from '../store/db.ts';
-import { chunkData, rangeRecords } from '../store/records-queries.ts';
+import type { Store } from '../store/db.ts';
+import { jsonArray, rangeRecords } from '../store/records-queries.ts';
 import { upcomingPages, type PageRange } from '../store/delivery-queue.ts';
 
 /**
@@ -18,16 +18,18 @@ const MAX_KEPT = 256;
 type Page = PageRange & { uploadId: string };
 
 export interface PageReader {
-  /** The page's records as a JSON array: what was read ahead for it, or read now, with the pages after it. */
-  read(page: Page): Promise<string>;
+  /**
+   * The page's records as a JSON array, UTF-8: what was read ahead for it, or read now, with the pages after it.
+   */
+  read(page: Page): Promise<Buffer>;
   /** Reads the pages after `page` in the background, unless enough of them are read already. */
   readAhead(page: Page): void;
   /** Forgets what was read of an upload. */
   forget(uploadId: string): void;
 }
 
-export function createPageReader(db: Db, store: Pick<Store, 'run'>): PageReader {
-  const kept = new Map<string, { firstRow: number; lastRow: number; json: string }>();
+export function createPageReader(store: Pick<Store, 'run' | 'fetchRaw'>): PageReader {
+  const kept = new Map<string, { firstRow: number; lastRow: number; json: Buffer }>();
   /** Per upload: the highest page read ahead, and the read under way. */
   const furthest = new Map<string, number>();
   const reading = new Map<string, Promise<void>>();
@@ -44,12 +46,12 @@ export function createPageReader(db: Db, store: Pick<Store, 'run'>): PageReader 
       records += r.recordCount;
     }
     if (run.length === 0) return;
-    const texts = await rangeRecords(db, { uploadId, firstRow: run[0].firstRow, lastRow: run[run.length - 1].lastRow });
+    const texts = await rangeRecords(store, { uploadId, firstRow: run[0].firstRow, lastRow: run[run.length - 1].lastRow });
     // Not the records the plan counts (they cannot be told apart): each page is read on its own when it is sent.
     if (texts.length !== records) return;
     let at = 0;
     for (const r of run) {
-      kept.set(key(uploadId, r.page), { firstRow: r.firstRow, lastRow: r.lastRow, json: `[${texts.slice(at, at + r.recordCount).join(',')}]` });
+      kept.set(key(uploadId, r.page), { firstRow: r.firstRow, lastRow: r.lastRow, json: jsonArray(texts.slice(at, at + r.recordCount)) });
       at += r.recordCount;
     }
     if (!furthest.has(uploadId) && furthest.size >= MAX_KEPT) furthest.delete(furthest.keys().next().value!);
@@ -66,7 +68,7 @@ export function createPageReader(db: Db, store: Pick<Store, 'run'>): PageReader 
     return under;
   }
 
-  function take(page: Page): string | undefined {
+  function take(page: Page): Buffer | undefined {
     const k = key(page.uploadId, page.page);
     const found = kept.get(k);
     if (!found) return undefined;
@@ -83,7 +85,7 @@ export function createPageReader(db: Db, store: Pick<Store, 'run'>): PageReader 
         if (json !== undefined) return json;
         await (reading.get(page.uploadId) ?? startRun(page.uploadId, page.page, READ_AHEAD_PAGES)).catch(() => {});
       }
-      return take(page) ?? chunkData(db, page);
+      return take(page) ?? jsonArray(await rangeRecords(store, page));
     },
     readAhead(page) {
       if (reading.has(page.uploadId)) return;

@@ -6,11 +6,17 @@ export const USER_AGENT = 'sheethook/0.1';
 
 export type PageOfUpload = Pick<ClaimedChunk, 'templateCode' | 'uploadId' | 'totalRecords' | 'totalPages' | 'page' | 'recordCount' | 'extraJson'>;
 
-/** `data` arrives as JSON text straight from the store, so records are never parsed and re-serialized here. */
-export function buildBody(chunk: PageOfUpload, dataJson: string): string {
-  return `{"template":${JSON.stringify(chunk.templateCode)},"uploadId":${JSON.stringify(chunk.uploadId)},` +
-    `"data":${dataJson},"totalRecords":${chunk.totalRecords},"totalPages":${chunk.totalPages},` +
+/**
+ * `data` arrives as JSON straight from the store (UTF-8 bytes on the delivery path), so records are never parsed and
+ * re-serialized here.
+ */
+export function buildBody(chunk: PageOfUpload, dataJson: Uint8Array): Buffer;
+export function buildBody(chunk: PageOfUpload, dataJson: string): string;
+export function buildBody(chunk: PageOfUpload, dataJson: string | Uint8Array): string | Buffer {
+  const head = `{"template":${JSON.stringify(chunk.templateCode)},"uploadId":${JSON.stringify(chunk.uploadId)},"data":`;
+  const tail = `,"totalRecords":${chunk.totalRecords},"totalPages":${chunk.totalPages},` +
     `"page":${chunk.page},"pageSize":${chunk.recordCount},"extra":${chunk.extraJson}}`;
+  return typeof dataJson === 'string' ? head + dataJson + tail : Buffer.concat([Buffer.from(head), dataJson, Buffer.from(tail)]);
 }
 
 /** `signature` is the webhook-signature value, made for the same `now` as webhook-timestamp. */

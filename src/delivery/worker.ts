@@ -52,7 +52,7 @@ const storable = (text: string | undefined) => text?.replaceAll('\u0000', '\uFFF
 export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
   const { store, log } = deps;
   const secrets = rememberOpened(deps.secrets);
-  const reader = createPageReader(store.db, store);
+  const reader = createPageReader(store);
   const contexts = new Map<string, UploadContext>();
   const tasks = new Set<Promise<void>>();
   /** Chunks claimed by this process and not yet settled or given back. */
@@ -150,8 +150,8 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
     if (!callbackUrl) return notSent('the template has no webhook destination');
     const slot = page.slotInMs === null ? null : sendSlot(page.slotInMs, claimedAt);
     const data = await reader.read({ ...page, uploadId: context.uploadId });
-    // Encoded once: the signature and the request take the same bytes.
-    const body = Buffer.from(buildBody({ ...context, ...page }, data));
+    // The signature and the request take the same bytes.
+    const body = buildBody({ ...context, ...page }, data);
     if (slot) await slotReached(slot);
     // The moment checked against the slot is the attempt's start as logged: the log shows the limit kept.
     const startedAt = new Date();

@@ -9,7 +9,7 @@ import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import type { SQL } from 'drizzle-orm';
 import * as schema from './schema.ts';
-import { bindExecuteSync, type WireValue } from './wire-messages.ts';
+import { bindExecuteSync, dataRows, type RawRow, type WireValue } from './wire-messages.ts';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 
@@ -49,6 +49,11 @@ export interface Store {
    * Uint8Array for a `text` parameter reaches the database as the bytes it is, never a string in this thread.
    */
   write(statement: Prepared, values: WireValue[]): Promise<void>;
+  /**
+   * Runs a prepared statement and gives its rows with each field as the UTF-8 bytes of its text, not decoded: for
+   * large text that is passed on as bytes (a chunk's records go into a request body as they are).
+   */
+  fetchRaw(statement: Prepared, values: WireValue[]): Promise<RawRow[]>;
   close(): Promise<void>;
 }
 
@@ -99,6 +104,18 @@ async function openPglite(dataDir: string): Promise<Store> {
       // part of that one. Bind, execute and sync go in as one message; an error there rolls the transaction back.
       await client.transaction(() => client.runExclusive(() => client.execProtocol(message, { syncToFs: false })));
     },
+    async fetchRaw(statement, values) {
+      await prepare(statement);
+      const message = bindExecuteSync(statement.name, values);
+      // In a transaction of its own, as write: a failing statement must not end another caller's transaction. Its
+      // error is found in the response within the transaction, which then rolls back with that message. The
+      // response is taken as it streams out (copied out of the database's memory), not parsed and decoded by PGlite.
+      return client.transaction(() => client.runExclusive(async () => {
+        const chunks: Uint8Array[] = [];
+        await client.execProtocolRawStream(message, { syncToFs: false, onRawData: (data) => { chunks.push(data.slice()); } });
+        return dataRows(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
+      }));
+    },
     rawTransaction: (fn) => client.transaction((tx) => fn({
       exec: async (script) => { await tx.exec(script); },
       query: async (text, params) => (await tx.query(text, params)).rows as never,
@@ -126,10 +143,19 @@ async function openPostgres(connectionString: string, log?: Logger): Promise<Sto
       await pool.query({
         name: statement.name,
         text: statement.text,
-        // node-postgres sends a Buffer in binary format, which for text is its UTF-8 bytes.
-        values: values.map((v) => (v instanceof Date ? v.toISOString()
-          : v instanceof Uint8Array ? Buffer.from(v.buffer, v.byteOffset, v.byteLength) : v)),
+        values: values.map(pgValue),
       });
+    },
+    async fetchRaw(statement, values) {
+      const result = await pool.query({
+        name: statement.name,
+        text: statement.text,
+        values: values.map(pgValue),
+        rowMode: 'array',
+        // Every field as the text the server sent, encoded back: node-postgres has decoded it already.
+        types: { getTypeParser: () => (text: string) => text },
+      });
+      return (result.rows as (string | null)[][]).map((row) => row.map((v) => (v === null ? null : Buffer.from(v))));
     },
     rawTransaction: async (fn) => {
       const client = await pool.connect();
@@ -151,6 +177,10 @@ async function openPostgres(connectionString: string, log?: Logger): Promise<Sto
     close: () => pool.end(),
   };
 }
+
+/** node-postgres sends a Buffer in binary format, which for text is its UTF-8 bytes. */
+const pgValue = (v: WireValue) => (v instanceof Date ? v.toISOString()
+  : v instanceof Uint8Array ? Buffer.from(v.buffer, v.byteOffset, v.byteLength) : v);
 
 /** A value written into SQL: quoted and escaped (strings cannot end the literal), or a plain number or NULL. */
 function literal(value: PreparedValue): string {

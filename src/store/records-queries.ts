@@ -78,33 +78,52 @@ export async function findRecord(db: Db, uploadId: string, row: number): Promise
   return found && toRecord(found);
 }
 
+const RANGE_BLOCKS = prepared('sheethook_range_blocks', ['uuid', 'int', 'int'], `
+  SELECT first_row, lines, ARRAY(SELECT k::int FROM jsonb_object_keys(errors) k) AS invalid
+  FROM record_blocks WHERE upload_id = $1 AND block BETWEEN $2 AND $3 ORDER BY block`);
+
+const ascii = new TextDecoder();
+const NEWLINE = 0x0a;
+
 /**
- * The valid records of a row range, each as its JSON text, in row order. The blocks are cut here rather than in the
- * database: chunks are on the delivery's hot path, and splitting a block's text is cheaper in JavaScript.
+ * The valid records of a row range, each as the UTF-8 bytes of its JSON, in row order. They are cut out of the
+ * blocks' bytes as the database sends them, never decoded: a chunk's records go into its request body as they are.
  */
 export async function rangeRecords(
-  db: Db, { uploadId, firstRow, lastRow }: { uploadId: string; firstRow: number; lastRow: number },
-): Promise<string[]> {
-  const blocks = await rows<{ firstRow: number; lines: string; invalid: number[] }>(db, sql`
-    SELECT first_row AS "firstRow", lines, ARRAY(SELECT k::int FROM jsonb_object_keys(errors) k) AS invalid
-    FROM record_blocks WHERE upload_id = ${uploadId} AND block BETWEEN ${blockOf(firstRow)} AND ${blockOf(lastRow)}
-    ORDER BY block`);
-  const picked: string[] = [];
-  for (const b of blocks) {
-    const lines = b.lines.split('\n');
-    const invalid = new Set(b.invalid);
-    const end = Math.min(lines.length, lastRow - b.firstRow + 1);
-    for (let i = Math.max(0, firstRow - b.firstRow); i < end; i++) {
+  store: Pick<Store, 'fetchRaw'>, { uploadId, firstRow, lastRow }: { uploadId: string; firstRow: number; lastRow: number },
+): Promise<Uint8Array[]> {
+  const blocks = await store.fetchRaw(RANGE_BLOCKS, [uploadId, blockOf(firstRow), blockOf(lastRow)]);
+  const picked: Uint8Array[] = [];
+  for (const [firstRowText, lines, invalidText] of blocks) {
+    const blockFirst = Number(ascii.decode(firstRowText!));
+    // An int[] in its text form: {} or {3,17}.
+    const invalid = new Set(ascii.decode(invalidText!).slice(1, -1).split(',').filter(Boolean).map(Number));
+    const from = Math.max(0, firstRow - blockFirst);
+    const until = lastRow - blockFirst;
+    let start = 0;
+    for (let i = 0; start <= lines!.length && i <= until; i++) {
+      let end = lines!.indexOf(NEWLINE, start);
+      if (end === -1) end = lines!.length;
       // A deleted row's line is empty.
-      if (lines[i] !== '' && !invalid.has(b.firstRow + i)) picked.push(lines[i]);
+      if (i >= from && end > start && !invalid.has(blockFirst + i)) picked.push(lines!.subarray(start, end));
+      start = end + 1;
     }
   }
   return picked;
 }
 
-/** A chunk's records as the JSON array its body carries. */
-export const chunkData = async (db: Db, range: { uploadId: string; firstRow: number; lastRow: number }): Promise<string> =>
-  `[${(await rangeRecords(db, range)).join(',')}]`;
+const COMMA = Buffer.from(',');
+
+/** Records' JSON texts as the JSON array a chunk's body carries. */
+export function jsonArray(records: readonly Uint8Array[]): Buffer {
+  const parts: Uint8Array[] = [Buffer.from('[')];
+  records.forEach((record, i) => {
+    if (i > 0) parts.push(COMMA);
+    parts.push(record);
+  });
+  parts.push(Buffer.from(']'));
+  return Buffer.concat(parts);
+}
 
 /** Whether a valid record other than `row` has this value in the column `key`. */
 export async function valueTakenElsewhere(db: Db, uploadId: string, row: number, key: string, value: unknown): Promise<boolean> {

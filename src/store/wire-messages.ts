@@ -41,3 +41,43 @@ export function bindExecuteSync(name: string, values: readonly WireValue[]): Uin
   view.setInt32(at, 4); at += 4;
   return out;
 }
+
+/** A row as the database sent it: each field's text-format bytes, not decoded; null for SQL NULL. */
+export type RawRow = (Uint8Array | null)[];
+
+const utf8Decoder = new TextDecoder();
+
+/**
+ * The data rows of a backend response (one exchange of bindExecuteSync), each field a view into `response`.
+ * An ErrorResponse throws with the server's message.
+ */
+export function dataRows(response: Uint8Array): RawRow[] {
+  const view = new DataView(response.buffer, response.byteOffset, response.byteLength);
+  const rows: RawRow[] = [];
+  for (let at = 0; at + 5 <= response.length;) {
+    const type = response[at];
+    const end = at + 1 + view.getInt32(at + 1);
+    if (type === 0x44) { // 'D'
+      let p = at + 5;
+      const count = view.getInt16(p); p += 2;
+      const row: RawRow = new Array(count);
+      for (let i = 0; i < count; i++) {
+        const length = view.getInt32(p); p += 4;
+        row[i] = length < 0 ? null : response.subarray(p, p + length);
+        if (length > 0) p += length;
+      }
+      rows.push(row);
+    } else if (type === 0x45) { // 'E': fields of a type byte and a C string, the message under 'M'
+      let message = 'the database answered with an error';
+      for (let p = at + 5; p < end && response[p] !== 0;) {
+        const field = response[p];
+        const stop = response.indexOf(0, p + 1);
+        if (field === 0x4d) message = utf8Decoder.decode(response.subarray(p + 1, stop));
+        p = stop + 1;
+      }
+      throw new Error(message);
+    }
+    at = end;
+  }
+  return rows;
+}
