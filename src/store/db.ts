@@ -1,7 +1,7 @@
 // Opens the store: embedded PGlite under the data directory, or a PostgreSQL server when DATABASE_URL is set.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
+import { PGlite, types } from '@electric-sql/pglite';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
@@ -9,7 +9,9 @@ import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import type { SQL } from 'drizzle-orm';
 import * as schema from './schema.ts';
-import { bindExecuteSync, dataRows, type RawRow, type WireValue } from './wire-messages.ts';
+import { bindExecuteSync, dataRows, resultOf, type RawRow, type WireValue } from './wire-messages.ts';
+
+const fieldText = new TextDecoder();
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 
@@ -74,8 +76,8 @@ async function openPglite(dataDir: string): Promise<Store> {
   const dir = join(dataDir, 'pgdata');
   mkdirSync(dir, { recursive: true });
   const client = await PGlite.create(dir, { startParams: [...PGlite.defaultStartParams, ...EMBEDDED_SETTINGS] });
-  // PGlite's protocol cannot bind parameters to a named statement: it is prepared in SQL, and executed with its values
-  // as literals (of the types the statement declares), escaped so that no value can end its literal.
+  // A hot-path statement is prepared once in SQL (PREPARE), then bound to its values and run by name through the
+  // protocol: one exchange, no SQL to parse, and a response this module reads itself.
   const ready = new Map<string, Promise<unknown>>();
   const prepare = (statement: Prepared) => {
     let preparing = ready.get(statement.name);
@@ -87,34 +89,40 @@ async function openPglite(dataDir: string): Promise<Store> {
     }
     return preparing;
   };
+  /**
+   * One exchange, queued as PGlite queues its own queries (after any transaction under way: between another
+   * caller's statements it would be part of that caller's transaction). The statement is a transaction of its own,
+   * ended by the Sync. The response is taken as it streams out, copied out of the database's memory, and not parsed
+   * by PGlite, which would decode every field into a string.
+   */
+  const exchange = async (statement: Prepared, message: Uint8Array) => {
+    await prepare(statement);
+    return client._runExclusiveTransaction(() => client._runExclusiveQuery(async () => {
+      const chunks: Uint8Array[] = [];
+      await client.execProtocolRawStream(message, { onRawData: (data) => { chunks.push(data.slice()); } });
+      return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
+    }));
+  };
   return {
     kind: 'pglite',
     db: drizzlePglite({ client, schema }) as unknown as Db,
     async run<T>(statement: Prepared, values: PreparedValue[]) {
-      await prepare(statement);
-      const args = values.length ? ` (${values.map(literal).join(', ')})` : '';
-      // The simple protocol: one message instead of parse, bind, describe and execute, for a statement already planned.
-      const [result] = await client.exec(`EXECUTE ${statement.name}${args}`);
-      return result.rows as T[];
+      const { columns, rows } = resultOf(await exchange(statement, bindExecuteSync(statement.name, values, true)));
+      // Typed as PGlite types its own results.
+      return rows.map((row) => {
+        const record: Record<string, unknown> = {};
+        for (let i = 0; i < columns.length; i++) {
+          const field = row[i];
+          record[columns[i].name] = field === null ? null : types.parseType(fieldText.decode(field), columns[i].typeOid);
+        }
+        return record as T;
+      });
     },
     async write(statement, values) {
-      await prepare(statement);
-      const message = bindExecuteSync(statement.name, values);
-      // A statement of its own transaction: between the statements of another caller's transaction it would be
-      // part of that one. Bind, execute and sync go in as one message; an error there rolls the transaction back.
-      await client.transaction(() => client.runExclusive(() => client.execProtocol(message, { syncToFs: false })));
+      resultOf(await exchange(statement, bindExecuteSync(statement.name, values)));
     },
     async fetchRaw(statement, values) {
-      await prepare(statement);
-      const message = bindExecuteSync(statement.name, values);
-      // In a transaction of its own, as write: a failing statement must not end another caller's transaction. Its
-      // error is found in the response within the transaction, which then rolls back with that message. The
-      // response is taken as it streams out (copied out of the database's memory), not parsed and decoded by PGlite.
-      return client.transaction(() => client.runExclusive(async () => {
-        const chunks: Uint8Array[] = [];
-        await client.execProtocolRawStream(message, { syncToFs: false, onRawData: (data) => { chunks.push(data.slice()); } });
-        return dataRows(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
-      }));
+      return dataRows(await exchange(statement, bindExecuteSync(statement.name, values)));
     },
     rawTransaction: (fn) => client.transaction((tx) => fn({
       exec: async (script) => { await tx.exec(script); },
@@ -181,17 +189,6 @@ async function openPostgres(connectionString: string, log?: Logger): Promise<Sto
 /** node-postgres sends a Buffer in binary format, which for text is its UTF-8 bytes. */
 const pgValue = (v: WireValue) => (v instanceof Date ? v.toISOString()
   : v instanceof Uint8Array ? Buffer.from(v.buffer, v.byteOffset, v.byteLength) : v);
-
-/** A value written into SQL: quoted and escaped (strings cannot end the literal), or a plain number or NULL. */
-function literal(value: PreparedValue): string {
-  if (value === null) return 'NULL';
-  if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw new Error(`not a finite number: ${value}`);
-    return String(value);
-  }
-  if (typeof value === 'boolean') return value ? 'true' : 'false';
-  return pg.escapeLiteral(value instanceof Date ? value.toISOString() : value);
-}
 
 /** Rows of a raw SQL query, the same shape on both drivers. */
 export async function rows<T>(db: Db, query: SQL): Promise<T[]> {

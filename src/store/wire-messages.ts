@@ -13,12 +13,15 @@ function valueBytes(value: Exclude<WireValue, null>): Uint8Array {
   return utf8.encode(typeof value === 'boolean' ? (value ? 't' : 'f') : String(value));
 }
 
-/** Bind (unnamed portal, statement `name`, every value and result in text format), Execute, Sync. */
-export function bindExecuteSync(name: string, values: readonly WireValue[]): Uint8Array {
+/**
+ * Bind (unnamed portal, statement `name`, every value and result in text format), then Describe of the portal when
+ * the rows' column names and types are wanted, Execute, Sync.
+ */
+export function bindExecuteSync(name: string, values: readonly WireValue[], describe = false): Uint8Array {
   const nameBytes = utf8.encode(name);
   const encoded = values.map((v) => (v === null ? null : valueBytes(v)));
   const bindLength = 4 + 1 + nameBytes.length + 1 + 2 + 2 + encoded.reduce((n, v) => n + 4 + (v?.length ?? 0), 0) + 2;
-  const out = new Uint8Array(1 + bindLength + 1 + 9 + 1 + 4);
+  const out = new Uint8Array(1 + bindLength + (describe ? 1 + 6 : 0) + 1 + 9 + 1 + 4);
   const view = new DataView(out.buffer);
   let at = 0;
   out[at++] = 0x42; // 'B'
@@ -33,6 +36,12 @@ export function bindExecuteSync(name: string, values: readonly WireValue[]): Uin
     if (v !== null) { out.set(v, at); at += v.length; }
   }
   view.setInt16(at, 0); at += 2; // no result format codes: all text
+  if (describe) {
+    out[at++] = 0x44; // 'D'
+    view.setInt32(at, 6); at += 4;
+    out[at++] = 0x50; // 'P': the portal
+    out[at++] = 0; // unnamed
+  }
   out[at++] = 0x45; // 'E'
   view.setInt32(at, 9); at += 4;
   out[at++] = 0; // unnamed portal
@@ -47,17 +56,32 @@ export type RawRow = (Uint8Array | null)[];
 
 const utf8Decoder = new TextDecoder();
 
+/** A result column as a RowDescription gives it. */
+export interface ResultColumn { name: string; typeOid: number }
+
 /**
- * The data rows of a backend response (one exchange of bindExecuteSync), each field a view into `response`.
- * An ErrorResponse throws with the server's message.
+ * The data rows of a backend response (one exchange of bindExecuteSync), each field a view into `response`, and
+ * the columns when it was described. An ErrorResponse throws with the server's message.
  */
 export function dataRows(response: Uint8Array): RawRow[] {
+  return resultOf(response).rows;
+}
+
+export function resultOf(response: Uint8Array): { columns: ResultColumn[]; rows: RawRow[] } {
   const view = new DataView(response.buffer, response.byteOffset, response.byteLength);
   const rows: RawRow[] = [];
+  const columns: ResultColumn[] = [];
   for (let at = 0; at + 5 <= response.length;) {
     const type = response[at];
     const end = at + 1 + view.getInt32(at + 1);
-    if (type === 0x44) { // 'D'
+    if (type === 0x54) { // 'T': name, table oid, column number, type oid, type size, type modifier, format
+      let p = at + 7;
+      for (let i = view.getInt16(at + 5); i > 0; i--) {
+        const stop = response.indexOf(0, p);
+        columns.push({ name: utf8Decoder.decode(response.subarray(p, stop)), typeOid: view.getInt32(stop + 7) });
+        p = stop + 19;
+      }
+    } else if (type === 0x44) { // 'D'
       let p = at + 5;
       const count = view.getInt16(p); p += 2;
       const row: RawRow = new Array(count);
@@ -79,5 +103,5 @@ export function dataRows(response: Uint8Array): RawRow[] {
     }
     at = end;
   }
-  return rows;
+  return { columns, rows };
 }
