@@ -33,6 +33,7 @@ it('writes text given as UTF-8 bytes and reads each field back as its bytes', as
 
 it('rejects a failing statement with the database message, and the next statement still runs', async () => {
   await expect(store.write(INSERT, [1, 'again'])).rejects.toThrow(/duplicate key/);
+  await expect(store.write(INSERT, [1, 'again'])).rejects.toMatchObject({ code: '23505' });
   await expect(store.fetchRaw(SELECT, ['not a number'])).rejects.toThrow(/invalid input syntax for type integer/);
   await store.write(INSERT, [3, 'after']);
   expect((await store.fetchRaw(SELECT, [3])).map((r) => new TextDecoder().decode(r[1]!))).toEqual(['after']);

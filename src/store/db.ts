@@ -145,7 +145,7 @@ async function openPostgres(connectionString: string, log?: Logger): Promise<Sto
     run: async <T>(statement: Prepared, values: PreparedValue[]) => (await pool.query({
       name: statement.name,
       text: statement.text,
-      values: values.map((v) => (v instanceof Date ? v.toISOString() : v)),
+      values: values.map(pgValue),
     })).rows as T[],
     async write(statement, values) {
       await pool.query({

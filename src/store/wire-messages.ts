@@ -91,15 +91,17 @@ export function resultOf(response: Uint8Array): { columns: ResultColumn[]; rows:
         if (length > 0) p += length;
       }
       rows.push(row);
-    } else if (type === 0x45) { // 'E': fields of a type byte and a C string, the message under 'M'
+    } else if (type === 0x45) { // 'E': fields of a type byte and a C string, the message under 'M', SQLSTATE under 'C'
       let message = 'the database answered with an error';
+      let code: string | undefined;
       for (let p = at + 5; p < end && response[p] !== 0;) {
         const field = response[p];
         const stop = response.indexOf(0, p + 1);
         if (field === 0x4d) message = utf8Decoder.decode(response.subarray(p + 1, stop));
+        if (field === 0x43) code = utf8Decoder.decode(response.subarray(p + 1, stop));
         p = stop + 1;
       }
-      throw new Error(message);
+      throw Object.assign(new Error(message), { code });
     }
     at = end;
   }
