@@ -82,7 +82,7 @@ const RANGE_BLOCKS = prepared('sheethook_range_blocks', ['uuid', 'int', 'int'], 
   SELECT first_row, lines, ARRAY(SELECT k::int FROM jsonb_object_keys(errors) k) AS invalid
   FROM record_blocks WHERE upload_id = $1 AND block BETWEEN $2 AND $3 ORDER BY block`);
 
-const ascii = new TextDecoder();
+const numbers = new TextDecoder();
 const NEWLINE = 0x0a;
 
 /**
@@ -95,9 +95,9 @@ export async function rangeRecords(
   const blocks = await store.fetchRaw(RANGE_BLOCKS, [uploadId, blockOf(firstRow), blockOf(lastRow)]);
   const picked: Uint8Array[] = [];
   for (const [firstRowText, lines, invalidText] of blocks) {
-    const blockFirst = Number(ascii.decode(firstRowText!));
+    const blockFirst = Number(numbers.decode(firstRowText!));
     // An int[] in its text form: {} or {3,17}.
-    const invalid = new Set(ascii.decode(invalidText!).slice(1, -1).split(',').filter(Boolean).map(Number));
+    const invalid = new Set(numbers.decode(invalidText!).slice(1, -1).split(',').filter(Boolean).map(Number));
     const from = Math.max(0, firstRow - blockFirst);
     const until = lastRow - blockFirst;
     let start = 0;
