@@ -8,8 +8,8 @@ const OFFSET_BITS = 20;
 export class SharedStrings {
   private pages: Buffer[] = [];
   private used = PAGE;  // no page yet
-  /** Per string: its page (high bits) and start within it (low OFFSET_BITS bits), then its end. */
-  private starts = new Uint32Array(1024);
+  /** Per string: its page times 2^OFFSET_BITS plus its start within the page (exact in a double), then its end. */
+  private starts = new Float64Array(1024);
   private ends = new Uint32Array(1024);
   length = 0;
 
@@ -22,8 +22,8 @@ export class SharedStrings {
     }
     const page = this.pages.length - 1;
     if (this.length === this.starts.length) {
-      this.starts = grow(this.starts);
-      this.ends = grow(this.ends);
+      this.starts = grow(this.starts, new Float64Array(this.length * 2));
+      this.ends = grow(this.ends, new Uint32Array(this.length * 2));
     }
     const start = this.used;
     this.used += this.pages[page].write(text, start, 'utf8');
@@ -49,8 +49,7 @@ export class SharedStrings {
   }
 }
 
-function grow(array: Uint32Array<ArrayBuffer>): Uint32Array<ArrayBuffer> {
-  const bigger = new Uint32Array(array.length * 2);
+function grow<T extends Float64Array | Uint32Array>(array: T, bigger: T): T {
   bigger.set(array);
   return bigger;
 }
