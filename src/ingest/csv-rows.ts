@@ -1,7 +1,6 @@
-// Streams the rows of a CSV file: bytes, decoded by iconv-lite, parsed by papaparse, with backpressure throughout.
+// Streams the rows of a CSV file: read in large pieces, decoded, and parsed by papaparse's parser piece by piece.
 
-import { createReadStream } from 'node:fs';
-import { pipeline, Transform, type TransformCallback } from 'node:stream';
+import { open } from 'node:fs/promises';
 import iconv from 'iconv-lite';
 import Papa from 'papaparse';
 import { AppError } from '../errors.ts';
@@ -9,74 +8,68 @@ import { csvWidthScanner } from './csv-width.ts';
 import { DEFAULT_MAX_COLUMNS, fieldTooLarge } from './row-checks.ts';
 import { isSystemError } from './system-error.ts';
 
-/**
- * Text the stages between the file and the parser may hold while the consumer still has rows
- * to take; beyond it, text that yields no row is one endless row.
- */
-const BUFFERED_TEXT_SLACK = 1024 * 1024;
+/** Bytes read at a time: few enough pieces that their overhead vanishes, small enough to keep memory flat. */
+const PIECE_BYTES = 1024 * 1024;
 
 /**
- * Counts the text handed to the parser since the consumer last took a row. Papaparse re-parses
- * an unfinished row from its start with every new chunk, so an unclosed quote would otherwise
- * cost quadratic time and hold the rest of the file in memory.
+ * Text an unfinished row may reach beyond the largest field: every piece re-parses the unfinished row from its start,
+ * so without a bound an unclosed quote would cost quadratic time and hold the rest of the file in memory.
  */
-function textMeter(limit: number, tooLarge: () => Error, scanWidths: (text: string) => void) {
-  let pending = 0;
-  const stream = new Transform({
-    decodeStrings: false,
-    encoding: 'utf8',
-    transform(chunk: string, _encoding: BufferEncoding, callback: TransformCallback) {
-      pending += chunk.length;
-      if (pending > limit) return callback(tooLarge());
-      try {
-        scanWidths(chunk);
-      } catch (error) {
-        return callback(error as Error);
-      }
-      callback(null, chunk);
-    },
-  });
-  return { stream, rowTaken: () => (pending = 0) };
+const UNFINISHED_ROW_SLACK = 1024 * 1024;
+
+interface TextDecoding {
+  write(bytes: Uint8Array): string;
+  end(): string;
+}
+
+/** UTF-8 through the platform's decoder, the rest through iconv-lite; a byte order mark is dropped either way. */
+function decoding(encoding: string): TextDecoding {
+  if (encoding === 'utf-8' || encoding === 'utf8') {
+    const decoder = new TextDecoder('utf-8');
+    return { write: (bytes) => decoder.decode(bytes, { stream: true }), end: () => decoder.decode() };
+  }
+  const decoder = iconv.getDecoder(encoding, { stripBOM: true });
+  return { write: (bytes) => decoder.write(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length)), end: () => decoder.end() ?? '' };
+}
+
+/** The file's line break as papaparse guesses it from the first text (\n, \r\n or \r), quoted text left out. */
+function lineBreakOf(text: string, delimiter: string): '\n' | '\r\n' | '\r' {
+  const guessed = (Papa.parse(text, { delimiter, preview: 1 }) as Papa.ParseResult<string[]>).meta.linebreak;
+  return guessed === '\r\n' || guessed === '\r' ? guessed : '\n';
 }
 
 /**
- * The rows in batches: every row the parser has ready at once, taken without a wait per row. `rowTaken` in the
- * meter counts a batch as rows taken, since the consumer takes the whole batch before it asks again.
+ * The rows in batches, a batch per piece of the file: the consumer waits once per piece, not per row. Text is parsed
+ * as soon as it is decoded; the unfinished row at the end of a piece waits for the next one.
  */
 export async function* csvRowBatches(
   path: string, encoding: string, delimiter: string, maxFieldBytes: number, maxColumns = DEFAULT_MAX_COLUMNS,
 ): AsyncGenerator<string[][]> {
-  const file = createReadStream(path);
-  const decoder = iconv.decodeStream(encoding, { stripBOM: true }) as unknown as Transform;
-  const meter = textMeter(maxFieldBytes + BUFFERED_TEXT_SLACK, () =>
-    fieldTooLarge(maxFieldBytes, ' or a line that never ends (often a quote that is never closed)'),
-    // A row far too wide is refused from its text, before papaparse builds an array of its fields.
-    csvWidthScanner(delimiter, maxColumns),
-  );
-  const parser = Papa.parse(Papa.NODE_STREAM_INPUT, { delimiter, quoteChar: '"', escapeChar: '"', header: false, dynamicTyping: false });
-  // Any stage failing destroys the parser with that error, which ends the loop below.
-  pipeline(file, decoder, meter.stream, parser, () => {});
-  let failure: Error | undefined;
-  let ended = false;
-  let wake: (() => void) | undefined;
-  const signal = () => { wake?.(); wake = undefined; };
-  parser.on('readable', signal);
-  parser.on('end', () => { ended = true; signal(); });
-  parser.on('error', (error: Error) => { failure ??= error; signal(); });
-  parser.on('close', () => { ended = true; signal(); });
+  const file = await open(path, 'r');
   try {
+    const decoder = decoding(encoding);
+    // A row far too wide is refused from its text, before papaparse builds an array of its fields.
+    const scanWidths = csvWidthScanner(delimiter, maxColumns);
+    const unfinishedLimit = maxFieldBytes + UNFINISHED_ROW_SLACK;
+    let parser: Papa.Parser | undefined;
+    let unfinished = '';
+    const buffer = Buffer.allocUnsafe(PIECE_BYTES);
     for (;;) {
-      if (failure) throw failure;
-      const batch: string[][] = [];
-      for (let row = parser.read() as string[] | null; row !== null; row = parser.read() as string[] | null) batch.push(row);
-      if (batch.length > 0) {
-        meter.rowTaken();
-        yield batch;
-        continue;
+      const { bytesRead } = await file.read(buffer, 0, PIECE_BYTES, null);
+      const last = bytesRead === 0;
+      const decoded = last ? decoder.end() : decoder.write(buffer.subarray(0, bytesRead));
+      scanWidths(decoded);
+      const text = unfinished + decoded;
+      if (text !== '') {
+        parser ??= new Papa.Parser({ delimiter, newline: lineBreakOf(text, delimiter), quoteChar: '"', escapeChar: '"' });
+        const parsed = parser.parse(text, 0, !last) as Papa.ParseResult<string[]>;
+        unfinished = last ? '' : text.slice(parsed.meta.cursor);
+        if (unfinished.length > unfinishedLimit) {
+          throw fieldTooLarge(maxFieldBytes, ' or a line that never ends (often a quote that is never closed)');
+        }
+        if (parsed.data.length > 0) yield parsed.data;
       }
-      if (failure) throw failure;
-      if (ended) return;
-      await new Promise<void>((resolve) => { wake = resolve; });
+      if (last) return;
     }
   } catch (error) {
     // The disk's read errors pass through unchanged.
@@ -84,9 +77,6 @@ export async function* csvRowBatches(
     throw new AppError(400, 'file_unreadable', `The CSV file could not be read: ${(error as Error).message}`, { cause: error });
   } finally {
     // Reached on early exit too: nothing may keep the file open.
-    parser.destroy();
-    meter.stream.destroy();
-    decoder.destroy();
-    file.destroy();
+    await file.close();
   }
 }

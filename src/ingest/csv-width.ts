@@ -3,8 +3,6 @@
 import { tooManyColumns } from './row-checks.ts';
 
 const QUOTE = 0x22;
-const LF = 0x0a;
-const CR = 0x0d;
 
 // Where the scanner is within a record.
 const FIELD_START = 0;
@@ -25,33 +23,48 @@ export function csvWidthScanner(delimiter: string, maxColumns: number): (text: s
   let state = FIELD_START;
   let fields = 1;
   return (text) => {
-    for (let i = 0; i < text.length; i++) {
+    // Outside quotes only delimiters and line breaks count: the native search jumps to them. Each position is where
+    // the next one is, or the text's length when there is none.
+    const next = (what: string, from: number) => {
+      const at = text.indexOf(what, from);
+      return at === -1 ? text.length : at;
+    };
+    let nextDelim = -1;
+    let nextLf = -1;
+    let nextCr = -1;
+    let i = 0;
+    while (i < text.length) {
       if (state === QUOTED) {
         const quote = text.indexOf('"', i);
         if (quote === -1) break;
-        i = quote;
+        i = quote + 1;
         state = AFTER_QUOTE;
         continue;
       }
-      const c = text.charCodeAt(i);
-      if (state === AFTER_QUOTE) {
+      if (state !== UNQUOTED) {
+        const c = text.charCodeAt(i);
+        // Two quotes in a quoted field are one; a quote at a field's start opens it.
         if (c === QUOTE) {
           state = QUOTED;
+          i++;
           continue;
         }
         state = UNQUOTED;
       }
-      if (c === delim) {
+      if (nextDelim < i) nextDelim = next(delimiter, i);
+      if (nextLf < i) nextLf = next('\n', i);
+      if (nextCr < i) nextCr = next('\r', i);
+      const end = Math.min(nextDelim, nextLf, nextCr);
+      if (end === text.length) break;
+      if (text.charCodeAt(end) === delim) {
         fields++;
-        state = FIELD_START;
-      } else if (c === LF || c === CR) {
+      } else {
         // The rest of the record was in this chunk, so its width is known exactly.
         if (fields > maxColumns) throw tooManyColumns(maxColumns, fields);
         fields = 1;
-        state = FIELD_START;
-      } else if (state === FIELD_START) {
-        state = c === QUOTE ? QUOTED : UNQUOTED;
       }
+      state = FIELD_START;
+      i = end + 1;
     }
     if (fields > maxColumns) throw tooManyColumns(maxColumns, fields, true);
   };

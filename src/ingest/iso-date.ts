@@ -1,6 +1,5 @@
 // ISO 8601 dates as the webhook carries them: parsing text strictly and formatting Date cells.
 
-const DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?([Zz]|[+-]\d{2}:\d{2})$/;
 const DAY_MS = 86_400_000;
 
@@ -21,12 +20,33 @@ export function formatDate(date: Date): string {
   return date.getTime() % DAY_MS === 0 ? iso.slice(0, 10) : iso;
 }
 
+/** The number the ASCII digits of text[from, to) spell, or -1 for any other character there. */
+function digitsAt(text: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const digit = text.charCodeAt(i) - 0x30;
+    if (digit < 0 || digit > 9) return -1;
+    n = n * 10 + digit;
+  }
+  return n;
+}
+
+/** 'YYYY-MM-DD' read without a regular expression: it is most date cells, and each match would allocate. */
+function plainDay(text: string): string | null | undefined {
+  if (text.length !== 10 || text.charCodeAt(4) !== 0x2d || text.charCodeAt(7) !== 0x2d) return undefined;
+  const year = digitsAt(text, 0, 4);
+  const month = digitsAt(text, 5, 7);
+  const day = digitsAt(text, 8, 10);
+  if (year < 0 || month < 0 || day < 0) return undefined;
+  return isCalendarDate(year, month, day) ? text : null;
+}
+
 /** 'YYYY-MM-DD' or an ISO date-time with a zone, normalized; null when the text is neither or not a real moment. */
 export function parseIsoDate(text: string): string | null {
-  let m = DATE_ONLY.exec(text);
-  if (m) return isCalendarDate(+m[1], +m[2], +m[3]) ? text : null;
+  const plain = plainDay(text);
+  if (plain !== undefined) return plain;
 
-  m = DATE_TIME.exec(text);
+  const m = DATE_TIME.exec(text);
   if (!m) return null;
   const [, year, month, day, hour, minute, second = '0', fraction = '', zone] = m;
   if (!isCalendarDate(+year, +month, +day) || +hour > 23 || +minute > 59 || +second > 59) return null;

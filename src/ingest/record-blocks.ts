@@ -3,8 +3,8 @@ import { AppError } from '../errors.ts';
 import { encodeLines, RECORD_BLOCK, type RecordBlockInput } from '../store/record-block.ts';
 import { readRowBatches, type ReadRowsOptions } from './read-rows.ts';
 import type { Sniff } from './sniff.ts';
-import type { Cell, Column } from './types.ts';
-import { compileRowValidator } from './validate-row.ts';
+import type { Column } from './types.ts';
+import { compileHeadingRowValidator } from './validate-row.ts';
 
 export interface BlockSource {
   path: string;
@@ -23,8 +23,8 @@ export interface BlockSource {
  * nothing in any mapped column is skipped and gets no number.
  */
 export async function* readRecordBlocks(source: BlockSource): AsyncGenerator<RecordBlockInput> {
-  const validate = compileRowValidator(source.columns);
-  const { keys, maxRows, headerRow } = source;
+  const validate = compileHeadingRowValidator(source.columns, source.keys);
+  const { maxRows, headerRow } = source;
   let seen = 0;
   let rowIndex = 0;
   let lines: string[] = [];
@@ -45,13 +45,12 @@ export async function* readRecordBlocks(source: BlockSource): AsyncGenerator<Rec
     for (const row of batch) {
       // Title rows above the headings, and the headings themselves.
       if (seen++ <= headerRow) continue;
-      const cells = cellsByKey(keys, row);
-      if (!cells) continue;
+      const result = validate(row);
+      if (result === null) continue;
       rowIndex += 1;
       if (rowIndex > maxRows) {
         throw new AppError(400, 'too_many_rows', `the file has more than ${maxRows} data rows, the most one upload may have`);
       }
-      const result = validate(cells);
       lines.push(JSON.stringify(result.data));
       if (result.errors !== null) {
         errors[rowIndex] = result.errors;
@@ -61,18 +60,4 @@ export async function* readRecordBlocks(source: BlockSource): AsyncGenerator<Rec
     }
   }
   if (lines.length > 0) yield block();
-}
-
-/** The row's cells under their column keys, or null for a row with nothing in any mapped column. */
-function cellsByKey(keys: (string | null)[], row: Cell[]): Record<string, Cell> | null {
-  const cells: Record<string, Cell> = {};
-  let empty = true;
-  for (let i = 0; i < keys.length; i++) {
-    const key = keys[i];
-    if (key === null) continue;
-    const cell = row[i] ?? null;
-    cells[key] = cell;
-    if (cell !== null && !(typeof cell === 'string' && cell.trim() === '')) empty = false;
-  }
-  return empty ? null : cells;
 }

@@ -1,7 +1,7 @@
 // Turns one row's cells into the typed record a receiver gets, with a message for each invalid cell.
 
 import { AppError } from '../errors.ts';
-import { cellText } from './cell-text.ts';
+import { cellText, isEmptyCell } from './cell-text.ts';
 import { compileDateFormat, type DateFormatReader } from './date-formats.ts';
 import { formatDate, parseIsoDate } from './iso-date.ts';
 import type { Cell, Column } from './types.ts';
@@ -34,6 +34,9 @@ const BOOLEAN_WORDS = new Map<string, boolean>([
 ]);
 // The HTML form's notion of an email address, widened to non-ASCII letters and requiring a dot in the domain.
 const EMAIL = /^[\p{L}\p{N}.!#$%&'*+/=?^_`{|}~-]+@[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,61}[\p{L}\p{N}])?(?:\.[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,61}[\p{L}\p{N}])?)+$/u;
+/** The same for ASCII only, tried first: the Unicode classes cost several times as much on text that holds any
+ * character beyond Latin-1, as the text of a whole file often does. */
+const ASCII_EMAIL = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
 const MAX_EMAIL_LENGTH = 254;
 
 function toNumber(cell: NonEmptyCell, trimmed: string | null): number | typeof INVALID {
@@ -53,7 +56,8 @@ const toBoolean: Coerce = (cell, trimmed) => {
   // LibreOffice saves a boolean formula result as 1 or 0 in a TRUE/FALSE number format.
   if (typeof cell === 'number') return cell === 1 ? true : cell === 0 ? false : INVALID;
   if (trimmed === null) return INVALID;
-  return BOOLEAN_WORDS.get(trimmed.toLowerCase()) ?? INVALID;
+  // Most cells are spelled as listed already; only the others pay for lower-casing.
+  return BOOLEAN_WORDS.get(trimmed) ?? BOOLEAN_WORDS.get(trimmed.toLowerCase()) ?? INVALID;
 };
 
 function dateCoercion(formats: readonly DateFormatReader[]): Coerce {
@@ -71,7 +75,7 @@ function dateCoercion(formats: readonly DateFormatReader[]): Coerce {
 }
 
 const toEmail: Coerce = (_cell, trimmed) =>
-  trimmed !== null && trimmed.length <= MAX_EMAIL_LENGTH && EMAIL.test(trimmed) ? trimmed : INVALID;
+  trimmed !== null && trimmed.length <= MAX_EMAIL_LENGTH && (ASCII_EMAIL.test(trimmed) || EMAIL.test(trimmed)) ? trimmed : INVALID;
 
 /** Listed values by their trimmed lower-case form; the first spelling of a value wins. */
 function canonicalValues(values: readonly string[]): Map<string, string> {
@@ -85,7 +89,11 @@ function canonicalValues(values: readonly string[]): Map<string, string> {
 
 function selectCoercion(values: readonly string[]): Coerce {
   const canonical = canonicalValues(values);
-  return (cell, trimmed) => canonical.get((trimmed ?? cellText(cell).trim()).toLowerCase()) ?? INVALID;
+  return (cell, trimmed) => {
+    const text = trimmed ?? cellText(cell).trim();
+    // The keys are lower case, so a hit on the text as it is is the hit its lower case would be.
+    return canonical.get(text) ?? canonical.get(text.toLowerCase()) ?? INVALID;
+  };
 }
 
 /** The parts of a multi-select cell: split, trimmed, empty ones dropped. */
@@ -162,6 +170,11 @@ function lengthCheck(name: string, minLength: number | undefined, maxLength: num
   };
 }
 
+/** A cell its column rejects: the message, and the value the record keeps (the cell as it was typed). */
+class Rejected {
+  constructor(readonly message: string, readonly value: unknown) {}
+}
+
 interface CompiledColumn {
   key: string;
   required: boolean;
@@ -170,7 +183,8 @@ interface CompiledColumn {
   invalidMessage: string;
   /** A message naming what is wrong with this cell, when the fixed one cannot. */
   explainInvalid: ((cell: NonEmptyCell, trimmed: string | null) => string) | null;
-  requiredMessage: string;
+  /** The rejection of an empty cell in a required column. */
+  missing: Rejected;
   hasDefault: boolean;
   /** The default, typed; an array is copied for each row that takes it. */
   defaultValue: unknown;
@@ -230,7 +244,7 @@ function compileColumn(column: Column): CompiledColumn {
     key: column.key,
     required: column.required,
     ...typeRules(column),
-    requiredMessage: `${column.name} is required`,
+    missing: new Rejected(`${column.name} is required`, null),
     hasDefault: false,
     defaultValue: undefined,
   };
@@ -243,6 +257,23 @@ function compileColumn(column: Column): CompiledColumn {
 
 /** An invalid cell goes to the receiver's review as it was typed: text as text, numbers and booleans as they are. */
 const rawValue = (cell: NonEmptyCell) => (cell instanceof Date ? cellText(cell) : cell);
+
+/** What an empty cell becomes: the column's default, null, or a rejection when the column is required. */
+function emptyCell(column: CompiledColumn): unknown {
+  // The default was typed and checked when the template compiled.
+  if (column.hasDefault) return Array.isArray(column.defaultValue) ? column.defaultValue.slice() : column.defaultValue;
+  return column.required ? column.missing : null;
+}
+
+/** A cell with text or a value in it: its typed value, or a rejection saying what is wrong. */
+function filledCell(column: CompiledColumn, cell: NonEmptyCell, trimmed: string | null): unknown {
+  const value = column.coerce(cell, trimmed);
+  if (value === EMPTY) return emptyCell(column);
+  const error = value === INVALID
+    ? (column.explainInvalid?.(cell, trimmed) ?? column.invalidMessage)
+    : column.check === null ? null : column.check(value);
+  return error === null ? value : new Rejected(error, rawValue(cell));
+}
 
 /** Plain assignment to a "__proto__" key would set the prototype instead of a property. */
 function put(target: Record<string, unknown>, key: string, value: unknown): void {
@@ -263,28 +294,53 @@ export function compileRowValidator(columns: readonly Column[]): RowValidator {
         ? (cells as Map<string, Cell>).get(column.key)
         : Object.hasOwn(cells, column.key) ? (cells as Record<string, Cell>)[column.key] : undefined;
       const trimmed = typeof cell === 'string' ? cell.trim() : null;
-      const value = cell === null || cell === undefined || trimmed === '' ? EMPTY : column.coerce(cell, trimmed);
-      if (value === EMPTY) {
-        // The default was typed and checked when the template compiled.
-        if (column.hasDefault) {
-          put(data, column.key, Array.isArray(column.defaultValue) ? column.defaultValue.slice() : column.defaultValue);
-          continue;
-        }
-        put(data, column.key, null);
-        if (column.required) put((errors ??= {}), column.key, column.requiredMessage);
-        continue;
-      }
-      const nonEmpty = cell as NonEmptyCell;
-      const error = value === INVALID
-        ? (column.explainInvalid?.(nonEmpty, trimmed) ?? column.invalidMessage)
-        : column.check === null ? null : column.check(value);
-      if (error === null) {
-        put(data, column.key, value);
+      const value = cell === null || cell === undefined || trimmed === '' ? emptyCell(column) : filledCell(column, cell, trimmed);
+      if (value instanceof Rejected) {
+        put(data, column.key, value.value);
+        put((errors ??= {}), column.key, value.message);
       } else {
-        put(data, column.key, rawValue(nonEmpty));
-        put((errors ??= {}), column.key, error);
+        put(data, column.key, value);
       }
     }
+    return { data, errors };
+  };
+}
+
+/**
+ * As compileRowValidator, for rows of cells by heading index as a file gives them (`keys`: the column key each
+ * heading feeds, null for one left out), without building the cells by key first. Null for a row with nothing in
+ * any mapped heading: such a row is not a record.
+ */
+export function compileHeadingRowValidator(columns: readonly Column[], keys: readonly (string | null)[]): (row: readonly Cell[]) => ValidatedRow | null {
+  const compiled = columns.map(compileColumn);
+  // A heading that feeds no column of the template still counts for whether a row is empty.
+  const known = new Set(columns.map((column) => column.key));
+  const others = keys.flatMap((key, index) => (key !== null && !known.has(key) ? [index] : []));
+  // Each column's heading; when two feed one column, the later one, as a record by key would have it.
+  const headings = compiled.map((column) => keys.lastIndexOf(column.key));
+  return (row) => {
+    const data: Record<string, unknown> = {};
+    let errors: Record<string, string> | null = null;
+    let filled = false;
+    for (let i = 0; i < compiled.length; i++) {
+      const column = compiled[i];
+      const cell = headings[i] < 0 ? undefined : row[headings[i]];
+      const trimmed = typeof cell === 'string' ? cell.trim() : null;
+      let value: unknown;
+      if (cell === null || cell === undefined || trimmed === '') {
+        value = emptyCell(column);
+      } else {
+        filled = true;
+        value = filledCell(column, cell, trimmed);
+      }
+      if (value instanceof Rejected) {
+        put(data, column.key, value.value);
+        put((errors ??= {}), column.key, value.message);
+      } else {
+        put(data, column.key, value);
+      }
+    }
+    if (!filled && !others.some((index) => !isEmptyCell(row[index]))) return null;
     return { data, errors };
   };
 }
