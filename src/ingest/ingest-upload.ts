@@ -51,7 +51,7 @@ export async function ingestUpload(
 }
 
 async function readIntoRecords(deps: IngestDeps, upload: UploadRow, filePath: string, signal: AbortSignal): Promise<number> {
-  const { db, limits } = deps;
+  const { limits } = deps;
   let rowsRead = 0;
   const blocks = deps.reader.read({
     path: filePath, sniff: upload.fileSniff as Sniff, headerRow: upload.headerRow, keys: upload.mapping ?? [],
@@ -59,9 +59,8 @@ async function readIntoRecords(deps: IngestDeps, upload: UploadRow, filePath: st
   });
   for await (const block of blocks) {
     signal.throwIfAborted();
-    await insertRecordBlock(deps.store, upload.id, block);
+    await insertRecordBlock(deps.store, upload.id, block, deps.leaseMs);
     rowsRead = block.firstRow + block.rowCount - 1;
-    await recordIngestProgress(db, upload.id, rowsRead, deps.leaseMs);
     deps.metrics.ingestRows.inc(block.rowCount);
   }
   return rowsRead;

@@ -9,13 +9,20 @@ export interface StoredRecord { row: number; valid: boolean; data: Record<string
 
 export type RecordFilter = 'all' | 'valid' | 'invalid';
 
-const INSERT_BLOCK = prepared('sheethook_insert_record_block', ['uuid', 'int', 'int', 'int', 'text', 'jsonb', 'int', 'int'], `
-  INSERT INTO record_blocks (upload_id, block, first_row, row_count, lines, errors, valid_count, invalid_count)
-  VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`);
+const INSERT_BLOCK = prepared('sheethook_insert_record_block', ['uuid', 'int', 'int', 'int', 'text', 'jsonb', 'int', 'int', 'int'], `
+  WITH inserted AS (
+    INSERT INTO record_blocks (upload_id, block, first_row, row_count, lines, errors, valid_count, invalid_count)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+  )
+  UPDATE uploads SET rows_read = $3 + $4 - 1, lease_until = now() + $9 * interval '1 millisecond', updated_at = now()
+  WHERE id = $1`);
 
-/** Writes one block as ingest made it: its text goes to the database as the bytes the reading thread encoded. */
-export async function insertRecordBlock(store: Store, uploadId: string, b: RecordBlockInput): Promise<void> {
-  await store.write(INSERT_BLOCK, [uploadId, b.block, b.firstRow, b.rowCount, b.text, b.errorsJson, b.validCount, b.invalidCount]);
+/**
+ * Writes one block as ingest made it (its text goes to the database as the bytes the reading thread encoded) and, in
+ * the same statement, the upload's progress: the rows read so far, and its lease renewed for `leaseMs`.
+ */
+export async function insertRecordBlock(store: Store, uploadId: string, b: RecordBlockInput, leaseMs: number): Promise<void> {
+  await store.write(INSERT_BLOCK, [uploadId, b.block, b.firstRow, b.rowCount, b.text, b.errorsJson, b.validCount, b.invalidCount, leaseMs]);
 }
 
 export async function deleteRecords(db: Db, uploadId: string): Promise<void> {
