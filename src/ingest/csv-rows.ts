@@ -1,4 +1,4 @@
-// Streams the rows of a CSV file: read in large pieces, decoded, and parsed by papaparse's parser piece by piece.
+// Streams the rows of a CSV file: read in pieces, decoded, and parsed by papaparse's parser piece by piece.
 
 import { open } from 'node:fs/promises';
 import iconv from 'iconv-lite';
@@ -8,8 +8,11 @@ import { csvWidthScanner } from './csv-width.ts';
 import { DEFAULT_MAX_COLUMNS, fieldTooLarge } from './row-checks.ts';
 import { isSystemError } from './system-error.ts';
 
-/** Bytes read at a time: few enough pieces that their overhead vanishes, small enough to keep memory flat. */
-const PIECE_BYTES = 1024 * 1024;
+/**
+ * Bytes read at a time. A piece's rows live until the last of them is validated: larger pieces keep more of them
+ * alive past a young-generation collection, and memory grows (measured: 64 KB a thread peak of 115 MB, 1 MB 245 MB).
+ */
+const PIECE_BYTES = 64 * 1024;
 
 /**
  * Text an unfinished row may reach beyond the largest field: every piece re-parses the unfinished row from its start,
