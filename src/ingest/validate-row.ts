@@ -281,27 +281,44 @@ function put(target: Record<string, unknown>, key: string, value: unknown): void
   else target[key] = value;
 }
 
+/**
+ * Types one row: column i's cell is row[at[i]] (none when at[i] is -1). `filled` says whether any of those cells had
+ * something in it.
+ */
+function typeRow(compiled: readonly CompiledColumn[], row: readonly (Cell | undefined)[], at: readonly number[]): ValidatedRow & { filled: boolean } {
+  const data: Record<string, unknown> = {};
+  let errors: Record<string, string> | null = null;
+  let filled = false;
+  for (let i = 0; i < compiled.length; i++) {
+    const column = compiled[i];
+    const cell = at[i] < 0 ? undefined : row[at[i]];
+    const trimmed = typeof cell === 'string' ? cell.trim() : null;
+    let value: unknown;
+    if (cell === null || cell === undefined || trimmed === '') {
+      value = emptyCell(column);
+    } else {
+      filled = true;
+      value = filledCell(column, cell, trimmed);
+    }
+    if (value instanceof Rejected) {
+      put(data, column.key, value.value);
+      put((errors ??= {}), column.key, value.message);
+    } else {
+      put(data, column.key, value);
+    }
+  }
+  return { data, errors, filled };
+}
+
 /** Compiles once per template; the returned function runs per row, so it allocates only the row's result. */
 export function compileRowValidator(columns: readonly Column[]): RowValidator {
   const compiled = columns.map(compileColumn);
+  const inOrder = compiled.map((_, i) => i);
   return (cells) => {
-    const byMap = cells instanceof Map;
-    const data: Record<string, unknown> = {};
-    let errors: Record<string, string> | null = null;
-    for (let i = 0; i < compiled.length; i++) {
-      const column = compiled[i];
-      const cell: Cell | undefined = byMap
-        ? (cells as Map<string, Cell>).get(column.key)
-        : Object.hasOwn(cells, column.key) ? (cells as Record<string, Cell>)[column.key] : undefined;
-      const trimmed = typeof cell === 'string' ? cell.trim() : null;
-      const value = cell === null || cell === undefined || trimmed === '' ? emptyCell(column) : filledCell(column, cell, trimmed);
-      if (value instanceof Rejected) {
-        put(data, column.key, value.value);
-        put((errors ??= {}), column.key, value.message);
-      } else {
-        put(data, column.key, value);
-      }
-    }
+    const row = cells instanceof Map
+      ? compiled.map((column) => cells.get(column.key))
+      : compiled.map((column) => (Object.hasOwn(cells, column.key) ? cells[column.key] : undefined));
+    const { data, errors } = typeRow(compiled, row, inOrder);
     return { data, errors };
   };
 }
@@ -319,27 +336,7 @@ export function compileHeadingRowValidator(columns: readonly Column[], keys: rea
   // Each column's heading; when two feed one column, the later one, as a record by key would have it.
   const headings = compiled.map((column) => keys.lastIndexOf(column.key));
   return (row) => {
-    const data: Record<string, unknown> = {};
-    let errors: Record<string, string> | null = null;
-    let filled = false;
-    for (let i = 0; i < compiled.length; i++) {
-      const column = compiled[i];
-      const cell = headings[i] < 0 ? undefined : row[headings[i]];
-      const trimmed = typeof cell === 'string' ? cell.trim() : null;
-      let value: unknown;
-      if (cell === null || cell === undefined || trimmed === '') {
-        value = emptyCell(column);
-      } else {
-        filled = true;
-        value = filledCell(column, cell, trimmed);
-      }
-      if (value instanceof Rejected) {
-        put(data, column.key, value.value);
-        put((errors ??= {}), column.key, value.message);
-      } else {
-        put(data, column.key, value);
-      }
-    }
+    const { data, errors, filled } = typeRow(compiled, row, headings);
     if (!filled && !others.some((index) => !isEmptyCell(row[index]))) return null;
     return { data, errors };
   };
