@@ -1,6 +1,7 @@
 // readRows decodes and parses CSV files as sniffed: encodings, delimiters, quoting, line endings, blank lines.
 
 import iconv from 'iconv-lite';
+import Papa from 'papaparse';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { readRows } from '../src/ingest/read-rows.ts';
 import { sniffFile } from '../src/ingest/sniff.ts';
@@ -57,4 +58,22 @@ it('skips blank lines and lines of empty cells, keeps rows with any value', asyn
 
 it('reads a last line without a line break', async () => {
   expect(await rowsOf('no-eol.csv', 'a,b\n1,2')).toEqual([['a', 'b'], ['1', '2']]);
+});
+
+it('reads a file of many pieces as papaparse reads the whole text at once', async () => {
+  // Fields that cross the reader's piece boundaries: quoted line breaks and delimiters, escaped quotes, CRLF cut in
+  // two, and characters of two to four UTF-8 bytes cut between their bytes.
+  let seed = 11;
+  const random = (n: number) => (seed = (seed * 1103515245 + 12345) % 2147483648) % n;
+  const words = ['plain', 'Zoë', '東京', '😀 smile', 'a "quote"', 'x,y', 'two\r\nlines', 'lf\nonly', '', ' padded '];
+  const field = () => {
+    const text = words[random(words.length)].repeat(1 + random(3));
+    return /[",\r\n]/.test(text) || random(4) === 0 ? `"${text.replace(/"/g, '""')}"` : text;
+  };
+  const lines = ['id,a,b,c'];
+  for (let i = 1; i <= 6000; i++) lines.push(`${i},${field()},${field()},${field()}`);
+  const text = `${lines.join('\r\n')}\r\n`;
+  const expected = Papa.parse<string[]>(text, { delimiter: ',', newline: '\r\n' }).data.filter((row) => row.some((cell) => cell !== ''));
+  expect(Buffer.byteLength(text)).toBeGreaterThan(4 * 64 * 1024);
+  expect(await rowsOf('pieces.csv', text)).toEqual(expected);
 });
