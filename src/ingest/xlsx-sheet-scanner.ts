@@ -1,0 +1,440 @@
+// Reads a worksheet part's rows straight from its XML text: a scan for the few elements that hold a cell's value.
+
+import { AppError } from '../errors.ts';
+import { isBlankRow, tooManyColumns } from './row-checks.ts';
+import type { SharedStrings } from './shared-strings.ts';
+import type { Cell } from './types.ts';
+import { decodeEscapes, isoDateSerial, normalizeLineEnds } from './xlsx-text.ts';
+import { decodeEntities } from './xml-text.ts';
+
+export interface SheetContext {
+  sharedStrings: SharedStrings;
+  /** By cell format (a cell's `s`): whether it shows a number as a date. */
+  dateStyles: readonly boolean[];
+  date1904: boolean;
+  /** A row with a value further right than this fails with too_many_columns. */
+  maxColumns: number;
+}
+
+// A cell's t attribute.
+const NUMBER = 0;
+const SHARED = 1;
+const STR = 2;
+const INLINE = 3;
+const BOOLEAN = 4;
+const ERROR = 5;
+const ISO_DATE = 6;
+
+// Which text is being gathered.
+const NO_TEXT = 0;
+const V_TEXT = 1;
+const T_TEXT = 2;
+
+const LT = 0x3c;
+const GT = 0x3e;
+const SLASH = 0x2f;
+const BANG = 0x21;
+const QUESTION = 0x3f;
+const COLON = 0x3a;
+const EQUALS = 0x3d;
+const DOUBLE_QUOTE = 0x22;
+const SINGLE_QUOTE = 0x27;
+const DOLLAR = 0x24;
+
+const DAY_MS = 86_400_000;
+/** Days from Excel's day 0 to 1970-01-01, and from the 1900 to the 1904 date system. */
+const UNIX_EPOCH_SERIAL = 25569;
+const DAYS_1900_TO_1904 = 1462;
+/**
+ * No tag, comment or CDATA section of a worksheet comes near this; held whole until it ends, a longer one would be
+ * searched again with every piece of text.
+ */
+const MAX_MARKUP_CHARS = 1024 * 1024;
+
+const isSpace = (code: number) => code === 0x20 || code === 0x0a || code === 0x09 || code === 0x0d;
+const notXml = () => new AppError(400, 'file_unreadable', 'The XLSX file is damaged: a part of it is not valid XML');
+
+/** t="…" by its length and letters, without making a string of it. */
+function cellType(text: string, from: number, to: number): number {
+  const length = to - from;
+  const first = text.charCodeAt(from);
+  if (length === 1) {
+    switch (first) {
+      case 0x73: return SHARED; // s
+      case 0x62: return BOOLEAN; // b
+      case 0x65: return ERROR; // e
+      case 0x64: return ISO_DATE; // d
+      default: return NUMBER;
+    }
+  }
+  if (length === 3 && text.startsWith('str', from)) return STR;
+  if (length === 9 && text.startsWith('inlineStr', from)) return INLINE;
+  return NUMBER;
+}
+
+/** The column of a reference such as "B7" or "$B$7", counted from 1; 0 when it names none. */
+function referenceColumn(text: string, from: number, to: number): number {
+  let at = from;
+  if (text.charCodeAt(at) === DOLLAR) at++;
+  let column = 0;
+  for (; at < to; at++) {
+    const code = text.charCodeAt(at) | 0x20;
+    if (code < 0x61 || code > 0x7a) break;
+    column = column * 26 + code - 0x60;
+  }
+  return column;
+}
+
+function styleIndex(text: string, from: number, to: number): number {
+  let index = 0;
+  for (let at = from; at < to; at++) {
+    const digit = text.charCodeAt(at) - 0x30;
+    if (digit < 0 || digit > 9) return -1;
+    index = index * 10 + digit;
+  }
+  return from === to ? -1 : index;
+}
+
+/** '1' and '0' as the format writes them; the words, as some writers do. */
+function booleanValue(text: string): boolean {
+  const trimmed = text.trim();
+  if (trimmed === '1') return true;
+  if (trimmed === '0') return false;
+  const lower = trimmed.toLowerCase();
+  if (lower === 'true') return true;
+  if (lower === 'false') return false;
+  const number = parseFloat(trimmed);
+  return Number.isNaN(number) || number !== 0;
+}
+
+/**
+ * The scan keeps its place between pieces of text: a tag cut in two waits for the next piece, text inside a value is
+ * gathered raw and decoded once its element ends. Only the markup of one tag is ever held.
+ */
+export class SheetScanner {
+  /** Rows completed by the text scanned so far, blank rows left out; taken by the caller. */
+  rows: Cell[][] = [];
+  /** The end of the sheet's cells was seen: what follows holds no values. */
+  done = false;
+
+  private readonly strings: SharedStrings;
+  private readonly dateStyles: readonly boolean[];
+  private readonly date1904: boolean;
+  private readonly maxColumns: number;
+
+  private carry = '';
+  private inSheetData = false;
+  private inRow = false;
+  private inCell = false;
+  private inPhonetic = false;
+  private gathering = NO_TEXT;
+  /** Raw text of the element being gathered, not yet decoded. */
+  private pending = '';
+
+  private row: Cell[] = [];
+  /** The furthest column with a value past maxColumns; 0 while the row fits. */
+  private overflow = 0;
+  private lastColumn = 0;
+  private column = 0;
+  private style = -1;
+  private type = NUMBER;
+  private v: string | undefined;
+  private t: string | undefined;
+
+  constructor(context: SheetContext) {
+    this.strings = context.sharedStrings;
+    this.dateStyles = context.dateStyles;
+    this.date1904 = context.date1904;
+    this.maxColumns = context.maxColumns;
+  }
+
+  scan(chunk: string): void {
+    const text = this.carry ? this.carry + chunk : chunk;
+    this.carry = '';
+    const length = text.length;
+    let at = 0;
+    while (at < length && !this.done) {
+      const lt = text.indexOf('<', at);
+      if (lt === -1) {
+        if (this.gathering !== NO_TEXT) this.pending += text.slice(at);
+        return;
+      }
+      if (lt > at && this.gathering !== NO_TEXT) this.pending += text.slice(at, lt);
+      const next = this.markup(text, lt);
+      if (next === -1) {
+        if (length - lt > MAX_MARKUP_CHARS) throw notXml();
+        this.carry = text.slice(lt);
+        return;
+      }
+      at = next;
+    }
+  }
+
+  /** The text has ended: anything left open means the part was cut short. */
+  end(): void {
+    if (this.carry || (this.inSheetData && !this.done)) throw notXml();
+  }
+
+  /** Handles the markup at `lt`; where the text goes on after it, or -1 when it is not all there yet. */
+  private markup(text: string, lt: number): number {
+    const second = text.charCodeAt(lt + 1);
+    if (second === SLASH) {
+      const gt = text.indexOf('>', lt + 2);
+      if (gt === -1) return -1;
+      this.closeTag(text, lt + 2, gt);
+      return gt + 1;
+    }
+    if (second === BANG) return this.special(text, lt);
+    if (second === QUESTION) {
+      const end = text.indexOf('?>', lt + 2);
+      return end === -1 ? -1 : end + 2;
+    }
+    if (Number.isNaN(second)) return -1;
+    return this.openTag(text, lt + 1);
+  }
+
+  /** A comment, a CDATA section (text, taken as it is) or a declaration. */
+  private special(text: string, lt: number): number {
+    if (text.startsWith('<![CDATA[', lt)) {
+      const end = text.indexOf(']]>', lt + 9);
+      if (end === -1) return -1;
+      if (this.gathering !== NO_TEXT) {
+        this.flushText();
+        this.append(text.slice(lt + 9, end));
+      }
+      return end + 3;
+    }
+    if (text.startsWith('<!--', lt)) {
+      const end = text.indexOf('-->', lt + 4);
+      return end === -1 ? -1 : end + 3;
+    }
+    // Too short yet to tell which it is.
+    if (text.length - lt < 9) return -1;
+    const gt = text.indexOf('>', lt + 2);
+    return gt === -1 ? -1 : gt + 1;
+  }
+
+  private openTag(text: string, from: number): number {
+    // The element's name, and where its local part starts (after a prefix such as x:).
+    let local = from;
+    let at = from;
+    const length = text.length;
+    for (; at < length; at++) {
+      const code = text.charCodeAt(at);
+      if (code === GT || code === SLASH || isSpace(code)) break;
+      if (code === COLON) local = at + 1;
+    }
+    if (at === length) return -1;
+    const nameLength = at - local;
+    const first = text.charCodeAt(local);
+    const isCell = nameLength === 1 && first === 0x63 && this.inRow;
+    const gt = isCell ? this.cellAttributes(text, at) : tagEnd(text, at);
+    if (gt === -1) return -1;
+    const selfClosing = text.charCodeAt(gt - 1) === SLASH;
+    if (this.gathering !== NO_TEXT) this.flushText();
+    this.gathering = NO_TEXT;
+    if (isCell) {
+      this.openCell(selfClosing);
+    } else if (nameLength === 1) {
+      if (this.inCell && !selfClosing) {
+        if (first === 0x76) this.gathering = V_TEXT; // v
+        else if (first === 0x74 && !this.inPhonetic) this.gathering = T_TEXT; // t
+      }
+    } else if (nameLength === 3) {
+      if (first === 0x72 && text.startsWith('row', local)) this.openRow(selfClosing);
+      else if (first === 0x72 && text.startsWith('rPh', local) && this.inCell && !selfClosing) this.inPhonetic = true;
+    } else if (nameLength === 9 && text.startsWith('sheetData', local) && !selfClosing) {
+      this.inSheetData = true;
+    }
+    return gt + 1;
+  }
+
+  private closeTag(text: string, from: number, gt: number): void {
+    if (this.gathering !== NO_TEXT) this.flushText();
+    this.gathering = NO_TEXT;
+    let to = gt;
+    while (isSpace(text.charCodeAt(to - 1))) to--;
+    let local = from;
+    for (let at = from; at < to; at++) if (text.charCodeAt(at) === COLON) local = at + 1;
+    const nameLength = to - local;
+    const first = text.charCodeAt(local);
+    if (nameLength === 1) {
+      if (first === 0x63 && this.inCell) this.closeCell();
+    } else if (nameLength === 3) {
+      if (first === 0x72 && text.startsWith('row', local)) this.closeRow();
+      else if (first === 0x72 && text.startsWith('rPh', local)) this.inPhonetic = false;
+    } else if (nameLength === 9 && this.inSheetData && text.startsWith('sheetData', local)) {
+      this.done = true;
+    }
+  }
+
+  private openRow(selfClosing: boolean): void {
+    if (!this.inSheetData) return;
+    this.inRow = !selfClosing;
+    this.row = [];
+    this.overflow = 0;
+    this.lastColumn = 0;
+  }
+
+  private closeRow(): void {
+    if (!this.inRow) return;
+    this.inRow = false;
+    this.inCell = false;
+    if (this.overflow > 0) throw tooManyColumns(this.maxColumns, this.overflow);
+    if (!isBlankRow(this.row)) this.rows.push(this.row);
+  }
+
+  /**
+   * Reads the r, s and t of a cell's start tag into the scan; where the tag ends, or -1. A value may hold '>', so
+   * the end is found past the attributes.
+   */
+  private cellAttributes(text: string, from: number): number {
+    this.column = 0;
+    this.style = -1;
+    this.type = NUMBER;
+    const length = text.length;
+    let at = from;
+    for (;;) {
+      while (at < length && isSpace(text.charCodeAt(at))) at++;
+      if (at >= length) return -1;
+      const code = text.charCodeAt(at);
+      if (code === GT) return at;
+      if (code === SLASH) { at++; continue; }
+      const nameFrom = at;
+      while (at < length) {
+        const c = text.charCodeAt(at);
+        if (c === EQUALS || isSpace(c) || c === GT || c === SLASH) break;
+        at++;
+      }
+      const nameTo = at;
+      while (at < length && isSpace(text.charCodeAt(at))) at++;
+      if (at >= length) return -1;
+      // A name without a value is not XML; skip it rather than look for its value.
+      if (text.charCodeAt(at) !== EQUALS) continue;
+      at++;
+      while (at < length && isSpace(text.charCodeAt(at))) at++;
+      if (at >= length) return -1;
+      const quote = text.charCodeAt(at);
+      if (quote !== DOUBLE_QUOTE && quote !== SINGLE_QUOTE) throw notXml();
+      const valueTo = text.indexOf(quote === DOUBLE_QUOTE ? '"' : "'", at + 1);
+      if (valueTo === -1) return -1;
+      if (nameTo - nameFrom === 1) {
+        const valueFrom = at + 1;
+        switch (text.charCodeAt(nameFrom)) {
+          case 0x72: this.column = referenceColumn(text, valueFrom, valueTo); break; // r
+          case 0x73: this.style = styleIndex(text, valueFrom, valueTo); break; // s
+          case 0x74: this.type = cellType(text, valueFrom, valueTo); break; // t
+        }
+      }
+      at = valueTo + 1;
+    }
+  }
+
+  private openCell(selfClosing: boolean): void {
+    // A cell without a reference follows the one before it.
+    if (this.column === 0) this.column = this.lastColumn + 1;
+    this.lastColumn = this.column;
+    this.v = undefined;
+    this.t = undefined;
+    this.inPhonetic = false;
+    this.inCell = !selfClosing;
+  }
+
+  private flushText(): void {
+    const raw = this.pending;
+    if (!raw) return;
+    this.pending = '';
+    this.append(decodeEntities(normalizeLineEnds(raw)));
+  }
+
+  private append(content: string): void {
+    if (this.gathering === V_TEXT) this.v = this.v === undefined ? content : this.v + content;
+    else this.t = this.t === undefined ? content : this.t + content;
+  }
+
+  private closeCell(): void {
+    this.inCell = false;
+    // Some writers put an inline string in <v>.
+    const raw = this.type === INLINE ? this.t ?? this.v : this.v;
+    if (!raw) return;
+    let value: Cell;
+    switch (this.type) {
+      case SHARED: {
+        const text = this.strings.get(parseInt(raw, 10));
+        if (text === undefined) return;
+        value = text;
+        break;
+      }
+      case STR:
+      case INLINE:
+        value = decodeEscapes(raw);
+        break;
+      case BOOLEAN:
+        value = booleanValue(raw);
+        break;
+      case ERROR:
+        // Takes its place in the row, but a #N/A or #DIV/0! is no value to import.
+        value = null;
+        break;
+      case ISO_DATE: {
+        // As Excel reads it: the moment as a serial number, shown as a date only in a date format.
+        const serial = isoDateSerial(raw.trim(), this.date1904);
+        if (serial === undefined) return;
+        value = this.number(serial);
+        break;
+      }
+      default:
+        value = this.number(parseFloat(raw));
+    }
+    this.place(value);
+  }
+
+  private number(serial: number): Cell {
+    const { style } = this;
+    // A cell without s has the first format.
+    const isDate = this.dateStyles[style === -1 ? 0 : style] === true;
+    if (!isDate) return Number.isFinite(serial) ? serial : null;
+    const ms = Math.round((serial - UNIX_EPOCH_SERIAL + (this.date1904 ? DAYS_1900_TO_1904 : 0)) * DAY_MS);
+    const date = new Date(ms);
+    return Number.isNaN(date.getTime()) ? null : date;
+  }
+
+  private place(value: Cell): void {
+    const { column, row } = this;
+    if (column > this.maxColumns) {
+      if (column > this.overflow) this.overflow = column;
+      return;
+    }
+    while (row.length < column - 1) row.push(null);
+    row[column - 1] = value;
+  }
+}
+
+/** Where a start tag that is not a cell's ends: its '>', past any quoted value; -1 when not all there yet. */
+function tagEnd(text: string, from: number): number {
+  const length = text.length;
+  for (let at = from; at < length; at++) {
+    const code = text.charCodeAt(at);
+    if (code === GT) return at;
+    if (code === DOUBLE_QUOTE || code === SINGLE_QUOTE) {
+      const close = text.indexOf(code === DOUBLE_QUOTE ? '"' : "'", at + 1);
+      if (close === -1) return -1;
+      at = close;
+    }
+  }
+  return -1;
+}
+
+/** The rows of a worksheet part's text, in batches of those one piece of text completes. */
+export async function* sheetRowBatches(chunks: AsyncIterable<string>, context: SheetContext): AsyncGenerator<Cell[][]> {
+  const scanner = new SheetScanner(context);
+  for await (const chunk of chunks) {
+    scanner.scan(chunk);
+    if (scanner.rows.length > 0) {
+      yield scanner.rows;
+      scanner.rows = [];
+    }
+    if (scanner.done) return;
+  }
+  scanner.end();
+}
