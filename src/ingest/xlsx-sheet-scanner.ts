@@ -235,6 +235,7 @@ export class SheetScanner {
     this.gathering = NO_TEXT;
     if (isCell) {
       this.openCell(selfClosing);
+      if (!selfClosing) return this.plainCell(text, gt + 1);
     } else if (nameLength === 1) {
       if (this.inCell && !selfClosing) {
         if (first === 0x76) this.gathering = V_TEXT; // v
@@ -338,6 +339,32 @@ export class SheetScanner {
     this.t = undefined;
     this.inPhonetic = false;
     this.inCell = !selfClosing;
+  }
+
+  /**
+   * Most cells are a value and nothing else, <v>…</v></c> or <is><t>…</t></is></c>: read at once, they skip the
+   * general scan. Where the text goes on after the cell, or `from` for any other cell.
+   */
+  private plainCell(text: string, from: number): number {
+    let valueFrom: number;
+    let end: string;
+    if (text.startsWith('<v>', from)) {
+      valueFrom = from + 3;
+      end = '</v></c>';
+    } else if (text.startsWith('<is><t>', from)) {
+      valueFrom = from + 7;
+      end = '</t></is></c>';
+    } else {
+      return from;
+    }
+    const valueTo = text.indexOf('<', valueFrom);
+    if (valueTo === -1 || !text.startsWith(end, valueTo)) return from;
+    const raw = text.slice(valueFrom, valueTo);
+    const value = decodeEntities(normalizeLineEnds(raw));
+    if (end.length === 8) this.v = value;
+    else this.t = value;
+    this.closeCell();
+    return valueTo + end.length;
   }
 
   private flushText(): void {
