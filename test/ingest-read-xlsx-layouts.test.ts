@@ -7,10 +7,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readRows } from '../src/ingest/read-rows.ts';
 import type { Cell } from '../src/ingest/types.ts';
 import { readWorkbookPackage } from '../src/ingest/xlsx-package.ts';
-import { SheetScanner } from '../src/ingest/xlsx-sheet-scanner.ts';
-import { readDateStyles, readSharedStrings } from '../src/ingest/xlsx-workbook.ts';
+import { sheetRowBatches } from '../src/ingest/xlsx-sheet-scanner.ts';
+import { openSharedStrings, readDateStyles } from '../src/ingest/xlsx-workbook.ts';
 import { readZipDirectory } from '../src/ingest/zip-directory.ts';
-import { collect, makeTempDir, storedZip, type TempDir, zipTexts } from './support/ingest-files.ts';
+import { partText } from '../src/ingest/zip-part-text.ts';
+import { collect, makeTempDir, storedZip, type TempDir, writeXlsx, zipTexts } from './support/ingest-files.ts';
 
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/xlsx/${name}`, import.meta.url));
 const readXlsx = (path: string, sheet?: string) => collect(readRows(path, { format: 'xlsx', sheet }));
@@ -27,14 +28,18 @@ const RELATIONSHIPS = 'http://schemas.openxmlformats.org/officeDocument/2006/rel
  * A workbook of one sheet written by hand: `sheetData` is the sheet's <sheetData> content, `styles` the cellXfs
  * content of the styles part (left out when not given).
  */
-async function handWorkbook(name: string, sheetData: string, options: { styles?: string; numFmts?: string; workbookPr?: string } = {}): Promise<string> {
+async function handWorkbook(name: string, sheetData: string, options: { styles?: string; numFmts?: string; workbookPr?: string; sharedStrings?: string[] } = {}): Promise<string> {
   const parts: Record<string, string> = {
     'xl/workbook.xml': `<workbook xmlns="${MAIN}" xmlns:r="${RELATIONSHIPS}">${options.workbookPr ?? ''}<sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>`,
     'xl/_rels/workbook.xml.rels': '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
       + `<Relationship Id="rId1" Type="${RELATIONSHIPS}/worksheet" Target="worksheets/sheet1.xml"/>`
-      + `<Relationship Id="rId2" Type="${RELATIONSHIPS}/styles" Target="styles.xml"/></Relationships>`,
+      + `<Relationship Id="rId2" Type="${RELATIONSHIPS}/styles" Target="styles.xml"/>`
+      + `<Relationship Id="rId3" Type="${RELATIONSHIPS}/sharedStrings" Target="sharedStrings.xml"/></Relationships>`,
     'xl/worksheets/sheet1.xml': `<worksheet xmlns="${MAIN}"><sheetData>${sheetData}</sheetData></worksheet>`,
   };
+  if (options.sharedStrings) {
+    parts['xl/sharedStrings.xml'] = `<sst xmlns="${MAIN}">${options.sharedStrings.map((text) => `<si><t xml:space="preserve">${text}</t></si>`).join('')}</sst>`;
+  }
   if (options.styles !== undefined) {
     parts['xl/styles.xml'] = `<styleSheet xmlns="${MAIN}"><numFmts>${options.numFmts ?? ''}</numFmts><cellStyleXfs><xf numFmtId="14"/></cellStyleXfs>`
       + `<cellXfs>${options.styles}</cellXfs></styleSheet>`;
@@ -69,6 +74,15 @@ describe('cells and rows without references', () => {
       '<row><c r="C9"><v>3</v></c><c r="A9"><v>1</v></c><c><v>2</v></c></row>',
     ].join(''));
     expect(await readXlsx(path)).toEqual([['a', 'b'], [null, 1, 2, null, 5, 6], [1, 2, 3]]);
+  });
+
+  it('skips a row whose only shared string is white space, and reads an index past the strings as no value', async () => {
+    const path = await handWorkbook('blank-strings.xlsx', [
+      '<row r="1"><c r="A1" t="s"><v>0</v></c></row>',
+      '<row r="2"><c r="A2" t="s"><v>1</v></c><c r="B2" t="s"><v>2</v></c></row>',
+      '<row r="3"><c r="A3" t="s"><v>2</v></c><c r="B3" t="s"><v>7</v></c></row>',
+    ].join(''), { sharedStrings: ['  ', '', 'x'] });
+    expect(await readXlsx(path)).toEqual([['', 'x'], ['x']]);
   });
 
   it('lets a later cell of the same column replace the earlier one, but not a later empty one', async () => {
@@ -133,40 +147,61 @@ describe('parts cut short', () => {
 });
 
 describe('the worksheet scan', () => {
-  /** Every worksheet's text of a fixture, and what the scan needs to read them. */
-  async function sheetsOf(name: string) {
+  /** Every worksheet part of a fixture, and its shared strings and date formats. */
+  async function partsOf(name: string) {
     const path = fixture(name);
     const found = (await readWorkbookPackage(path, (await readZipDirectory(path))!))!;
     const texts = await zipTexts(path);
-    const counted = () => {};
-    return {
-      texts: [...found.worksheets.values()].map((entry) => texts[entry.name]),
-      context: { sharedStrings: await readSharedStrings(path, found.sharedStrings, counted), dateStyles: await readDateStyles(path, found.styles, counted), date1904: false, maxColumns: 2000 },
-    };
+    return { path, found, texts: [...found.worksheets.values()].map((entry) => texts[entry.name]), dateStyles: await readDateStyles(path, found.styles, () => {}) };
   }
 
-  function scanned(text: string, size: number, context: ConstructorParameters<typeof SheetScanner>[0]): Cell[][] {
-    const scanner = new SheetScanner(context);
-    const rows: Cell[][] = [];
-    for (let at = 0; at < text.length && !scanner.done; at += size) {
-      scanner.scan(text.slice(at, at + size));
-      rows.push(...scanner.rows);
-      scanner.rows = [];
+  /** The rows of the text given in pieces of `size`, its shared strings read as the rows need them. */
+  async function scanned({ path, found, dateStyles }: Awaited<ReturnType<typeof partsOf>>, text: string, size: number): Promise<Cell[][]> {
+    const sharedStrings = openSharedStrings(path, found.sharedStrings, () => {});
+    async function* pieces() {
+      for (let at = 0; at < text.length; at += size) yield text.slice(at, at + size);
     }
-    scanner.end();
-    return rows;
+    try {
+      const context = { sharedStrings: sharedStrings.strings, loadSharedStrings: sharedStrings.loadUpTo, dateStyles, date1904: false, maxColumns: 2000 };
+      const rows: Cell[][] = [];
+      for await (const batch of sheetRowBatches(pieces(), context)) rows.push(...batch);
+      return rows;
+    } finally {
+      await sharedStrings.close();
+    }
   }
 
   it('gives the same rows whatever size of pieces the text comes in', async () => {
-    for (const name of ['gnumeric-orders.xlsx', 'libreoffice-orders.xlsx', 'openpyxl-people.xlsx']) {
-      const { texts, context } = await sheetsOf(name);
+    for (const name of ['gnumeric-orders.xlsx', 'libreoffice-orders.xlsx', 'openpyxl-people.xlsx', 'libreoffice-many-strings.xlsx']) {
+      const parts = await partsOf(name);
       let rows = 0;
-      for (const text of texts) {
-        const whole = scanned(text, text.length, context);
+      for (const text of parts.texts) {
+        const whole = await scanned(parts, text, text.length);
         rows += whole.length;
-        for (const size of [1, 2, 3, 5, 7, 13, 64, 1000]) expect(scanned(text, size, context)).toEqual(whole);
+        for (const size of [1, 2, 3, 5, 7, 13, 64, 1000]) expect(await scanned(parts, text, size)).toEqual(whole);
       }
       expect(rows).toBeGreaterThan(4);
     }
+  });
+
+  it('reads the shared strings only as far as the rows read so far need them', async () => {
+    const path = await writeXlsx(dir.path('many-strings.xlsx'), (wb) => {
+      const ws = wb.addWorksheet('S');
+      for (let i = 0; i < 20_000; i++) ws.addRow([`distinct text number ${i}`]);
+    });
+    const found = (await readWorkbookPackage(path, (await readZipDirectory(path))!))!;
+    const sharedStrings = openSharedStrings(path, found.sharedStrings, () => {});
+    const context = { sharedStrings: sharedStrings.strings, loadSharedStrings: sharedStrings.loadUpTo, dateStyles: [], date1904: false, maxColumns: 2000 };
+    const sheet = partText(path, [...found.worksheets.values()][0], () => {});
+    try {
+      const first = await sheetRowBatches(sheet, context).next();
+      expect(first.value?.[0]).toEqual(['distinct text number 0']);
+      expect(sharedStrings.strings.length).toBeGreaterThan(0);
+      expect(sharedStrings.strings.length).toBeLessThan(10_000);
+    } finally {
+      await sheet.return(undefined);
+      await sharedStrings.close();
+    }
+    expect(await readXlsx(path).then((rows) => rows.at(-1))).toEqual(['distinct text number 19999']);
   });
 });

@@ -14,7 +14,8 @@ const ENCODINGS = ['latin1', 'utf16le'] as const;
 
 /**
  * The page being filled for one width of character. Its strings are copied in as they come (a string cut out of the
- * part's text would keep all of that text alive) and made one string once the page is needed.
+ * part's text would keep all of that text alive) and read from its bytes until the page is full or the strings are
+ * all in; then it becomes one string.
  */
 interface OpenPage {
   index: number;
@@ -24,14 +25,15 @@ interface OpenPage {
 }
 
 export class SharedStrings {
-  private pages: string[] = [];
+  /** Undefined for a page still being filled. */
+  private pages: (string | undefined)[] = [];
   private open: [OpenPage | undefined, OpenPage | undefined] = [undefined, undefined];
-  /** Strings added since the open pages were last joined. */
-  private unjoined = false;
   /** Per string: its page times 2^OFFSET_BITS plus its start within the page (exact in a double), then its end. */
   private starts = new Float64Array(1024);
   private ends = new Uint32Array(1024);
   length = 0;
+  /** False while the strings are still being read (until `seal`): an index past the end may yet come. */
+  complete = true;
 
   add(text: string): void {
     const width = WIDE.test(text) ? 1 : 0;
@@ -40,7 +42,7 @@ export class SharedStrings {
     if (!page || page.used + text.length >= PAGE) {
       if (page) this.join(page, width);
       // A page of its own starts at 0, so a string longer than a page still packs.
-      page = this.open[width] = { index: this.pages.push('') - 1, bytes: Buffer.allocUnsafe(Math.max(PAGE, text.length) << width), used: 0 };
+      page = this.open[width] = { index: this.pages.push(undefined) - 1, bytes: Buffer.allocUnsafe(Math.max(PAGE, text.length) << width), used: 0 };
     }
     if (this.length === this.starts.length) {
       this.starts = grow(this.starts, new Float64Array(this.length * 2));
@@ -51,17 +53,24 @@ export class SharedStrings {
     page.used += text.length;
     this.ends[this.length] = page.used;
     this.length++;
-    this.unjoined = true;
+  }
+
+  /** Every string is in: the pages being filled become strings. */
+  seal(): void {
+    this.open.forEach((page, width) => page && this.join(page, width));
+    this.open = [undefined, undefined];
+    this.complete = true;
   }
 
   get(index: number): string | undefined {
     if (!Number.isInteger(index) || index < 0 || index >= this.length) return undefined;
-    if (this.unjoined) {
-      this.open.forEach((page, width) => page && this.join(page, width));
-      this.unjoined = false;
-    }
     const packed = this.starts[index];
-    return this.pages[Math.floor(packed / 2 ** OFFSET_BITS)].slice(packed % 2 ** OFFSET_BITS, this.ends[index]);
+    const page = Math.floor(packed / 2 ** OFFSET_BITS);
+    const start = packed % 2 ** OFFSET_BITS;
+    const text = this.pages[page];
+    if (text !== undefined) return text.slice(start, this.ends[index]);
+    const width = this.open[0]?.index === page ? 0 : 1;
+    return this.open[width]!.bytes.toString(ENCODINGS[width], start << width, this.ends[index] << width);
   }
 
   /** Indexable as exceljs reads its shared strings (`sharedStrings[index]`). */
@@ -72,7 +81,7 @@ export class SharedStrings {
     });
   }
 
-  /** The page as one string, one or two bytes a character; it stays open for more. */
+  /** The page as one string, one or two bytes a character. */
   private join(page: OpenPage, width: number): void {
     this.pages[page.index] = page.bytes.toString(ENCODINGS[width], 0, page.used << width);
   }

@@ -7,7 +7,7 @@ import { isSystemError } from './system-error.ts';
 import type { Cell } from './types.ts';
 import { readWorkbookPackage, type WorkbookPackage } from './xlsx-package.ts';
 import { type SheetContext, sheetRowBatches } from './xlsx-sheet-scanner.ts';
-import { readDateStyles, readSharedStrings, readWorkbookInfo, type SheetEntry } from './xlsx-workbook.ts';
+import { openSharedStrings, readDateStyles, readWorkbookInfo, type SheetEntry } from './xlsx-workbook.ts';
 import { readZipDirectory, type ZipEntry } from './zip-directory.ts';
 import { checkZipSizes, DEFAULT_MAX_UNCOMPRESSED_BYTES, unpackedCounter } from './zip-limits.ts';
 import { partText } from './zip-part-text.ts';
@@ -68,20 +68,25 @@ export async function* xlsxRowBatches(path: string, sheetName?: string, limits: 
     if (!workbook) throw unreadable('is not an Excel workbook: its workbook part is empty');
     const sheets = sheetsToRead(found, workbook.sheets, sheetName);
     if (sheets.length === 0) return;
-    // Excel writes the shared strings after the sheets; read first, they are known before any sheet streams.
-    const context: SheetContext = {
-      sharedStrings: await readSharedStrings(path, found.sharedStrings, unpacked),
-      dateStyles: await readDateStyles(path, found.styles, unpacked),
-      date1904: workbook.date1904,
-      maxColumns,
-    };
-    for (const { entry } of sheets) {
-      let hadRows = false;
-      for await (const rows of sheetRowBatches(partText(path, entry, unpacked), context)) {
-        hadRows = true;
-        yield rows;
+    const sharedStrings = openSharedStrings(path, found.sharedStrings, unpacked);
+    try {
+      const context: SheetContext = {
+        sharedStrings: sharedStrings.strings,
+        loadSharedStrings: sharedStrings.loadUpTo,
+        dateStyles: await readDateStyles(path, found.styles, unpacked),
+        date1904: workbook.date1904,
+        maxColumns,
+      };
+      for (const { entry } of sheets) {
+        let hadRows = false;
+        for await (const rows of sheetRowBatches(partText(path, entry, unpacked), context)) {
+          hadRows = true;
+          yield rows;
+        }
+        if (hadRows) break;
       }
-      if (hadRows) break;
+    } finally {
+      await sharedStrings.close();
     }
   } catch (error) {
     if (isSystemError(error)) throw error;

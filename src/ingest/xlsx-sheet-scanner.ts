@@ -8,7 +8,9 @@ import { decodeEscapes, isoDateSerial, normalizeLineEnds } from './xlsx-text.ts'
 import { decodeEntities } from './xml-text.ts';
 
 export interface SheetContext {
+  /** Read as far as the sheet needs: `loadSharedStrings` reads on up to an index. */
   sharedStrings: SharedStrings;
+  loadSharedStrings?: (upTo: number) => Promise<void>;
   /** By cell format (a cell's `s`): whether it shows a number as a date. */
   dateStyles: readonly boolean[];
   date1904: boolean;
@@ -116,6 +118,8 @@ export class SheetScanner {
   rows: Cell[][] = [];
   /** The end of the sheet's cells was seen: what follows holds no values. */
   done = false;
+  /** The furthest shared string the rows cite that is not read yet; -1 for none. Then `resolve` fills them in. */
+  wanted = -1;
 
   private readonly strings: SharedStrings;
   private readonly dateStyles: readonly boolean[];
@@ -140,6 +144,10 @@ export class SheetScanner {
   private type = NUMBER;
   private v: string | undefined;
   private t: string | undefined;
+  /** Cells citing shared strings not read yet: row, index in the row, string index, in threes. */
+  private unresolved: (Cell[] | number)[] = [];
+  /** Rows waiting for those strings: whether they are blank is only known then. */
+  private unsettled = new Set<Cell[]>();
 
   constructor(context: SheetContext) {
     this.strings = context.sharedStrings;
@@ -282,7 +290,30 @@ export class SheetScanner {
     this.inRow = false;
     this.inCell = false;
     if (this.overflow > 0) throw tooManyColumns(this.maxColumns, this.overflow);
+    if (this.unsettled.size > 0 && this.unsettled.has(this.row)) {
+      // Its strings still to come, the row is judged blank or not once they are filled in.
+      if (this.wanted >= 0) {
+        this.rows.push(this.row);
+        return;
+      }
+      this.unsettled.delete(this.row);
+    }
     if (!isBlankRow(this.row)) this.rows.push(this.row);
+  }
+
+  /** Fills in the shared strings the rows wait for, once they are read, and leaves out the rows they make blank. */
+  resolve(): void {
+    const { unresolved } = this;
+    for (let i = 0; i < unresolved.length; i += 3) {
+      const text = this.strings.get(unresolved[i + 2] as number);
+      if (text !== undefined) placeIn(unresolved[i] as Cell[], unresolved[i + 1] as number, text);
+    }
+    this.unresolved = [];
+    this.wanted = -1;
+    // A row still open keeps waiting until it ends.
+    if (this.rows.some((row) => this.unsettled.has(row))) {
+      this.rows = this.rows.filter((row) => !this.unsettled.delete(row) || !isBlankRow(row));
+    }
   }
 
   /**
@@ -387,9 +418,16 @@ export class SheetScanner {
     let value: Cell;
     switch (this.type) {
       case SHARED: {
-        const text = this.strings.get(parseInt(raw, 10));
-        if (text === undefined) return;
-        value = text;
+        const index = parseInt(raw, 10);
+        const text = this.strings.get(index);
+        if (text !== undefined) {
+          value = text;
+        } else if (!this.strings.complete && index >= this.strings.length) {
+          this.await(index);
+          return;
+        } else {
+          return;
+        }
         break;
       }
       case STR:
@@ -416,6 +454,14 @@ export class SheetScanner {
     this.place(value);
   }
 
+  /** The cell takes a shared string not read yet: placed by `resolve`, its row's blankness decided then. */
+  private await(index: number): void {
+    if (this.column > this.maxColumns) return;
+    this.unresolved.push(this.row, this.column - 1, index);
+    this.unsettled.add(this.row);
+    if (index > this.wanted) this.wanted = index;
+  }
+
   private number(serial: number): Cell {
     const { style } = this;
     // A cell without s has the first format.
@@ -432,9 +478,14 @@ export class SheetScanner {
       if (column > this.overflow) this.overflow = column;
       return;
     }
-    while (row.length < column - 1) row.push(null);
-    row[column - 1] = value;
+    placeIn(row, column - 1, value);
   }
+}
+
+/** Cells are placed by their column, whatever order they come in; the columns between stay empty. */
+function placeIn(row: Cell[], index: number, value: Cell): void {
+  while (row.length < index) row.push(null);
+  row[index] = value;
 }
 
 /** Where a start tag that is not a cell's ends: its '>', past any quoted value; -1 when not all there yet. */
@@ -457,6 +508,10 @@ export async function* sheetRowBatches(chunks: AsyncIterable<string>, context: S
   const scanner = new SheetScanner(context);
   for await (const chunk of chunks) {
     scanner.scan(chunk);
+    if (scanner.wanted >= 0) {
+      await context.loadSharedStrings?.(scanner.wanted);
+      scanner.resolve();
+    }
     if (scanner.rows.length > 0) {
       yield scanner.rows;
       scanner.rows = [];

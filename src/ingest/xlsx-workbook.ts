@@ -98,22 +98,46 @@ export async function readDateStyles(path: string, entry: ZipEntry | undefined, 
   return dates;
 }
 
+/** A workbook's shared strings, read as far as the sheets being read need them. */
+export interface SharedStringsPart {
+  strings: SharedStrings;
+  /** Reads on until the string of this index is in, or the part ends. */
+  loadUpTo(index: number): Promise<void>;
+  /** Stops reading, closing the file; the strings read so far stay. */
+  close(): Promise<void>;
+}
+
 /**
- * The shared strings, packed: kept as one string each, a sheet of mostly distinct text would take most of the
- * memory reading it takes.
+ * The shared strings, packed (kept as one string each, a sheet of mostly distinct text would take most of the
+ * memory reading it takes), and read only as far as asked: the top of a file needs a few of them.
  */
-export async function readSharedStrings(path: string, entry: ZipEntry | undefined, unpacked: (bytes: number) => void): Promise<SharedStrings> {
+export function openSharedStrings(path: string, entry: ZipEntry | undefined, unpacked: (bytes: number) => void): SharedStringsPart {
   const strings = new SharedStrings();
-  if (!entry) return strings;
+  if (!entry) return { strings, loadUpTo: async () => {}, close: async () => {} };
+  strings.complete = false;
   const text = partText(path, entry, unpacked);
-  // The string element's name carries the root's prefix, if any: found in the first piece.
-  const first = await text.next();
-  if (first.done) return strings;
-  const prefix = SHARED_STRINGS_ROOT.exec(first.value)?.[1] ?? '';
-  async function* all() {
-    yield first.value as string;
-    yield* text;
+  async function* withPrefix(): AsyncGenerator<string> {
+    const first = await text.next();
+    if (first.done) return;
+    // The string element's name carries the root's prefix, if any: found in the first piece.
+    const prefix = SHARED_STRINGS_ROOT.exec(first.value)?.[1] ?? '';
+    yield* rewriteElements((async function* () {
+      yield first.value;
+      yield* text;
+    })(), `${prefix}si`, (element) => { strings.add(sharedStringText(element)); return ''; });
   }
-  for await (const _ of rewriteElements(all(), `${prefix}si`, (element) => { strings.add(sharedStringText(element)); return ''; }));
-  return strings;
+  // One step for each piece of the part's text.
+  const steps = withPrefix();
+  return {
+    strings,
+    async loadUpTo(index) {
+      while (!strings.complete && strings.length <= index) {
+        if ((await steps.next()).done) strings.seal();
+      }
+    },
+    async close() {
+      await steps.return(undefined);
+      await text.return(undefined);
+    },
+  };
 }
