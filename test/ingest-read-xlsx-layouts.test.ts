@@ -28,7 +28,9 @@ const RELATIONSHIPS = 'http://schemas.openxmlformats.org/officeDocument/2006/rel
  * A workbook of one sheet written by hand: `sheetData` is the sheet's <sheetData> content, `styles` the cellXfs
  * content of the styles part (left out when not given).
  */
-async function handWorkbook(name: string, sheetData: string, options: { styles?: string; numFmts?: string; workbookPr?: string; sharedStrings?: string[] } = {}): Promise<string> {
+async function handWorkbook(
+  name: string, sheetData: string, options: { styles?: string; numFmts?: string; dxfs?: string; workbookPr?: string; sharedStrings?: string[] } = {},
+): Promise<string> {
   const parts: Record<string, string> = {
     'xl/workbook.xml': `<workbook xmlns="${MAIN}" xmlns:r="${RELATIONSHIPS}">${options.workbookPr ?? ''}<sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>`,
     'xl/_rels/workbook.xml.rels': '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
@@ -42,7 +44,7 @@ async function handWorkbook(name: string, sheetData: string, options: { styles?:
   }
   if (options.styles !== undefined) {
     parts['xl/styles.xml'] = `<styleSheet xmlns="${MAIN}"><numFmts>${options.numFmts ?? ''}</numFmts><cellStyleXfs><xf numFmtId="14"/></cellStyleXfs>`
-      + `<cellXfs>${options.styles}</cellXfs></styleSheet>`;
+      + `<cellXfs>${options.styles}</cellXfs><dxfs>${options.dxfs ?? ''}</dxfs></styleSheet>`;
   }
   return dir.write(name, storedZip(parts));
 }
@@ -126,6 +128,15 @@ describe('markup around values', () => {
       styles: '<xf numFmtId="0"/><xf numFmtId="22"/><xf numFmtId="164"/><xf numFmtId="165"/>',
     });
     expect(await readXlsx(path)).toEqual([[true, false, true, false], [utc(2024, 2, 29, 12), utc(2024, 2, 29), 45351, 7]]);
+  });
+
+  it('takes number formats from the styles\' own list, not from a conditional format\'s', async () => {
+    const path = await handWorkbook('dxf.xlsx', '<row r="1"><c r="A1" s="1"><v>45351</v></c></row>', {
+      numFmts: '<numFmt numFmtId="164" formatCode="0.00"/>',
+      styles: '<xf numFmtId="0"/><xf numFmtId="164"/>',
+      dxfs: '<dxf><numFmt numFmtId="164" formatCode="yyyy-mm-dd"/></dxf>',
+    });
+    expect(await readXlsx(path)).toEqual([[45351]]);
   });
 
   it('gives a cell without s the first cell format, a date format included', async () => {

@@ -27,6 +27,7 @@ const WORKBOOK_PROPERTIES = /<(?:[\w.-]+:)?workbookPr(?=[\s/>])((?:\s+[^\s=/>]+\
 const WORKBOOK = /<(?:[\w.-]+:)?workbook[\s>]/;
 const CELL_FORMATS = /<(?:[\w.-]+:)?cellXfs(?:\s[^>]*)?>([\s\S]*?)<\/(?:[\w.-]+:)?cellXfs\s*>/;
 const CELL_FORMAT = /<(?:[\w.-]+:)?xf(?=[\s/>])((?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*\/?>/g;
+const NUMBER_FORMATS = /<(?:[\w.-]+:)?numFmts(?:\s[^>]*)?>([\s\S]*?)<\/(?:[\w.-]+:)?numFmts\s*>/;
 const NUMBER_FORMAT = /<(?:[\w.-]+:)?numFmt(?=[\s/>])((?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*\/?>/g;
 const ATTRIBUTE = /([^\s=]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g;
 const SHARED_STRINGS_ROOT = /<([\w.-]+:)?sst[\s>]/;
@@ -82,7 +83,8 @@ export async function readDateStyles(path: string, entry: ZipEntry | undefined, 
   if (!entry) return [];
   const text = await wholeText(path, entry, unpacked);
   const custom = new Map<number, string>();
-  for (const [, attributeText] of text.matchAll(NUMBER_FORMAT)) {
+  // Only the part's own list: a conditional format (dxf) carries number formats of its own.
+  for (const [, attributeText] of (NUMBER_FORMATS.exec(text)?.[1] ?? '').matchAll(NUMBER_FORMAT)) {
     const attributes = attributesOf(attributeText);
     const id = Number(attributes.get('numFmtId'));
     const code = attributes.get('formatCode');
