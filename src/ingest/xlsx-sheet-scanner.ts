@@ -4,6 +4,7 @@ import { AppError } from '../errors.ts';
 import { isBlankRow, tooManyColumns } from './row-checks.ts';
 import type { SharedStrings } from './shared-strings.ts';
 import type { Cell } from './types.ts';
+import { BOOLEAN, booleanValue, cellType, ERROR, INLINE, ISO_DATE, NUMBER, numberCell, referenceColumn, SHARED, STR, styleIndex } from './xlsx-cell-value.ts';
 import { decodeEscapes, isoDateSerial, normalizeLineEnds } from './xlsx-text.ts';
 import { decodeEntities } from './xml-text.ts';
 
@@ -18,21 +19,11 @@ export interface SheetContext {
   maxColumns: number;
 }
 
-// A cell's t attribute.
-const NUMBER = 0;
-const SHARED = 1;
-const STR = 2;
-const INLINE = 3;
-const BOOLEAN = 4;
-const ERROR = 5;
-const ISO_DATE = 6;
-
 // Which text is being gathered.
 const NO_TEXT = 0;
 const V_TEXT = 1;
 const T_TEXT = 2;
 
-const LT = 0x3c;
 const GT = 0x3e;
 const SLASH = 0x2f;
 const BANG = 0x21;
@@ -41,12 +32,7 @@ const COLON = 0x3a;
 const EQUALS = 0x3d;
 const DOUBLE_QUOTE = 0x22;
 const SINGLE_QUOTE = 0x27;
-const DOLLAR = 0x24;
 
-const DAY_MS = 86_400_000;
-/** Days from Excel's day 0 to 1970-01-01, and from the 1900 to the 1904 date system. */
-const UNIX_EPOCH_SERIAL = 25569;
-const DAYS_1900_TO_1904 = 1462;
 /**
  * No tag, comment or CDATA section of a worksheet comes near this; held whole until it ends, a longer one would be
  * searched again with every piece of text.
@@ -55,59 +41,6 @@ const MAX_MARKUP_CHARS = 1024 * 1024;
 
 const isSpace = (code: number) => code === 0x20 || code === 0x0a || code === 0x09 || code === 0x0d;
 const notXml = () => new AppError(400, 'file_unreadable', 'The XLSX file is damaged: a part of it is not valid XML');
-
-/** t="…" by its length and letters, without making a string of it. */
-function cellType(text: string, from: number, to: number): number {
-  const length = to - from;
-  const first = text.charCodeAt(from);
-  if (length === 1) {
-    switch (first) {
-      case 0x73: return SHARED; // s
-      case 0x62: return BOOLEAN; // b
-      case 0x65: return ERROR; // e
-      case 0x64: return ISO_DATE; // d
-      default: return NUMBER;
-    }
-  }
-  if (length === 3 && text.startsWith('str', from)) return STR;
-  if (length === 9 && text.startsWith('inlineStr', from)) return INLINE;
-  return NUMBER;
-}
-
-/** The column of a reference such as "B7" or "$B$7", counted from 1; 0 when it names none. */
-function referenceColumn(text: string, from: number, to: number): number {
-  let at = from;
-  if (text.charCodeAt(at) === DOLLAR) at++;
-  let column = 0;
-  for (; at < to; at++) {
-    const code = text.charCodeAt(at) | 0x20;
-    if (code < 0x61 || code > 0x7a) break;
-    column = column * 26 + code - 0x60;
-  }
-  return column;
-}
-
-function styleIndex(text: string, from: number, to: number): number {
-  let index = 0;
-  for (let at = from; at < to; at++) {
-    const digit = text.charCodeAt(at) - 0x30;
-    if (digit < 0 || digit > 9) return -1;
-    index = index * 10 + digit;
-  }
-  return from === to ? -1 : index;
-}
-
-/** '1' and '0' as the format writes them; the words, as some writers do. */
-function booleanValue(text: string): boolean {
-  const trimmed = text.trim();
-  if (trimmed === '1') return true;
-  if (trimmed === '0') return false;
-  const lower = trimmed.toLowerCase();
-  if (lower === 'true') return true;
-  if (lower === 'false') return false;
-  const number = parseFloat(trimmed);
-  return Number.isNaN(number) || number !== 0;
-}
 
 /**
  * The scan keeps its place between pieces of text: a tag cut in two waits for the next piece, text inside a value is
@@ -465,11 +398,7 @@ export class SheetScanner {
   private number(serial: number): Cell {
     const { style } = this;
     // A cell without s has the first format.
-    const isDate = this.dateStyles[style === -1 ? 0 : style] === true;
-    if (!isDate) return Number.isFinite(serial) ? serial : null;
-    const ms = Math.round((serial - UNIX_EPOCH_SERIAL + (this.date1904 ? DAYS_1900_TO_1904 : 0)) * DAY_MS);
-    const date = new Date(ms);
-    return Number.isNaN(date.getTime()) ? null : date;
+    return numberCell(serial, this.dateStyles[style === -1 ? 0 : style] === true, this.date1904);
   }
 
   private place(value: Cell): void {
