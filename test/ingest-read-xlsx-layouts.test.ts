@@ -107,16 +107,17 @@ describe('cells and rows without references', () => {
 });
 
 describe('markup around values', () => {
-  it('reads CDATA, entities decoded once, comments, processing instructions and white space between elements', async () => {
+  it('reads CDATA, entities decoded once, comments, processing instructions, white space between elements and a \'>\' in an attribute', async () => {
     const path = await handWorkbook('markup.xlsx', [
       '<row r="1">\n  <!-- a comment with <c> in it -->\n',
       '  <c r="A1" t="inlineStr">\n    <is>\n      <t><![CDATA[a < b & <c>]]></t>\n    </is>\n  </c>\n',
       '  <c r="B1" t="str"><f>"x"</f><v>&amp;amp; &#x41;&#66;</v></c><?pi ignored?>\n',
       "  <c r='C1' t='inlineStr'><is><r><rPr><b/></rPr><t xml:space=\"preserve\">one </t></r><r><t>two</t></r></is></c>\n",
       '  <c r="D1" t="inlineStr"><is><t>line\r\nend_x000D_</t></is></c>\n',
+      '  <c r="E1" x:note="a > b" t="n"><v>5</v></c>\n',
       '</row>',
     ].join(''));
-    expect(await readXlsx(path)).toEqual([['a < b & <c>', '&amp; AB', 'one two', 'line\nend\r']]);
+    expect(await readXlsx(path)).toEqual([['a < b & <c>', '&amp; AB', 'one two', 'line\nend\r', 5]]);
   });
 
   it('reads booleans written as 1 and 0 or as words, and numbers in a date format as dates', async () => {
