@@ -46,7 +46,7 @@ const notXml = () => new AppError(400, 'file_unreadable', 'The XLSX file is dama
  * The scan keeps its place between pieces of text: a tag cut in two waits for the next piece, text inside a value is
  * gathered raw and decoded once its element ends. Only the markup of one tag is ever held.
  */
-export class SheetScanner {
+class SheetScanner {
   /** Rows completed by the text scanned so far, blank rows left out; taken by the caller. */
   rows: Cell[][] = [];
   /** The end of the sheet's cells was seen: what follows holds no values. */

@@ -73,7 +73,7 @@ const BUILT_IN_DATE_FORMATS = new Set([14, 15, 16, 17, 18, 19, 20, 21, 22, 45, 4
  * Whether a format code shows a number as a date or time: it has day, month, year, hour or second parts outside
  * quoted text, escaped characters and brackets ([Red], [$-409]; [h] for elapsed hours keeps its other parts).
  */
-export function isDateFormat(code: string): boolean {
+function isDateFormat(code: string): boolean {
   const parts = code.replace(/\\./g, '').replace(/"[^"]*"/g, '').replace(/\[[^\]]*]/g, '');
   return /[ymdhsb]/i.test(parts);
 }
