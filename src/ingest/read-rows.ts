@@ -4,7 +4,7 @@ import { csvRowBatches } from './csv-rows.ts';
 import { assertFieldSizes, assertRowWidth, DEFAULT_MAX_COLUMNS, DEFAULT_MAX_FIELD_BYTES, isBlankRow } from './row-checks.ts';
 import type { Sniff } from './sniff.ts';
 import type { Cell } from './types.ts';
-import { xlsxRows } from './xlsx-rows.ts';
+import { xlsxRowBatches } from './xlsx-rows.ts';
 
 export interface ReadRowsOptions {
   /** A longer field fails the upload with field_too_large rather than exhausting memory. */
@@ -28,9 +28,9 @@ export async function* readRowBatches(path: string, sniff: Sniff, options: ReadR
   const maxFieldBytes = options.maxFieldBytes ?? DEFAULT_MAX_FIELD_BYTES;
   const maxColumns = options.maxColumns ?? DEFAULT_MAX_COLUMNS;
   if (sniff.format === 'xlsx') {
-    for await (const row of xlsxRows(path, sniff.sheet, { maxColumns, maxUncompressedBytes: options.maxUncompressedBytes })) {
-      assertFieldSizes(row, maxFieldBytes);
-      yield [row];
+    for await (const rows of xlsxRowBatches(path, sniff.sheet, { maxColumns, maxUncompressedBytes: options.maxUncompressedBytes })) {
+      for (const row of rows) assertFieldSizes(row, maxFieldBytes);
+      yield rows;
     }
     return;
   }

@@ -1,43 +1,76 @@
-// A workbook's shared strings, kept as UTF-8 in a few large buffers rather than as a million small strings: read
-// by index for every text cell of the sheet, and a fraction of the memory (no per-string object, no GC scanning).
+// A workbook's shared strings, kept in a few long strings rather than as a million small ones: read by index for
+// every text cell of the sheet, where a read is a slice of a page, and a fraction of the memory (no per-string object
+// for the GC to trace).
 
-/** Bytes per page: strings are packed into pages of this size; a longer one gets a page of its own. */
+/** Characters per page: strings are packed into pages of this length; a longer one gets a page of its own. */
 const PAGE = 1 << 20;
 const OFFSET_BITS = 20;
+/**
+ * Beyond Latin-1: a page holding one of these takes two bytes a character, so such strings get pages of their own
+ * and the others stay one byte a character.
+ */
+const WIDE = /[^\u0000-\u00ff]/;
+const ENCODINGS = ['latin1', 'utf16le'] as const;
+
+/**
+ * The page being filled for one width of character. Its strings are copied in as they come (a string cut out of the
+ * part's text would keep all of that text alive) and read from its bytes until the page is full or the strings are
+ * all in; then it becomes one string.
+ */
+interface OpenPage {
+  index: number;
+  bytes: Buffer;
+  /** Characters written. */
+  used: number;
+}
 
 export class SharedStrings {
-  private pages: Buffer[] = [];
-  private used = PAGE;  // no page yet
+  /** Undefined for a page still being filled. */
+  private pages: (string | undefined)[] = [];
+  private open: [OpenPage | undefined, OpenPage | undefined] = [undefined, undefined];
   /** Per string: its page times 2^OFFSET_BITS plus its start within the page (exact in a double), then its end. */
   private starts = new Float64Array(1024);
   private ends = new Uint32Array(1024);
   length = 0;
+  /** False while the strings are still being read (until `seal`): an index past the end may yet come. */
+  complete = true;
 
   add(text: string): void {
-    const size = Buffer.byteLength(text, 'utf8');
+    const width = WIDE.test(text) ? 1 : 0;
+    let page = this.open[width];
     // A start must fit in OFFSET_BITS: a string that would reach the page's end starts a new one.
-    if (this.used + size >= PAGE) {
-      this.pages.push(Buffer.allocUnsafe(Math.max(PAGE, size)));
-      this.used = 0;
+    if (!page || page.used + text.length >= PAGE) {
+      if (page) this.join(page, width);
+      // A page of its own starts at 0, so a string longer than a page still packs.
+      page = this.open[width] = { index: this.pages.push(undefined) - 1, bytes: Buffer.allocUnsafe(Math.max(PAGE, text.length) << width), used: 0 };
     }
-    const page = this.pages.length - 1;
     if (this.length === this.starts.length) {
       this.starts = grow(this.starts, new Float64Array(this.length * 2));
       this.ends = grow(this.ends, new Uint32Array(this.length * 2));
     }
-    const start = this.used;
-    this.used += this.pages[page].write(text, start, 'utf8');
-    // A page of its own starts at 0, so a string longer than a page still packs.
-    this.starts[this.length] = page * 2 ** OFFSET_BITS + start;
-    this.ends[this.length] = this.used;
+    this.starts[this.length] = page.index * 2 ** OFFSET_BITS + page.used;
+    page.bytes.write(text, page.used << width, ENCODINGS[width]);
+    page.used += text.length;
+    this.ends[this.length] = page.used;
     this.length++;
+  }
+
+  /** Every string is in: the pages being filled become strings. */
+  seal(): void {
+    this.open.forEach((page, width) => page && this.join(page, width));
+    this.open = [undefined, undefined];
+    this.complete = true;
   }
 
   get(index: number): string | undefined {
     if (!Number.isInteger(index) || index < 0 || index >= this.length) return undefined;
     const packed = this.starts[index];
     const page = Math.floor(packed / 2 ** OFFSET_BITS);
-    return this.pages[page].toString('utf8', packed % 2 ** OFFSET_BITS, this.ends[index]);
+    const start = packed % 2 ** OFFSET_BITS;
+    const text = this.pages[page];
+    if (text !== undefined) return text.slice(start, this.ends[index]);
+    const width = this.open[0]?.index === page ? 0 : 1;
+    return this.open[width]!.bytes.toString(ENCODINGS[width], start << width, this.ends[index] << width);
   }
 
   /** Indexable as exceljs reads its shared strings (`sharedStrings[index]`). */
@@ -46,6 +79,11 @@ export class SharedStrings {
       get: (target, key) => (typeof key === 'string' && key.charCodeAt(0) >= 0x30 && key.charCodeAt(0) <= 0x39
         ? this.get(Number(key)) : Reflect.get(target, key)),
     });
+  }
+
+  /** The page as one string, one or two bytes a character. */
+  private join(page: OpenPage, width: number): void {
+    this.pages[page.index] = page.bytes.toString(ENCODINGS[width], 0, page.used << width);
   }
 }
 

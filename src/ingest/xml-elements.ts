@@ -73,7 +73,8 @@ export async function* rewriteElements(chunks: AsyncIterable<string>, name: stri
       inElement = false;
       at = end;
     }
-    if (out) yield out;
+    // Once for every chunk, even with nothing to pass on: a consumer can take the document a chunk at a time.
+    yield out;
   }
   // A document cut inside an element: the parser after this one tells what is wrong with it.
   if (held || carry) yield held + carry;

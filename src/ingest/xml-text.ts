@@ -1,4 +1,4 @@
-// XML character data: the entities of text and attribute values decoded, and text escaped to stand in an element.
+// XML character data: the entities of text and attribute values decoded.
 
 const ENTITY = /&(?:#(\d+)|#x([0-9a-fA-F]+)|(amp|lt|gt|quot|apos));/g;
 const NAMED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
@@ -12,5 +12,3 @@ export function decodeEntities(raw: string): string {
   });
 }
 
-/** A carriage return as it is would be read back as a line feed: XML parsers normalise line ends. */
-export const escapeText = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\r/g, '&#13;');

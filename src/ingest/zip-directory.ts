@@ -82,18 +82,6 @@ async function locateDirectory(handle: FileHandle, size: number): Promise<{ offs
   return { offset, length };
 }
 
-/** A zip cut short loses its directory first; finding that out costs one small read. */
-export async function hasZipDirectory(path: string): Promise<boolean> {
-  const handle = await open(path, 'r');
-  try {
-    const { size } = await handle.stat();
-    const tailLength = Math.min(size, EOCD_SEARCH_BYTES);
-    return (await readAt(handle, size - tailLength, tailLength)).lastIndexOf(EOCD_SIGNATURE) !== -1;
-  } finally {
-    await handle.close();
-  }
-}
-
 /** The entries as the directory lists them; null when the file has no directory (a zip cut short loses it first). */
 export async function readZipDirectory(path: string): Promise<ZipEntry[] | null> {
   const handle = await open(path, 'r');

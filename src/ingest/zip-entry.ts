@@ -6,7 +6,7 @@ import zlib from 'node:zlib';
 import type { ZipEntry } from './zip-directory.ts';
 
 const LOCAL_SIGNATURE = 0x04034b50;
-export const LOCAL_HEADER_SIZE = 30;
+const LOCAL_HEADER_SIZE = 30;
 const STORED = 0;
 const DEFLATED = 8;
 

@@ -43,3 +43,12 @@ export function checkZipSizes(entries: readonly ZipEntry[], maxUncompressedBytes
   }
   if (total > maxUncompressedBytes) throw unpacksTooLarge(maxUncompressedBytes, total);
 }
+
+/** Counts what one read of a file unpacks, across its parts, and fails it once that passes the limit. */
+export function unpackedCounter(maxUncompressedBytes: number): (bytes: number) => void {
+  let unpacked = 0;
+  return (bytes) => {
+    unpacked += bytes;
+    if (unpacked > maxUncompressedBytes) throw unpacksTooLarge(maxUncompressedBytes);
+  };
+}
