@@ -73,14 +73,6 @@ export class SharedStrings {
     return this.open[width]!.bytes.toString(ENCODINGS[width], start << width, this.ends[index] << width);
   }
 
-  /** Indexable as exceljs reads its shared strings (`sharedStrings[index]`). */
-  asArray(): unknown[] {
-    return new Proxy([] as unknown[], {
-      get: (target, key) => (typeof key === 'string' && key.charCodeAt(0) >= 0x30 && key.charCodeAt(0) <= 0x39
-        ? this.get(Number(key)) : Reflect.get(target, key)),
-    });
-  }
-
   /** The page as one string, one or two bytes a character. */
   private join(page: OpenPage, width: number): void {
     this.pages[page.index] = page.bytes.toString(ENCODINGS[width], 0, page.used << width);
