@@ -29,8 +29,6 @@ export interface BlockReader {
    * next read starts a new one. A file the thread cannot read rejects with the AppError a read here would.
    */
   read(source: BlockSource): AsyncGenerator<RecordBlockInput>;
-  /** Starts the thread ahead of the first file: it takes a moment to load. */
-  warm(): void;
   close(): Promise<void>;
 }
 
@@ -95,7 +93,6 @@ export function createBlockReader(): BlockReader {
         if (!finished) await stop();
       }
     },
-    warm() { worker ??= start(); },
     close: stop,
   };
 }

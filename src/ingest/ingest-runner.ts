@@ -24,6 +24,8 @@ export function createIngestRunner(deps: {
   let wokenWhileBusy = false;
   let timer: NodeJS.Timeout | undefined;
   const shutdown = new AbortController();
+  // Its thread starts with the first file read, not with the service: a process that reads no file (or none yet)
+  // does without the thread's memory, and the thread's start (a fraction of a second) is paid once.
   const reader = createBlockReader();
   const db = deps.store.db;
   const ingestDeps = { ...deps, db, reader };
@@ -67,7 +69,7 @@ export function createIngestRunner(deps: {
   }
 
   return {
-    start() { running = true; reader.warm(); wake(); },
+    start() { running = true; wake(); },
     wake,
     async stop() {
       running = false;
