@@ -46,7 +46,8 @@ describe('retries', () => {
   });
 
   it('retries on 429, timeouts and resets, and gives up after the last retry with a failure log', async () => {
-    await destination({ retryCount: 2, retryInterval: 10, timeoutMs: 300 });
+    // A timeout long enough that a reset is seen as one on a busy machine; the hang still runs into it.
+    await destination({ retryCount: 2, retryInterval: 10, timeoutMs: 1000 });
     const answers: Answer[] = [{ status: 429 }, { hang: true }, { reset: true }];
     const { final, log } = await runImport(t, receiver, 10, ({ n }) => answers[n - 1] ?? { status: 200 });
     expect(receiver.received).toHaveLength(3);
