@@ -1,5 +1,5 @@
 // readRows on workbooks laid out as the format allows but the fixtures' writers do not: prefixed element names, cells
-// and rows without references, markup around values, parts cut short; and the worksheet scan whatever pieces its
+// and rows without references, markup around values, parts cut short or too large to hold; and the worksheet scan whatever pieces its
 // text comes in.
 
 import { fileURLToPath } from 'node:url';
@@ -8,7 +8,7 @@ import { readRows } from '../src/ingest/read-rows.ts';
 import type { Cell } from '../src/ingest/types.ts';
 import { readWorkbookPackage } from '../src/ingest/xlsx-package.ts';
 import { sheetRowBatches } from '../src/ingest/xlsx-sheet-scanner.ts';
-import { openSharedStrings, readDateStyles } from '../src/ingest/xlsx-workbook.ts';
+import { MAX_WHOLE_PART_CHARS, openSharedStrings, readDateStyles } from '../src/ingest/xlsx-workbook.ts';
 import { readZipDirectory } from '../src/ingest/zip-directory.ts';
 import { partText } from '../src/ingest/zip-part-text.ts';
 import { collect, makeTempDir, storedZip, type TempDir, writeXlsx, zipTexts } from './support/ingest-files.ts';
@@ -215,5 +215,18 @@ describe('the worksheet scan', () => {
       await sharedStrings.close();
     }
     expect(await readXlsx(path).then((rows) => rows.at(-1))).toEqual(['distinct text number 19999']);
+  });
+});
+
+describe('parts read whole', () => {
+  it('refuses a styles part larger than any workbook has, rather than hold it', async () => {
+    const filler = `<!--${' '.repeat(MAX_WHOLE_PART_CHARS)}-->`;
+    const path = await handWorkbook('bloated-styles.xlsx', '<row r="1"><c r="A1"><v>1</v></c></row>', { styles: `<xf numFmtId="0"/>${filler}` });
+    await expect(readXlsx(path)).rejects.toMatchObject({
+      httpStatus: 400, code: 'file_too_large', message: 'The XLSX file\'s part "xl/styles.xml" is larger than 64 MiB, more than any workbook\'s',
+    });
+    // The same workbook with the styles it needs reads.
+    const plain = await handWorkbook('plain-styles.xlsx', '<row r="1"><c r="A1"><v>1</v></c></row>', { styles: '<xf numFmtId="0"/>' });
+    expect(await readXlsx(plain)).toEqual([[1]]);
   });
 });

@@ -1,11 +1,13 @@
 // Reads what every worksheet of a workbook needs: the sheet list, the date system, which cell formats are dates, and
 // the shared strings.
 
+import { AppError } from '../errors.ts';
 import { SharedStrings } from './shared-strings.ts';
 import { sharedStringText } from './xlsx-text.ts';
 import { rewriteElements } from './xml-elements.ts';
 import { decodeEntities } from './xml-text.ts';
 import type { ZipEntry } from './zip-directory.ts';
+import { describeBytes } from './zip-limits.ts';
 import { partText } from './zip-part-text.ts';
 
 /** A sheet as the workbook part lists it. */
@@ -42,10 +44,22 @@ function attributesOf(text: string): Map<string, string> {
 /** xsd:boolean, as the format's attributes are. */
 const isTrue = (value: string | undefined) => value === '1' || value === 'true';
 
+/**
+ * The most text of a part read whole. The workbook part and the styles of real workbooks are kilobytes, the styles
+ * of a workbook bloated by copied formats some megabytes; a part beyond this is no workbook's, and held whole it
+ * would cost that much memory.
+ */
+export const MAX_WHOLE_PART_CHARS = 64 * 1024 * 1024;
+
 /** The whole text of a small part: the workbook part and the styles are read whole. */
 async function wholeText(path: string, entry: ZipEntry, unpacked: (bytes: number) => void): Promise<string> {
   let text = '';
-  for await (const chunk of partText(path, entry, unpacked)) text += chunk;
+  for await (const chunk of partText(path, entry, unpacked)) {
+    text += chunk;
+    if (text.length > MAX_WHOLE_PART_CHARS) {
+      throw new AppError(400, 'file_too_large', `The XLSX file's part "${entry.name}" is larger than ${describeBytes(MAX_WHOLE_PART_CHARS)}, more than any workbook's`);
+    }
+  }
   return text;
 }
 
