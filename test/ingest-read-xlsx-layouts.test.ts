@@ -1,6 +1,6 @@
 // readRows on workbooks laid out as the format allows but the fixtures' writers do not: prefixed element names, cells
-// and rows without references, markup around values, parts cut short or too large to hold; and the worksheet scan whatever pieces its
-// text comes in.
+// and rows without references, markup around values, parts cut short or too large to hold; and the worksheet scan
+// whatever pieces its text comes in.
 
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
