@@ -14,9 +14,12 @@ export const ISO_DATE = 6;
 const DOLLAR = 0x24;
 
 const DAY_MS = 86_400_000;
-/** Days from Excel's day 0 to 1970-01-01, and from the 1900 to the 1904 date system. */
+/** Days from Excel's day 0 (1899-12-30 in its reckoning) to 1970-01-01, and from the 1900 to the 1904 date system. */
 const UNIX_EPOCH_SERIAL = 25569;
 const DAYS_1900_TO_1904 = 1462;
+
+/** A moment (ms since 1970) as the serial number of days a cell holds, on the workbook's date system. */
+export const serialOf = (ms: number, date1904: boolean) => ms / DAY_MS + UNIX_EPOCH_SERIAL - (date1904 ? DAYS_1900_TO_1904 : 0);
 
 /** t="…" by its length and letters, without making a string of it. */
 export function cellType(text: string, from: number, to: number): number {

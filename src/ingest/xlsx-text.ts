@@ -2,16 +2,13 @@
 // and line ends read as XML readers and Excel read them; and ISO 8601 date cells as the serial numbers Excel makes of them.
 
 import { isCalendarDate } from './iso-date.ts';
+import { serialOf } from './xlsx-cell-value.ts';
 import { decodeEntities } from './xml-text.ts';
 
 const TOKEN = /<!\[CDATA\[([\s\S]*?)\]\]>|<!--[\s\S]*?-->|<\?[\s\S]*?\?>|<(\/?)([^\s/>]+)(?:"[^"]*"|'[^']*'|[^'">])*?(\/?)>|([^<]+)/g;
 const ESCAPE = /_x([0-9A-Fa-f]{4})_/g;
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?Z?)?$/;
 const ISO_TIME = /^(\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?$/;
-const DAY_MS = 86_400_000;
-/** Days from Excel's day 0 (1899-12-30 in its reckoning) to 1970-01-01, and from the 1900 to the 1904 date system. */
-const UNIX_EPOCH_SERIAL = 25569;
-const DAYS_1900_TO_1904 = 1462;
 
 /** The characters an XML document can hold; a control character outside them cannot be passed on in one. */
 const xmlCanHold = (code: number) => code === 0x9 || code === 0xa || code === 0xd || (code >= 0x20 && code < 0xd800) || (code >= 0xe000 && code <= 0xfffd);
@@ -70,7 +67,7 @@ export function isoDateSerial(text: string, date1904: boolean): number | undefin
     // A time alone is a fraction of day 0, as Excel keeps it.
     return ((+hour * 60 + +minute) * 60 + +second + (fraction ? Number(fraction) : 0)) / 86_400;
   }
-  return ms / DAY_MS + UNIX_EPOCH_SERIAL - (date1904 ? DAYS_1900_TO_1904 : 0);
+  return serialOf(ms, date1904);
 }
 
 /** An XML parser reads a line end written as CR LF, or a lone CR, as LF (an escaped &#13; stays a CR). */

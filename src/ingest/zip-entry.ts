@@ -7,8 +7,16 @@ import type { ZipEntry } from './zip-directory.ts';
 
 const LOCAL_SIGNATURE = 0x04034b50;
 const LOCAL_HEADER_SIZE = 30;
-const STORED = 0;
+export const STORED = 0;
 const DEFLATED = 8;
+
+/** Parts are stored or deflated; any other method fails the read. */
+export function assertReadableMethod(entry: ZipEntry): void {
+  const { method } = entry.local;
+  if (method !== STORED && method !== DEFLATED) {
+    throw new Error(`the part "${entry.name}" is packed in a way zip readers rarely support (method ${method})`);
+  }
+}
 
 const inflateRaw = promisify(zlib.inflateRaw);
 
@@ -32,7 +40,7 @@ export async function readEntryText(handle: FileHandle, entry: ZipEntry, maxByte
   const data = Buffer.alloc(entry.compressedSize);
   const { bytesRead } = await handle.read(data, 0, data.length, await entryDataOffset(handle, entry));
   if (bytesRead < data.length) throw new Error('FILE_ENDED');
+  assertReadableMethod(entry);
   if (entry.local.method === STORED) return data.toString('utf8');
-  if (entry.local.method !== DEFLATED) throw new Error(`the part "${entry.name}" is packed in a way zip readers rarely support (method ${entry.local.method})`);
   return (await inflateRaw(data, { maxOutputLength: Math.max(entry.uncompressedSize, 1) })).toString('utf8');
 }

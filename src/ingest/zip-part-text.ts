@@ -6,10 +6,8 @@ import { pipeline } from 'node:stream/promises';
 import { StringDecoder } from 'node:string_decoder';
 import zlib from 'node:zlib';
 import type { ZipEntry } from './zip-directory.ts';
-import { entryDataOffset } from './zip-entry.ts';
+import { assertReadableMethod, entryDataOffset, STORED } from './zip-entry.ts';
 
-const STORED = 0;
-const DEFLATED = 8;
 const READ_BYTES = 64 * 1024;
 
 /**
@@ -19,10 +17,7 @@ const READ_BYTES = 64 * 1024;
  * file.
  */
 export async function* partText(path: string, entry: ZipEntry, unpacked: (bytes: number) => void): AsyncGenerator<string> {
-  const { method } = entry.local;
-  if (method !== STORED && method !== DEFLATED) {
-    throw new Error(`the part "${entry.name}" is packed in a way zip readers rarely support (method ${method})`);
-  }
+  assertReadableMethod(entry);
   const handle = await open(path, 'r');
   const decoder = new StringDecoder('utf8');
   let source: Readable | undefined;
@@ -38,7 +33,7 @@ export async function* partText(path: string, entry: ZipEntry, unpacked: (bytes:
         yield bytesRead === chunk.length ? chunk : chunk.subarray(0, bytesRead);
       }
     }
-    if (method === STORED) {
+    if (entry.local.method === STORED) {
       for await (const chunk of packed()) {
         unpacked(chunk.length);
         yield decoder.write(chunk);
