@@ -11,11 +11,38 @@ it('encodes the lines joined by newlines, byte for byte as Node encodes the join
   ];
   const bytes = encodeLines(lines);
   expect(Buffer.from(bytes).equals(Buffer.from(lines.join('\n'), 'utf8'))).toBe(true);
-  expect(bytes.byteLength).toBe(bytes.buffer.byteLength);
+  expect(bytes.byteOffset).toBe(0);
   expect(new TextDecoder().decode(bytes).split('\n').map((l) => JSON.parse(l))[0].mood).toBe('😀');
 });
 
 it('encodes one line without a newline, and no lines as nothing', () => {
   expect(Array.from(encodeLines(['{"a":1}']))).toEqual(Array.from(Buffer.from('{"a":1}')));
   expect(encodeLines([]).byteLength).toBe(0);
+});
+
+it('encodes into the buffer given when it has room, and grows past it when characters take more bytes', () => {
+  const spare = new ArrayBuffer(1 << 16);
+  const ascii = Array.from({ length: 100 }, (_, i) => JSON.stringify({ row: i, name: `name ${i}` }));
+  const reused = encodeLines(ascii, spare);
+  expect(reused.buffer).toBe(spare);
+  expect(Buffer.from(reused).equals(Buffer.from(ascii.join('\n')))).toBe(true);
+
+  // Each character takes three or four bytes: far more than the characters counted, and more than the spare holds.
+  const wide = Array.from({ length: 2000 }, (_, i) => JSON.stringify({ row: i, city: '東京😀'.repeat(5) }));
+  const chars = wide.reduce((n, l) => n + l.length + 1, 0);
+  const grown = encodeLines(wide, new ArrayBuffer(chars));
+  expect(grown.byteLength).toBeGreaterThan(chars);
+  expect(Buffer.from(grown).equals(Buffer.from(wide.join('\n')))).toBe(true);
+
+  // A spare too small for even the characters is left alone.
+  const small = new ArrayBuffer(8);
+  expect(encodeLines(ascii, small).buffer).not.toBe(small);
+});
+
+it('keeps a character whole when the room runs out in the middle of it', () => {
+  for (let pad = 0; pad < 8; pad++) {
+    const lines = ['x'.repeat(pad) + '😀é東', '😀'.repeat(40), 'é'.repeat(100)];
+    const bytes = encodeLines(lines, new ArrayBuffer(lines.join('\n').length));
+    expect(Buffer.from(bytes).equals(Buffer.from(lines.join('\n')))).toBe(true);
+  }
 });

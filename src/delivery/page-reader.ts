@@ -1,7 +1,7 @@
 // Reads the records of pages about to be sent before their turn: one read for a run of consecutive pending pages,
 // cut into pages, while the page before them is on the wire. Records do not change once an upload is confirmed.
 import type { Store } from '../store/db.ts';
-import { jsonArray, rangeRecords } from '../store/records-queries.ts';
+import { rangeRecords } from '../store/records-queries.ts';
 import { upcomingPages, type PageRange } from '../store/delivery-queue.ts';
 
 /**
@@ -19,9 +19,9 @@ type Page = PageRange & { uploadId: string };
 
 export interface PageReader {
   /**
-   * The page's records as a JSON array, UTF-8: what was read ahead for it, or read now, with the pages after it.
+   * The page's records, each as its JSON in UTF-8: what was read ahead for it, or read now, with the pages after it.
    */
-  read(page: Page): Promise<Buffer>;
+  read(page: Page): Promise<Uint8Array[]>;
   /** Reads the pages after `page` in the background, unless enough of them are read already. */
   readAhead(page: Page): void;
   /** Forgets what was read of an upload. */
@@ -29,7 +29,7 @@ export interface PageReader {
 }
 
 export function createPageReader(store: Pick<Store, 'run' | 'fetchRaw'>): PageReader {
-  const kept = new Map<string, { firstRow: number; lastRow: number; json: Buffer }>();
+  const kept = new Map<string, { firstRow: number; lastRow: number; records: Uint8Array[] }>();
   /** Per upload: the highest page read ahead, and the read under way. */
   const furthest = new Map<string, number>();
   const reading = new Map<string, Promise<void>>();
@@ -51,7 +51,7 @@ export function createPageReader(store: Pick<Store, 'run' | 'fetchRaw'>): PageRe
     if (texts.length !== records) return;
     let at = 0;
     for (const r of run) {
-      kept.set(key(uploadId, r.page), { firstRow: r.firstRow, lastRow: r.lastRow, json: jsonArray(texts.slice(at, at + r.recordCount)) });
+      kept.set(key(uploadId, r.page), { firstRow: r.firstRow, lastRow: r.lastRow, records: texts.slice(at, at + r.recordCount) });
       at += r.recordCount;
     }
     if (!furthest.has(uploadId) && furthest.size >= MAX_KEPT) furthest.delete(furthest.keys().next().value!);
@@ -68,24 +68,24 @@ export function createPageReader(store: Pick<Store, 'run' | 'fetchRaw'>): PageRe
     return under;
   }
 
-  function take(page: Page): Buffer | undefined {
+  function take(page: Page): Uint8Array[] | undefined {
     const k = key(page.uploadId, page.page);
     const found = kept.get(k);
     if (!found) return undefined;
     kept.delete(k);
     // A plan written again since (it cannot be, once delivering, but the range says for sure).
-    return found.firstRow === page.firstRow && found.lastRow === page.lastRow ? found.json : undefined;
+    return found.firstRow === page.firstRow && found.lastRow === page.lastRow ? found.records : undefined;
   }
 
   return {
     async read(page) {
       // A read under way may not reach this page; then one from this page on is started (by this or another reader).
       for (let tries = 0; tries < 3; tries++) {
-        const json = take(page);
-        if (json !== undefined) return json;
+        const records = take(page);
+        if (records !== undefined) return records;
         await (reading.get(page.uploadId) ?? startRun(page.uploadId, page.page, READ_AHEAD_PAGES)).catch(() => {});
       }
-      return take(page) ?? jsonArray(await rangeRecords(store, page));
+      return take(page) ?? await rangeRecords(store, page);
     },
     readAhead(page) {
       if (reading.has(page.uploadId)) return;

@@ -7,16 +7,32 @@ export const USER_AGENT = 'sheethook/0.1';
 export type PageOfUpload = Pick<ClaimedChunk, 'templateCode' | 'uploadId' | 'totalRecords' | 'totalPages' | 'page' | 'recordCount' | 'extraJson'>;
 
 /**
- * `data` arrives as JSON straight from the store (UTF-8 bytes on the delivery path), so records are never parsed and
- * re-serialized here.
+ * `data` arrives as JSON straight from the store: on the delivery path as each record's UTF-8 bytes, cut out of the
+ * blocks the store sent, which go into the body's one buffer as they are; records are never parsed and re-serialized
+ * here.
  */
-export function buildBody(chunk: PageOfUpload, dataJson: Uint8Array): Buffer;
+export function buildBody(chunk: PageOfUpload, records: readonly Uint8Array[]): Buffer;
 export function buildBody(chunk: PageOfUpload, dataJson: string): string;
-export function buildBody(chunk: PageOfUpload, dataJson: string | Uint8Array): string | Buffer {
+export function buildBody(chunk: PageOfUpload, data: string | readonly Uint8Array[]): string | Buffer {
   const head = `{"template":${JSON.stringify(chunk.templateCode)},"uploadId":${JSON.stringify(chunk.uploadId)},"data":`;
   const tail = `,"totalRecords":${chunk.totalRecords},"totalPages":${chunk.totalPages},` +
     `"page":${chunk.page},"pageSize":${chunk.recordCount},"extra":${chunk.extraJson}}`;
-  return typeof dataJson === 'string' ? head + dataJson + tail : Buffer.concat([Buffer.from(head), dataJson, Buffer.from(tail)]);
+  if (typeof data === 'string') return head + data + tail;
+  // The records, a comma between each two, and the brackets.
+  let length = Buffer.byteLength(head) + Buffer.byteLength(tail) + Math.max(2, data.length + 1);
+  for (const record of data) length += record.length;
+  const body = Buffer.allocUnsafeSlow(length);
+  let at = body.write(head, 0);
+  body[at++] = 0x5b; // [
+  for (let i = 0; i < data.length; i++) {
+    if (i > 0) body[at++] = 0x2c; // ,
+    body.set(data[i], at);
+    at += data[i].length;
+  }
+  body[at++] = 0x5d; // ]
+  at += body.write(tail, at);
+  if (at !== length) throw new Error(`a body of ${at} bytes, ${length} counted`);
+  return body;
 }
 
 /** `signature` is the webhook-signature value, made for the same `now` as webhook-timestamp. */

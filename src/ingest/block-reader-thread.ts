@@ -8,12 +8,22 @@ import { readRecordBlocks, type BlockSource } from './record-blocks.ts';
 const port = parentPort!;
 let credits = 0;
 let granted: (() => void) | undefined;
+/**
+ * Buffers of blocks the store has written, given back to encode the next blocks into while a file is read; let go
+ * when it ends, so an idle thread holds none.
+ */
+const spares: ArrayBuffer[] = [];
+let reading = false;
+
+/** More than can be on their way at once. */
+const SPARES_KEPT = 8;
 
 const post = (message: FromReader) => port.postMessage(message);
 
 async function read(id: number, source: BlockSource): Promise<void> {
+  reading = true;
   try {
-    for await (const block of readRecordBlocks(source)) {
+    for await (const block of readRecordBlocks(source, spares)) {
       while (credits === 0) await new Promise<void>((resolve) => { granted = resolve; });
       credits--;
       // The block's text is handed over, not copied.
@@ -24,12 +34,16 @@ async function read(id: number, source: BlockSource): Promise<void> {
     post(error instanceof AppError
       ? { id, kind: 'error', httpStatus: error.httpStatus, code: error.code, message: error.message }
       : { id, kind: 'error', message: (error as Error)?.stack ?? String(error) });
+  } finally {
+    reading = false;
+    spares.length = 0;
   }
 }
 
 port.on('message', (message: ToReader) => {
   if (message.kind === 'credit') {
     credits += message.n;
+    if (message.spare && reading && spares.length < SPARES_KEPT) spares.push(message.spare);
     granted?.();
     return;
   }

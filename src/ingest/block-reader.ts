@@ -7,7 +7,7 @@ import type { BlockSource } from './record-blocks.ts';
 
 export type ToReader =
   | { kind: 'read'; id: number; source: BlockSource; credits: number }
-  | { kind: 'credit'; n: number };
+  | { kind: 'credit'; n: number; spare?: ArrayBuffer };
 
 export type FromReader = { id: number } & (
   | { kind: 'block'; block: RecordBlockInput }
@@ -26,7 +26,8 @@ const AHEAD = 4;
 export interface BlockReader {
   /**
    * The blocks of `source`, in order; one file at a time. Stopping early (break, throw) ends the thread, and the
-   * next read starts a new one. A file the thread cannot read rejects with the AppError a read here would.
+   * next read starts a new one. A file the thread cannot read rejects with the AppError a read here would. A block's
+   * text is the caller's until it asks for the next block: then its buffer goes back to the thread, to be filled again.
    */
   read(source: BlockSource): AsyncGenerator<RecordBlockInput>;
   close(): Promise<void>;
@@ -84,7 +85,8 @@ export function createBlockReader(): BlockReader {
             throw new Error(message.message);
           }
           yield message.block;
-          thread.postMessage({ kind: 'credit', n: 1 } satisfies ToReader);
+          const spare = message.block.text.buffer;
+          thread.postMessage({ kind: 'credit', n: 1, spare } satisfies ToReader, [spare]);
         }
       } finally {
         deliver = undefined;

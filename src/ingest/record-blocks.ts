@@ -20,9 +20,10 @@ export interface BlockSource {
 
 /**
  * Reads, maps and validates every data row; one block per RECORD_BLOCK rows (the last one shorter). A row with
- * nothing in any mapped column is skipped and gets no number.
+ * nothing in any mapped column is skipped and gets no number. A block's text is encoded into a buffer taken from
+ * `spares` when there is one (buffers of blocks already written, given back), else into a new one.
  */
-export async function* readRecordBlocks(source: BlockSource): AsyncGenerator<RecordBlockInput> {
+export async function* readRecordBlocks(source: BlockSource, spares: ArrayBuffer[] = []): AsyncGenerator<RecordBlockInput> {
   const validate = compileHeadingRowValidator(source.columns, source.keys);
   const { maxRows, headerRow } = source;
   let seen = 0;
@@ -33,7 +34,7 @@ export async function* readRecordBlocks(source: BlockSource): AsyncGenerator<Rec
   const block = (): RecordBlockInput => {
     const firstRow = rowIndex - lines.length + 1;
     const done = {
-      block: (firstRow - 1) / RECORD_BLOCK, firstRow, rowCount: lines.length, text: encodeLines(lines),
+      block: (firstRow - 1) / RECORD_BLOCK, firstRow, rowCount: lines.length, text: encodeLines(lines, spares.pop()),
       errorsJson: invalid === 0 ? '{}' : JSON.stringify(errors), validCount: lines.length - invalid, invalidCount: invalid,
     };
     lines = [];

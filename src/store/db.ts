@@ -107,22 +107,34 @@ async function openPglite(dataDir: string): Promise<Store> {
   /**
    * One exchange, queued as PGlite queues its own queries (after any transaction under way: between another
    * caller's statements it would be part of that caller's transaction). The statement is a transaction of its own,
-   * ended by the Sync. The response is taken as it streams out, copied out of the database's memory, and not parsed
-   * by PGlite, which would decode every field into a string.
+   * ended by the Sync. The message is written, and the response gathered as it streams out of the database's memory,
+   * into buffers this store keeps and reuses; PGlite does not parse the response, which would decode every field
+   * into a string. `take` reads the response before the next exchange may reuse its buffer.
    */
-  const exchange = async (statement: Prepared, message: Uint8Array) => {
+  const sent = new ReusedBuffer();
+  const received = new ReusedBuffer();
+  const exchange = async <T>(statement: Prepared, values: readonly WireValue[], describe: boolean, take: (response: Uint8Array) => T) => {
     await prepare(statement);
     return client._runExclusiveTransaction(() => client._runExclusiveQuery(async () => {
-      const chunks: Uint8Array[] = [];
-      await client.execProtocolRawStream(message, { onRawData: (data) => { chunks.push(data.slice()); } });
-      return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
+      // Read by the database before execProtocolRawStream first waits.
+      const message = bindExecuteSync(statement.name, values, describe, (n) => sent.room(n));
+      let length = 0;
+      let response = received.room(0);
+      await client.execProtocolRawStream(message, {
+        onRawData: (data) => {
+          if (length + data.length > response.length) response = received.grow(response, length, length + data.length);
+          response.set(data, length);
+          length += data.length;
+        },
+      });
+      return take(response.subarray(0, length));
     }));
   };
   return {
     kind: 'pglite',
     db: drizzlePglite({ client, schema }) as unknown as Db,
     async run<T>(statement: Prepared, values: PreparedValue[]) {
-      const { columns, rows } = resultOf(await exchange(statement, bindExecuteSync(statement.name, values, true)));
+      const { columns, rows } = await exchange(statement, values, true, resultOf);
       // Typed as PGlite types its own results.
       return rows.map((row) => {
         const record: Record<string, unknown> = {};
@@ -134,10 +146,11 @@ async function openPglite(dataDir: string): Promise<Store> {
       });
     },
     async write(statement, values) {
-      resultOf(await exchange(statement, bindExecuteSync(statement.name, values)));
+      await exchange(statement, values, false, resultOf);
     },
     async fetchRaw(statement, values) {
-      return dataRows(await exchange(statement, bindExecuteSync(statement.name, values)));
+      // The rows are views of the response: a copy of their own, as the buffer is used again.
+      return exchange(statement, values, false, (response) => dataRows(response.slice()));
     },
     rawTransaction: (fn) => client.transaction((tx) => fn({
       exec: async (script) => { await tx.exec(script); },
@@ -199,6 +212,30 @@ async function openPostgres(connectionString: string, log?: Logger): Promise<Sto
     },
     close: () => pool.end(),
   };
+}
+
+/**
+ * A buffer used again for each exchange with the embedded database, grown as needed. One larger than REUSED_MAX
+ * (a response of many blocks' records, say) is used once and let go, not kept for the life of the process.
+ */
+class ReusedBuffer {
+  static readonly REUSED_MAX = 4 << 20;
+  private kept = new Uint8Array(64 << 10);
+
+  /** A buffer of at least `length` bytes. */
+  room(length: number): Uint8Array {
+    if (length <= this.kept.length) return this.kept;
+    const bigger = new Uint8Array(Math.max(length, this.kept.length * 2));
+    if (bigger.length <= ReusedBuffer.REUSED_MAX) this.kept = bigger;
+    return bigger;
+  }
+
+  /** A buffer of at least `length` bytes holding the first `used` bytes of `current`. */
+  grow(current: Uint8Array, used: number, length: number): Uint8Array {
+    const bigger = this.room(Math.max(length, current.length * 2));
+    bigger.set(current.subarray(0, used));
+    return bigger;
+  }
 }
 
 /** node-postgres sends a Buffer in binary format, which for text is its UTF-8 bytes. */

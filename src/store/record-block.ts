@@ -22,17 +22,43 @@ export interface RecordBlockInput {
   invalidCount: number;
 }
 
-/** `lines` joined by newlines, encoded as UTF-8 into a buffer of exactly its size. */
-export function encodeLines(lines: readonly string[]): Uint8Array<ArrayBuffer> {
-  let size = Math.max(0, lines.length - 1);
-  for (const line of lines) size += Buffer.byteLength(line, 'utf8');
-  const out = new Uint8Array(size);
+/**
+ * `lines` joined by newlines, encoded as UTF-8 into `into` when it has room, else into a new buffer; the result is a
+ * view of exactly the text, from the buffer's start. Sized from the lines' lengths, not measured in bytes first: text
+ * of one-byte characters takes a byte each, and the buffer grows when characters take more.
+ */
+export function encodeLines(lines: readonly string[], into?: ArrayBuffer): Uint8Array<ArrayBuffer> {
+  let chars = Math.max(0, lines.length - 1);
+  for (const line of lines) chars += line.length;
+  const room = into && into.byteLength >= chars ? into : new ArrayBuffer(roomFor(chars));
+  let out = new Uint8Array(room);
   let at = 0;
   for (let i = 0; i < lines.length; i++) {
-    if (i > 0) out[at++] = 0x0a;
-    at += utf8.encodeInto(lines[i], out.subarray(at)).written;
+    if (i > 0) {
+      if (at === out.length) out = grown(out, at, 1);
+      out[at++] = 0x0a;
+    }
+    let text = lines[i];
+    for (;;) {
+      const done = utf8.encodeInto(text, out.subarray(at));
+      at += done.written;
+      if (done.read === text.length) break;
+      text = text.slice(done.read);
+      // Three bytes at most for each UTF-16 unit left.
+      out = grown(out, at, text.length * 3);
+    }
   }
-  return out;
+  return out.subarray(0, at);
+}
+
+/** A little over `chars` bytes: most text has a few characters of more than one byte. */
+const roomFor = (chars: number) => Math.ceil(chars * 1.125) + 64;
+
+/** A larger buffer with the `used` bytes of `out` copied, and room for at least `more` after them. */
+function grown(out: Uint8Array<ArrayBuffer>, used: number, more: number): Uint8Array<ArrayBuffer> {
+  const bigger = new Uint8Array(Math.max(out.length * 2, used + more + 64));
+  bigger.set(out.subarray(0, used));
+  return bigger;
 }
 
 const utf8 = new TextEncoder();

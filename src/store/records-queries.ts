@@ -119,19 +119,6 @@ export async function rangeRecords(
   return picked;
 }
 
-const COMMA = Buffer.from(',');
-
-/** Records' JSON texts as the JSON array a chunk's body carries. */
-export function jsonArray(records: readonly Uint8Array[]): Buffer {
-  const parts: Uint8Array[] = [Buffer.from('[')];
-  records.forEach((record, i) => {
-    if (i > 0) parts.push(COMMA);
-    parts.push(record);
-  });
-  parts.push(Buffer.from(']'));
-  return Buffer.concat(parts);
-}
-
 /** Whether a valid record other than `row` has this value in the column `key`. */
 export async function valueTakenElsewhere(db: Db, uploadId: string, row: number, key: string, value: unknown): Promise<boolean> {
   const wanted = JSON.stringify(value);

@@ -15,14 +15,18 @@ function valueBytes(value: Exclude<WireValue, null>): Uint8Array {
 
 /**
  * Bind (unnamed portal, statement `name`, every value and result in text format), then Describe of the portal when
- * the rows' column names and types are wanted, Execute, Sync.
+ * the rows' column names and types are wanted, Execute, Sync. Written into the start of what `room` gives for its
+ * length (a new buffer by default).
  */
-export function bindExecuteSync(name: string, values: readonly WireValue[], describe = false): Uint8Array {
+export function bindExecuteSync(
+  name: string, values: readonly WireValue[], describe = false, room: (length: number) => Uint8Array = (n) => new Uint8Array(n),
+): Uint8Array {
   const nameBytes = utf8.encode(name);
   const encoded = values.map((v) => (v === null ? null : valueBytes(v)));
   const bindLength = 4 + 1 + nameBytes.length + 1 + 2 + 2 + encoded.reduce((n, v) => n + 4 + (v?.length ?? 0), 0) + 2;
-  const out = new Uint8Array(1 + bindLength + (describe ? 1 + 6 : 0) + 1 + 9 + 1 + 4);
-  const view = new DataView(out.buffer);
+  const length = 1 + bindLength + (describe ? 1 + 6 : 0) + 1 + 9 + 1 + 4;
+  const out = room(length).subarray(0, length);
+  const view = new DataView(out.buffer, out.byteOffset, length);
   let at = 0;
   out[at++] = 0x42; // 'B'
   view.setInt32(at, bindLength); at += 4;
