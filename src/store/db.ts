@@ -9,6 +9,7 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import type { SQL } from 'drizzle-orm';
+import { madeBuffer } from '../memory-budget.ts';
 import * as schema from './schema.ts';
 import { bindExecuteSync, dataRows, resultOf, type RawRow, type WireValue } from './wire-messages.ts';
 
@@ -150,7 +151,10 @@ async function openPglite(dataDir: string): Promise<Store> {
     },
     async fetchRaw(statement, values) {
       // The rows are views of the response: a copy of their own, as the buffer is used again.
-      return exchange(statement, values, false, (response) => dataRows(response.slice()));
+      return exchange(statement, values, false, (response) => {
+        madeBuffer(response.length);
+        return dataRows(response.slice());
+      });
     },
     rawTransaction: (fn) => client.transaction((tx) => fn({
       exec: async (script) => { await tx.exec(script); },
