@@ -135,15 +135,18 @@ async function openPglite(dataDir: string): Promise<Store> {
     kind: 'pglite',
     db: drizzlePglite({ client, schema }) as unknown as Db,
     async run<T>(statement: Prepared, values: PreparedValue[]) {
-      const { columns, rows } = await exchange(statement, values, true, resultOf);
-      // Typed as PGlite types its own results.
-      return rows.map((row) => {
-        const record: Record<string, unknown> = {};
-        for (let i = 0; i < columns.length; i++) {
-          const field = row[i];
-          record[columns[i].name] = field === null ? null : types.parseType(fieldText.decode(field), columns[i].typeOid);
-        }
-        return record as T;
+      // Decoded inside the exchange: the fields are views of a buffer the next exchange fills again.
+      return exchange(statement, values, true, (response) => {
+        const { columns, rows } = resultOf(response);
+        // Typed as PGlite types its own results.
+        return rows.map((row) => {
+          const record: Record<string, unknown> = {};
+          for (let i = 0; i < columns.length; i++) {
+            const field = row[i];
+            record[columns[i].name] = field === null ? null : types.parseType(fieldText.decode(field), columns[i].typeOid);
+          }
+          return record as T;
+        });
       });
     },
     async write(statement, values) {
