@@ -40,7 +40,7 @@ async function serviceCase(label: string, file: string, expectedRows: number, op
   const ingestPeaks: number[] = [];
   for (let i = 0; i < options.repeat; i++) {
     if (options.quietWaitMs) await waitForQuiet(options.quietWaitMs);
-    const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    const nodeArgs = options.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`] : [];
     const { value: run, otherCores } = await withOtherLoad(() => serviceImport({
       root: options.serviceRoot ?? PROJECT_ROOT,
       file, chunkSize: options.chunkSize, uniqueEmail: options.uniqueEmail, deliver: options.deliver, nodeArgs, timeoutMs: options.timeoutMs, pgConf: options.pgConf,

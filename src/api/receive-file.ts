@@ -6,8 +6,8 @@ import { dirname } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { FastifyRequest } from 'fastify';
 import { AppError, badRequest } from '../errors.ts';
-import type { ApiDeps } from './http.ts';
 import { madeBuffer } from '../memory-budget.ts';
+import type { ApiDeps } from './http.ts';
 
 const MAX_FIELD_BYTES = 1024 * 1024;
 const MAX_AUTH_VALUE = 8 * 1024;
