@@ -10,6 +10,8 @@ export interface CaseResult {
   /** CPU that other processes on the machine used meanwhile, in cores: the noise. */
   otherCores: (number | null)[];
   notes: string[];
+  /** The longest GET /health wait of any repetition, for the service's cases. */
+  healthWaitMs?: number;
 }
 
 export const median = (values: number[]) => {

@@ -6,6 +6,7 @@ import { appendFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { cpuSeconds, peakRssMb, rssMb } from './proc-stats.ts';
+import { probeHealth } from './health-probe.ts';
 import { peopleTemplate } from './people.ts';
 import { startReceiver } from './receiver.ts';
 import { FINAL_STATUSES as FINAL, monotonicUs, sleep, startService, stopService } from './service-process.ts';
@@ -52,6 +53,8 @@ export interface ServiceImportResult {
   pid: number;
   /** The service's resident memory as ingest went on: [rows read so far, MiB], one per poll. */
   rssTrail: [number, number][];
+  /** The longest wait for GET /health, asked every 100 ms from the POST to the end of ingest (and of delivery when waited for). */
+  longestHealthWaitMs: number;
   /** The ingest's start and end on the monotonic clock V8's CPU profiles use, in microseconds. */
   ingestWindowUs: [number, number];
 }
@@ -81,6 +84,7 @@ export async function serviceImport(options: ServiceImportOptions): Promise<Serv
     // A file-backed Blob: the body streams from disk instead of being read into this process.
     form.append('file', await openAsBlob(options.file), basename(options.file));
     const cpuBefore = cpuSeconds(pid);
+    const health = probeHealth(client.url);
     const started = performance.now();
     const startedUs = monotonicUs();
     const { uploadId } = await client.call<{ uploadId: string }>('POST', '/v1/imports', form);
@@ -120,6 +124,7 @@ export async function serviceImport(options: ServiceImportOptions): Promise<Serv
       deliveryMs = performance.now() - started - ingestMs;
     }
     const peak = peakRssMb(pid);
+    const { longestMs: longestHealthWaitMs } = await health.stop();
     await stopService(child);
     return {
       rows: upload.validRecords + upload.invalidRecords,
@@ -138,6 +143,7 @@ export async function serviceImport(options: ServiceImportOptions): Promise<Serv
       requests: receiver.requests,
       pid,
       rssTrail,
+      longestHealthWaitMs,
       ingestWindowUs: [startedUs, endedUs],
     };
   } finally {

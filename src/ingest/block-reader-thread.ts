@@ -23,11 +23,11 @@ const post = (message: FromReader) => port.postMessage(message);
 async function read(id: number, source: BlockSource): Promise<void> {
   reading = true;
   try {
-    for await (const block of readRecordBlocks(source, spares)) {
+    for await (const piece of readRecordBlocks(source, spares)) {
       while (credits === 0) await new Promise<void>((resolve) => { granted = resolve; });
       credits--;
-      // The block's text is handed over, not copied.
-      port.postMessage({ id, kind: 'block', block } satisfies FromReader, [block.text.buffer]);
+      // A block's text is handed over, not copied.
+      port.postMessage({ id, ...piece } satisfies FromReader, piece.kind === 'records' ? [piece.block.text.buffer] : []);
     }
     post({ id, kind: 'done' });
   } catch (error) {

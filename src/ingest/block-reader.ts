@@ -2,7 +2,7 @@
 // writes blocks to the store. One thread serves every file in turn; it starts with the first file and stays.
 import { Worker } from 'node:worker_threads';
 import { AppError } from '../errors.ts';
-import type { RecordBlockInput } from '../store/record-block.ts';
+import type { IngestPiece } from '../store/record-block.ts';
 import type { BlockSource } from './record-blocks.ts';
 
 export type ToReader =
@@ -10,7 +10,7 @@ export type ToReader =
   | { kind: 'credit'; n: number; spare?: ArrayBuffer };
 
 export type FromReader = { id: number } & (
-  | { kind: 'block'; block: RecordBlockInput }
+  | IngestPiece
   | { kind: 'done' }
   | { kind: 'error'; httpStatus?: number; code?: string; message: string });
 
@@ -25,11 +25,12 @@ const AHEAD = 4;
 
 export interface BlockReader {
   /**
-   * The blocks of `source`, in order; one file at a time. Stopping early (break, throw) ends the thread, and the
-   * next read starts a new one. A file the thread cannot read rejects with the AppError a read here would. A block's
-   * text is the caller's until it asks for the next block: then its buffer goes back to the thread, to be filled again.
+   * The blocks of `source`, in order, then the rows that repeat a unique value; one file at a time. Stopping early
+   * (break, throw) ends the thread, and the next read starts a new one. A file the thread cannot read rejects with
+   * the AppError a read here would. A block's text is the caller's until it asks for the next piece: then its buffer
+   * goes back to the thread, to be filled again.
    */
-  read(source: BlockSource): AsyncGenerator<RecordBlockInput>;
+  read(source: BlockSource): AsyncGenerator<IngestPiece>;
   close(): Promise<void>;
 }
 
@@ -84,9 +85,14 @@ export function createBlockReader(): BlockReader {
             if (message.code) throw new AppError(message.httpStatus ?? 400, message.code, message.message);
             throw new Error(message.message);
           }
-          yield message.block;
-          const spare = message.block.text.buffer;
-          thread.postMessage({ kind: 'credit', n: 1, spare } satisfies ToReader, [spare]);
+          if (message.kind === 'records') {
+            yield { kind: 'records', block: message.block };
+            const spare = message.block.text.buffer;
+            thread.postMessage({ kind: 'credit', n: 1, spare } satisfies ToReader, [spare]);
+          } else {
+            yield { kind: 'duplicates', rows: message.rows };
+            thread.postMessage({ kind: 'credit', n: 1 } satisfies ToReader);
+          }
         }
       } finally {
         deliver = undefined;

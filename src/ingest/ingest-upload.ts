@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { Metrics } from '../metrics.ts';
 import type { Db, Store } from '../store/db.ts';
 import { findDestination } from '../store/templates-queries.ts';
-import { deleteRecords, insertRecordBlock, markDuplicates } from '../store/records-queries.ts';
+import { addDuplicateErrors, deleteRecords, insertRecordBlock } from '../store/records-queries.ts';
 import {
   enterReview, failUpload, recordIngestProgress, writeChunkPlan, type IngestTotals, type UploadRow,
 } from '../store/uploads-queries.ts';
@@ -33,9 +33,6 @@ export async function ingestUpload(
     // A previous attempt may have stopped half-way: start from a clean slate.
     await deleteRecords(db, upload.id);
     const rowsRead = await readIntoRecords(deps, upload, filePath, signal);
-    for (const column of upload.columns.filter((c) => c.unique)) {
-      await markDuplicates(db, upload.id, column.key, `${column.name} must be unique: the same value is in an earlier row`);
-    }
     await recordIngestProgress(db, upload.id, rowsRead, deps.leaseMs);
     if (!upload.autoConfirm) return await enterReview(db, upload.id);
     const destination = upload.templateId ? await findDestination(db, upload.templateId) : undefined;
@@ -57,8 +54,13 @@ async function readIntoRecords(deps: IngestDeps, upload: UploadRow, filePath: st
     path: filePath, sniff: upload.fileSniff as Sniff, headerRow: upload.headerRow, keys: upload.mapping ?? [],
     columns: upload.columns, maxRows: limits.maxRows, read: limits,
   });
-  for await (const block of blocks) {
+  for await (const piece of blocks) {
     signal.throwIfAborted();
+    if (piece.kind === 'duplicates') {
+      await addDuplicateErrors(deps.store, upload.id, piece.rows);
+      continue;
+    }
+    const { block } = piece;
     await insertRecordBlock(deps.store, upload.id, block, deps.leaseMs);
     rowsRead = block.firstRow + block.rowCount - 1;
     deps.metrics.ingestRows.inc(block.rowCount);

@@ -1,9 +1,10 @@
 // The file's data rows as blocks of validated records, serialized the way the store keeps them.
 import { AppError } from '../errors.ts';
-import { encodeLines, RECORD_BLOCK, type RecordBlockInput } from '../store/record-block.ts';
+import { encodeLines, RECORD_BLOCK, type IngestPiece, type RecordBlockInput } from '../store/record-block.ts';
 import { readRowBatches, type ReadRowsOptions } from './read-rows.ts';
 import type { Sniff } from './sniff.ts';
 import type { Column } from './types.ts';
+import { collectUniqueValues } from './unique-values.ts';
 import { compileHeadingRowValidator } from './validate-row.ts';
 
 export interface BlockSource {
@@ -21,9 +22,23 @@ export interface BlockSource {
 /**
  * Reads, maps and validates every data row; one block per RECORD_BLOCK rows (the last one shorter). A row with
  * nothing in any mapped column is skipped and gets no number. A block's text is encoded into a buffer taken from
- * `spares` when there is one (buffers of blocks already written, given back), else into a new one.
+ * `spares` when there is one (buffers of blocks already written, given back), else into a new one. After the last
+ * block, the rows that repeat an earlier valid row's value in a unique column, block by block: a value's first
+ * valid row keeps it.
  */
-export async function* readRecordBlocks(source: BlockSource, spares: ArrayBuffer[] = []): AsyncGenerator<RecordBlockInput> {
+export async function* readRecordBlocks(source: BlockSource, spares: ArrayBuffer[] = []): AsyncGenerator<IngestPiece> {
+  const unique = collectUniqueValues(source.columns);
+  try {
+    const lastRow = yield* readBlocks(source, spares, unique?.add);
+    if (unique) for (const rows of unique.duplicates(lastRow)) yield { kind: 'duplicates', rows };
+  } finally {
+    unique?.discard();
+  }
+}
+
+async function* readBlocks(
+  source: BlockSource, spares: ArrayBuffer[], addUnique: ((row: number, data: Record<string, unknown>) => void) | undefined,
+): AsyncGenerator<IngestPiece, number> {
   const validate = compileHeadingRowValidator(source.columns, source.keys);
   const { maxRows, headerRow } = source;
   let seen = 0;
@@ -56,9 +71,12 @@ export async function* readRecordBlocks(source: BlockSource, spares: ArrayBuffer
       if (result.errors !== null) {
         errors[rowIndex] = result.errors;
         invalid++;
+      } else {
+        addUnique?.(rowIndex, result.data);
       }
-      if (lines.length === RECORD_BLOCK) yield block();
+      if (lines.length === RECORD_BLOCK) yield { kind: 'records', block: block() };
     }
   }
-  if (lines.length > 0) yield block();
+  if (lines.length > 0) yield { kind: 'records', block: block() };
+  return rowIndex;
 }

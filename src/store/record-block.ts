@@ -23,6 +23,20 @@ export interface RecordBlockInput {
 }
 
 /**
+ * The rows of one block whose value in a unique column repeats an earlier row's: known once the whole file is read,
+ * and added to the block's messages then.
+ */
+export interface DuplicateRows {
+  block: number;
+  /** Messages by row number, as JSON: { "17": { "email": "Email must be unique: ..." } }. */
+  errorsJson: string;
+  count: number;
+}
+
+/** What reading a file gives, in order: its blocks of records, then the rows found to repeat a unique value. */
+export type IngestPiece = { kind: 'records'; block: RecordBlockInput } | { kind: 'duplicates'; rows: DuplicateRows };
+
+/**
  * `lines` joined by newlines, encoded as UTF-8 into `into` when it has room, else into a new buffer; the result is a
  * view of exactly the text, from the buffer's start. Sized from the lines' lengths, not measured in bytes first: text
  * of one-byte characters takes a byte each, and the buffer grows when characters take more.

@@ -2,7 +2,7 @@
 // read a row, a page or a chunk at a time by review and delivery, rewritten a block at a time by edits.
 import { sql, type SQL } from 'drizzle-orm';
 import { prepared, rows, type Db, type Store } from './db.ts';
-import { blockOf, RECORD_BLOCK, type RecordBlockInput } from './record-block.ts';
+import { blockOf, type DuplicateRows, type RecordBlockInput } from './record-block.ts';
 import { ChunkStatus } from './states.ts';
 
 export interface StoredRecord { row: number; valid: boolean; data: Record<string, unknown>; errors: Record<string, string> | null }
@@ -130,24 +130,16 @@ export async function valueTakenElsewhere(db: Db, uploadId: string, row: number,
   return candidates.some((c) => JSON.stringify(JSON.parse(c.line)[key]) === wanted);
 }
 
+const ADD_DUPLICATES = prepared('sheethook_add_duplicate_errors', ['uuid', 'int', 'jsonb', 'int'], `
+  UPDATE record_blocks SET errors = errors || $3, valid_count = valid_count - $4, invalid_count = invalid_count + $4
+  WHERE upload_id = $1 AND block = $2`);
+
 /**
- * Marks every valid record whose `key` value repeats an earlier valid record's as invalid, with `message`.
- * The database sorts the values, so a million rows take no more memory here than ten.
+ * Adds the messages of a block's rows found to repeat an earlier row's unique value. Each such row was valid until
+ * now: it moves from the block's valid count to its invalid one.
  */
-export async function markDuplicates(db: Db, uploadId: string, key: string, message: string): Promise<void> {
-  await db.execute(sql`
-    WITH v AS (
-      SELECT x.rn, x.line::json ->> ${key} AS value FROM (${blockLines(uploadId, sql`b.valid_count > 0`, 'valid')}) x
-    ), dup AS (
-      SELECT rn FROM (SELECT rn, row_number() OVER (PARTITION BY value ORDER BY rn) AS n FROM v WHERE coalesce(value, '') <> '') d
-      WHERE n > 1
-    ), per_block AS (
-      SELECT (rn - 1) / ${RECORD_BLOCK} AS block, count(*)::int AS n,
-        jsonb_object_agg(rn::text, jsonb_build_object(${key}::text, ${message}::text)) AS errors
-      FROM dup GROUP BY 1
-    )
-    UPDATE record_blocks b SET errors = b.errors || p.errors, valid_count = b.valid_count - p.n, invalid_count = b.invalid_count + p.n
-    FROM per_block p WHERE b.upload_id = ${uploadId} AND b.block = p.block`);
+export async function addDuplicateErrors(store: Pick<Store, 'write'>, uploadId: string, d: DuplicateRows): Promise<void> {
+  await store.write(ADD_DUPLICATES, [uploadId, d.block, d.errorsJson, d.count]);
 }
 
 interface BlockForUpdate { firstRow: number; rowCount: number; lines: string; errors: Record<string, Record<string, string>>; deleted: number[] }

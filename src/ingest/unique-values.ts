@@ -1,0 +1,159 @@
+// Finds the rows whose value in a unique column repeats an earlier row's, over a whole file, in bounded memory and
+// off the store: values are spilled to bucket files by hash as rows are read, then each bucket is sorted on its own.
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { RECORD_BLOCK } from '../store/record-block.ts';
+import type { DuplicateRows } from '../store/record-block.ts';
+import type { Column } from './types.ts';
+
+/**
+ * Buckets per column: a bucket holds about 1/BUCKETS of the column's values, so sorting one takes a small, bounded
+ * share of memory whatever the file's size (a 1 GiB file of distinct values: a few MB a bucket).
+ */
+const BUCKETS = 64;
+/** Bytes a bucket gathers before they are written out. */
+const BUCKET_BUFFER = 32 * 1024;
+
+/**
+ * The value of a record's field as the uniqueness rule compares it: text as it is, other values as their JSON
+ * (numbers, booleans, a multi-select's list); null for an empty value, which is never a duplicate.
+ */
+export function uniqueText(value: unknown): string | null {
+  if (value === null || value === undefined || value === '') return null;
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+/** FNV-1a over the UTF-16 code units: spreads values over the buckets; equal texts always share one. */
+function bucketOf(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  return (hash >>> 0) % BUCKETS;
+}
+
+/**
+ * A bucket's values on disk. Texts are kept as UTF-16 code units, as JavaScript holds them: any text, a lone
+ * surrogate included, comes back exactly as it went in.
+ */
+class BucketFile {
+  private buffer = Buffer.allocUnsafe(BUCKET_BUFFER);
+  private used = 0;
+  private fd: number | null;
+
+  constructor(readonly path: string) {
+    this.fd = openSync(path, 'w');
+  }
+
+  /** One entry: the row (4 bytes), the text's length in code units (4 bytes), the text. */
+  add(row: number, text: string): void {
+    const size = 8 + 2 * text.length;
+    if (this.used + size > this.buffer.length) this.flush();
+    if (size > this.buffer.length) this.buffer = Buffer.allocUnsafe(size);
+    this.buffer.writeUInt32LE(row, this.used);
+    this.buffer.writeUInt32LE(text.length, this.used + 4);
+    this.buffer.write(text, this.used + 8, 'utf16le');
+    this.used += size;
+  }
+
+  private flush(): void {
+    if (this.used > 0) writeSync(this.fd!, this.buffer, 0, this.used);
+    this.used = 0;
+    if (this.buffer.length > BUCKET_BUFFER) this.buffer = Buffer.allocUnsafe(BUCKET_BUFFER);
+  }
+
+  close(): void {
+    if (this.fd === null) return;
+    closeSync(this.fd);
+    this.fd = null;
+  }
+
+  /** The entries in the order they were added; the file is closed. */
+  entries(): { rows: Uint32Array; texts: string[] } {
+    this.flush();
+    this.close();
+    const data = readFileSync(this.path);
+    const rows: number[] = [];
+    const texts: string[] = [];
+    for (let at = 0; at < data.length;) {
+      rows.push(data.readUInt32LE(at));
+      const end = at + 8 + 2 * data.readUInt32LE(at + 4);
+      texts.push(data.toString('utf16le', at + 8, end));
+      at = end;
+    }
+    return { rows: Uint32Array.from(rows), texts };
+  }
+}
+
+export interface UniqueValues {
+  /** Where the values are spilled while the file is read. */
+  readonly dir: string;
+  /** Adds a valid row's values; rows come in increasing order. */
+  add(row: number, data: Record<string, unknown>): void;
+  /**
+   * Once every row is added: per block, in block order, the rows that repeat an earlier row's value, with a message
+   * on the column. A row already found repeating in one unique column takes no part in the next: it is invalid, and
+   * only valid rows claim a value. Removes the spilled files.
+   */
+  duplicates(lastRow: number): Generator<DuplicateRows>;
+  /** Removes the spilled files, when the file is not read to its end. */
+  discard(): void;
+}
+
+/** Null when the template has no unique column. */
+export function collectUniqueValues(columns: readonly Column[]): UniqueValues | null {
+  const unique = columns.filter((c) => c.unique);
+  if (unique.length === 0) return null;
+  const dir = mkdtempSync(join(tmpdir(), 'sheethook-unique-'));
+  const buckets = unique.map((column, c) => Array.from({ length: BUCKETS }, (_, b) => new BucketFile(join(dir, `${c}-${b}`))));
+  let discarded = false;
+  const discard = () => {
+    if (discarded) return;
+    discarded = true;
+    for (const files of buckets) for (const file of files) file.close();
+    rmSync(dir, { recursive: true, force: true });
+  };
+
+  return {
+    dir,
+    add(row, data) {
+      for (let c = 0; c < unique.length; c++) {
+        const text = uniqueText(data[unique[c].key]);
+        if (text !== null) buckets[c][bucketOf(text)].add(row, text);
+      }
+    },
+    *duplicates(lastRow) {
+      try {
+        // For each row, 1 + the index of the unique column it repeats a value of; 0 for none.
+        const repeats = new Uint8Array(lastRow + 1);
+        for (let c = 0; c < unique.length; c++) {
+          for (const file of buckets[c]) markRepeats(file.entries(), repeats, c + 1);
+        }
+        const messages = unique.map((column) => ({ [column.key]: `${column.name} must be unique: the same value is in an earlier row` }));
+        for (let first = 1; first <= lastRow; first += RECORD_BLOCK) {
+          const errors: Record<number, Record<string, string>> = {};
+          let count = 0;
+          for (let row = first; row < Math.min(first + RECORD_BLOCK, lastRow + 1); row++) {
+            if (repeats[row] === 0) continue;
+            errors[row] = messages[repeats[row] - 1];
+            count++;
+          }
+          if (count > 0) yield { block: (first - 1) / RECORD_BLOCK, errorsJson: JSON.stringify(errors), count };
+        }
+      } finally {
+        discard();
+      }
+    },
+    discard,
+  };
+}
+
+/** Marks in `repeats` every row of one bucket whose text an earlier row not marked yet holds. */
+function markRepeats({ rows, texts }: { rows: Uint32Array; texts: string[] }, repeats: Uint8Array, mark: number): void {
+  const order: number[] = [];
+  for (let i = 0; i < rows.length; i++) if (repeats[rows[i]] === 0) order.push(i);
+  // Entries were added in row order, and the sort is stable: each text's first entry is its earliest row.
+  order.sort((a, b) => (texts[a] < texts[b] ? -1 : texts[a] > texts[b] ? 1 : 0));
+  for (let i = 1; i < order.length; i++) {
+    if (texts[order[i]] === texts[order[i - 1]]) repeats[rows[order[i]]] = mark;
+  }
+}

@@ -1,0 +1,28 @@
+// Holds the service's store at one of its hot statements, so a test can look at the service while a step is under
+// way, whatever the machine's speed: the nth run of the named statement waits until the test releases it.
+import type { Store } from '../../src/store/db.ts';
+
+export interface HeldStatement {
+  /** Resolves once the nth run of the statement has been reached (it has not run yet). */
+  reached: Promise<void>;
+  release(): void;
+  /** Puts the store's own method back. */
+  restore(): void;
+}
+
+export function holdStatement(store: Store, name: string, nth = 1): HeldStatement {
+  const write = store.write;
+  let runs = 0;
+  let reach!: () => void;
+  let release!: () => void;
+  const reached = new Promise<void>((resolve) => { reach = resolve; });
+  const released = new Promise<void>((resolve) => { release = resolve; });
+  store.write = async (statement, values) => {
+    if (statement.name === name && ++runs === nth) {
+      reach();
+      await released;
+    }
+    return write.call(store, statement, values);
+  };
+  return { reached, release, restore: () => { store.write = write; } };
+}
