@@ -78,6 +78,11 @@ export function createBlockReader(): BlockReader {
         thread.postMessage({ kind: 'read', id, source, credits: AHEAD } satisfies ToReader);
         for (;;) {
           while (queue.length === 0) await new Promise<void>((resolve) => { wake = resolve; });
+          // Each piece in a turn of the event loop of its own. Node delivers a port's messages in one go while more
+          // keep coming, and a piece's write may finish without waiting for I/O: without this turn, a thread that
+          // keeps up with the store could keep the loop from network I/O, and the service from answering, for as
+          // long as the file takes.
+          await new Promise<void>((resolve) => setImmediate(resolve));
           const message = queue.shift()!;
           if (message.kind === 'done') { finished = true; return; }
           if (message.kind === 'error') {
