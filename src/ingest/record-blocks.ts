@@ -29,21 +29,25 @@ export async function* readRecordBlocks(source: BlockSource, spares: ArrayBuffer
   let seen = 0;
   let rowIndex = 0;
   let lines: string[] = [];
+  let sheetRows: number[] = [];
   let errors: Record<number, Record<string, string>> = {};
   let invalid = 0;
   const block = (): RecordBlockInput => {
     const firstRow = rowIndex - lines.length + 1;
     const done = {
       block: (firstRow - 1) / RECORD_BLOCK, firstRow, rowCount: lines.length, text: encodeLines(lines, spares.pop()),
-      errorsJson: invalid === 0 ? '{}' : JSON.stringify(errors), validCount: lines.length - invalid, invalidCount: invalid,
+      sheetRows: `{${sheetRows.join(',')}}`, errorsJson: invalid === 0 ? '{}' : JSON.stringify(errors), validCount: lines.length - invalid, invalidCount: invalid,
     };
     lines = [];
+    sheetRows = [];
     errors = {};
     invalid = 0;
     return done;
   };
   for await (const batch of readRowBatches(source.path, source.sniff, source.read)) {
-    for (const row of batch) {
+    const { rows } = batch;
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i];
       // Title rows above the headings, and the headings themselves.
       if (seen++ <= headerRow) continue;
       const result = validate(row);
@@ -53,6 +57,7 @@ export async function* readRecordBlocks(source: BlockSource, spares: ArrayBuffer
         throw new AppError(400, 'too_many_rows', `the file has more than ${maxRows} data rows, the most one upload may have`);
       }
       lines.push(JSON.stringify(result.data));
+      sheetRows.push(batch.sheetRows[i]);
       if (result.errors !== null) {
         errors[rowIndex] = result.errors;
         invalid++;
