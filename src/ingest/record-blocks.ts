@@ -20,7 +20,8 @@ export interface BlockSource {
 
 /**
  * Reads, maps and validates every data row; one block per RECORD_BLOCK rows (the last one shorter). A row with
- * nothing in any mapped column is skipped and gets no number. A block's text is encoded into a buffer taken from
+ * nothing in any mapped column is skipped and gets no number. Each line keeps the row number the reader gave it, as the
+ * spreadsheet shows it. A block's text is encoded into a buffer taken from
  * `spares` when there is one (buffers of blocks already written, given back), else into a new one.
  */
 export async function* readRecordBlocks(source: BlockSource, spares: ArrayBuffer[] = []): AsyncGenerator<RecordBlockInput> {
@@ -36,7 +37,8 @@ export async function* readRecordBlocks(source: BlockSource, spares: ArrayBuffer
     const firstRow = rowIndex - lines.length + 1;
     const done = {
       block: (firstRow - 1) / RECORD_BLOCK, firstRow, rowCount: lines.length, text: encodeLines(lines, spares.pop()),
-      sheetRows: `{${sheetRows.join(',')}}`, errorsJson: invalid === 0 ? '{}' : JSON.stringify(errors), validCount: lines.length - invalid, invalidCount: invalid,
+      sheetRows: `{${sheetRows.join(',')}}`, errorsJson: invalid === 0 ? '{}' : JSON.stringify(errors),
+      validCount: lines.length - invalid, invalidCount: invalid,
     };
     lines = [];
     sheetRows = [];
