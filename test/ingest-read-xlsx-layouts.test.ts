@@ -176,7 +176,7 @@ describe('the worksheet scan', () => {
     try {
       const context = { sharedStrings: sharedStrings.strings, loadSharedStrings: sharedStrings.loadUpTo, dateStyles, date1904: false, maxColumns: 2000 };
       const rows: Cell[][] = [];
-      for await (const batch of sheetRowBatches(pieces(), context)) rows.push(...batch);
+      for await (const batch of sheetRowBatches(pieces(), context)) rows.push(...batch.rows);
       return rows;
     } finally {
       await sharedStrings.close();
@@ -207,7 +207,7 @@ describe('the worksheet scan', () => {
     const sheet = partText(path, [...found.worksheets.values()][0], () => {});
     try {
       const first = await sheetRowBatches(sheet, context).next();
-      expect(first.value?.[0]).toEqual(['distinct text number 0']);
+      expect(first.value?.rows[0]).toEqual(['distinct text number 0']);
       expect(sharedStrings.strings.length).toBeGreaterThan(0);
       expect(sharedStrings.strings.length).toBeLessThan(10_000);
     } finally {

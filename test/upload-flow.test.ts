@@ -49,7 +49,7 @@ describe('interactive import', () => {
     expect(created.status).toBe(201);
     const { uploadId } = created.body;
     // The title rows are skipped; "E-mail" is matched, "Customer" is not confidently a name.
-    expect(created.body).toMatchObject({ status: 'mapping', headerRow: 2 });
+    expect(created.body).toMatchObject({ status: 'mapping', headerRow: 2, headerSheetRow: 3, sheet: null });
     expect(created.body.headings.map((h: { heading: string }) => h.heading)).toEqual(['Customer', 'E-mail', 'Age', 'Notes']);
     expect(created.body.columns).toEqual([
       { key: 'name', name: 'Name', required: true, heading: null },
@@ -58,6 +58,7 @@ describe('interactive import', () => {
     ]);
     expect(created.body.missingRequired).toEqual(['name']);
     expect(created.body.sample[0]).toEqual(['Ann', 'ann@example.com', '31', 'first']);
+    expect(created.body.sampleSheetRows).toEqual([4, 5, 6, 7, 8]);
     expect(receiver.received).toHaveLength(0);
 
     const tooSoon = await t.api('POST', `/v1/uploads/${uploadId}/validate`);
@@ -91,7 +92,7 @@ describe('interactive import', () => {
     expect(stillBad.status).toBe(200);
     expect(stillBad.body).toMatchObject({ row: 2, valid: false, errors: { age: expect.stringMatching(/Age/) } });
     const fixed = await t.api('PATCH', `/v1/uploads/${uploadId}/records/2`, { data: { age: '40' } });
-    expect(fixed.body).toEqual({ row: 2, valid: true, errors: null, data: { name: 'Bob', email: 'bob@example.com', age: 40 } });
+    expect(fixed.body).toEqual({ row: 2, sheetRow: 5, valid: true, errors: null, data: { name: 'Bob', email: 'bob@example.com', age: 40 } });
     // An edit to a value another valid row has is refused as a duplicate.
     const dup = await t.api('PATCH', `/v1/uploads/${uploadId}/records/5`, { data: { email: 'cid@example.com' } });
     expect(dup.body.valid).toBe(false);

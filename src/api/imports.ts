@@ -2,7 +2,8 @@
 import type { FastifyInstance } from 'fastify';
 import { conflict } from '../errors.ts';
 import { extraToJson } from '../delivery/payload.ts';
-import { sniffFile } from '../ingest/sniff.ts';
+import { chooseSheet } from '../ingest/choose-sheet.ts';
+import { sniffFile, type Sniff } from '../ingest/sniff.ts';
 import { UploadStatus } from '../store/states.ts';
 import { findDestination } from '../store/templates-queries.ts';
 import { checkMapping, readHead } from './file-head.ts';
@@ -38,9 +39,12 @@ export async function createUpload(
 ) {
   const { fields } = received;
   const sniffed = await sniffFile(received.path);
-  const sniff = sniffed.format === 'xlsx' && fields.sheet ? { ...sniffed, sheet: fields.sheet } : sniffed;
+  // A workbook's sheet is chosen once, here, and kept with the upload: ingest reads the same one.
+  const sniff: Sniff = sniffed.format === 'xlsx'
+    ? { ...sniffed, ...await chooseSheet(received.path, template.columns, deps.config.limits, fields.sheet || undefined) }
+    : sniffed;
   const head = await readHead(received.path, sniff, template.columns, deps.config.limits, intField(fields, 'headerRow', 0, 1000));
-  if (autoConfirm) checkMapping(head, head.keys, template.columns);
+  if (autoConfirm) checkMapping(head, head.keys, template.columns, sniff);
   const upload = {
     id: received.uploadId,
     projectId,

@@ -11,7 +11,7 @@ import { moveStatus, removeRecords, replaceRecord, setMapping } from '../store/r
 import { UploadStatus } from '../store/states.ts';
 import { findDestination } from '../store/templates-queries.ts';
 import { writeChunkPlan, type UploadRow } from '../store/uploads-queries.ts';
-import { requireUpload } from './uploads.ts';
+import { requireUpload, sheetOf } from './uploads.ts';
 import { checkMapping, readHead, type FileHead } from './file-head.ts';
 import type { ApiDeps } from './http.ts';
 import { createUpload } from './imports.ts';
@@ -42,7 +42,7 @@ export function uploadFlowRoutes(app: FastifyInstance, deps: ApiDeps): void {
       const template = await requireTemplate(deps, req.projectId, received.fields.template);
       const upload = await createUpload(deps, req.projectId, template, received, false);
       return reply.code(201).header('location', `/v1/uploads/${upload.id}`)
-        .send(mappingView(upload.id, upload.status, upload.columns, upload.head, upload.mapping));
+        .send(mappingView(upload, upload.head, upload.mapping));
     } catch (err) {
       await received.discard();
       throw err;
@@ -52,7 +52,7 @@ export function uploadFlowRoutes(app: FastifyInstance, deps: ApiDeps): void {
   r.get('/v1/uploads/:uploadId/mapping', { schema: { params: UploadParams } }, async (req) => {
     const upload = await load(req.projectId, req.params.uploadId);
     const head = upload.status === UploadStatus.mapping ? await headOf(deps, upload, upload.headerRow) : undefined;
-    return mappingView(upload.id, upload.status, upload.columns, head, upload.mapping ?? [], upload.headerRow);
+    return mappingView(upload, head, upload.mapping ?? [], upload.headerRow);
   });
 
   r.put('/v1/uploads/:uploadId/mapping', { schema: { params: UploadParams, body: MappingBody } }, async (req) => {
@@ -64,14 +64,14 @@ export function uploadFlowRoutes(app: FastifyInstance, deps: ApiDeps): void {
     const keys = headerRow === upload.headerRow ? [...(upload.mapping ?? head.keys)] : [...head.keys];
     applyMapping(keys, req.body.mapping ?? {}, upload.columns, head.headings.length);
     if (!(await setMapping(deps.db, upload.id, head.headerRow, keys))) throw conflict('wrong_status', 'the upload is being validated already');
-    return mappingView(upload.id, upload.status, upload.columns, head, keys);
+    return mappingView(upload, head, keys);
   });
 
   r.post('/v1/uploads/:uploadId/validate', { schema: { params: UploadParams } }, async (req, reply) => {
     const upload = await load(req.projectId, req.params.uploadId);
     requireStatus(upload, UploadStatus.mapping, 'validating');
     const head = await headOf(deps, upload, upload.headerRow);
-    checkMapping(head, upload.mapping ?? [], upload.columns);
+    checkMapping(head, upload.mapping ?? [], upload.columns, upload.fileSniff as Sniff);
     if (!(await moveStatus(deps.db, upload.id, UploadStatus.mapping, UploadStatus.ingesting))) {
       throw conflict('wrong_status', 'the upload is already being validated');
     }
@@ -102,7 +102,7 @@ export function uploadFlowRoutes(app: FastifyInstance, deps: ApiDeps): void {
       }
     }
     const valid = Object.keys(allErrors).length === 0;
-    const saved = await replaceRecord(deps.db, upload.id, { row: record.row, valid, data, errors: valid ? null : allErrors });
+    const saved = await replaceRecord(deps.db, upload.id, { row: record.row, sheetRow: record.sheetRow, valid, data, errors: valid ? null : allErrors });
     if (!saved) throw conflict('wrong_status', 'the upload was confirmed meanwhile; its records can no longer change');
     return saved;
   });
@@ -169,14 +169,18 @@ function toCell(value: unknown, column: Column): Cell {
 }
 
 function mappingView(
-  uploadId: string, status: string, columns: Column[], head: FileHead | undefined, keys: (string | null)[], headerRow = head?.headerRow,
+  upload: Pick<UploadRow, 'id' | 'status' | 'columns' | 'fileSniff'>, head: FileHead | undefined, keys: (string | null)[],
+  headerRow = head?.headerRow,
 ) {
+  const { columns } = upload;
   const byHeading = new Map(head?.suggestion.suggestions.map((s) => [s.index, s]) ?? []);
   const mapped = new Set(keys);
   return {
-    uploadId,
-    status,
+    uploadId: upload.id,
+    status: upload.status,
+    ...sheetOf(upload.fileSniff as Sniff),
     headerRow,
+    headerSheetRow: head?.headerSheetRow,
     headings: head?.headings.map((heading, index) => ({
       index,
       heading,
@@ -187,5 +191,6 @@ function mappingView(
     columns: columns.map((c) => ({ key: c.key, name: c.name, required: c.required, heading: keys.indexOf(c.key) === -1 ? null : keys.indexOf(c.key) })),
     missingRequired: columns.filter((c) => c.required && c.defaultValue === undefined && !mapped.has(c.key)).map((c) => c.key),
     sample: head?.sample,
+    sampleSheetRows: head?.sampleSheetRows,
   };
 }

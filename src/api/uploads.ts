@@ -7,6 +7,7 @@ import { ChunkStatus, UploadStatus } from '../store/states.ts';
 import { findDestination } from '../store/templates-queries.ts';
 import { listRecords } from '../store/records-queries.ts';
 import { findUpload, listUploads, pageCounts, type UploadRow } from '../store/uploads-queries.ts';
+import type { Sniff } from '../ingest/sniff.ts';
 import type { ApiDeps } from './http.ts';
 import { DeliveriesQuery, RecordsQuery, RedeliverBody, UploadParams } from './schemas.ts';
 
@@ -63,6 +64,12 @@ export function uploadRoutes(app: FastifyInstance, deps: ApiDeps): void {
   });
 }
 
+/** Which sheet of a workbook the upload reads, the workbook's visible sheets and how the one was chosen; null for a CSV. */
+export function sheetOf(sniff: Sniff | null) {
+  const xlsx = sniff?.format === 'xlsx' ? sniff : undefined;
+  return { sheet: xlsx?.sheet ?? null, sheets: xlsx?.sheets ?? null, sheetChosen: xlsx?.sheetChosen ?? null };
+}
+
 function present(u: UploadRow, pages: Record<string, number>) {
   return {
     uploadId: u.id,
@@ -70,6 +77,7 @@ function present(u: UploadRow, pages: Record<string, number>) {
     status: u.status,
     fileName: u.fileName,
     fileFormat: u.fileFormat,
+    ...sheetOf(u.fileSniff as Sniff | null),
     totalRecords: u.rowsRead,
     validRecords: u.validRecords,
     invalidRecords: u.invalidRecords,

@@ -3,7 +3,7 @@
 import { csvRowBatches } from './csv-rows.ts';
 import { assertFieldSizes, assertRowWidth, DEFAULT_MAX_COLUMNS, DEFAULT_MAX_FIELD_BYTES, isBlankRow } from './row-checks.ts';
 import type { Sniff } from './sniff.ts';
-import type { Cell } from './types.ts';
+import type { Cell, RowBatch } from './types.ts';
 import { xlsxRowBatches } from './xlsx-rows.ts';
 
 export interface ReadRowsOptions {
@@ -20,29 +20,37 @@ export interface ReadRowsOptions {
  * the file. A damaged file rejects the iteration with file_unreadable.
  */
 export async function* readRows(path: string, sniff: Sniff, options: ReadRowsOptions = {}): AsyncIterable<Cell[]> {
-  for await (const batch of readRowBatches(path, sniff, options)) yield* batch;
+  for await (const batch of readRowBatches(path, sniff, options)) yield* batch.rows;
 }
 
-/** As readRows, in batches of the rows ready at once: a consumer of millions of rows waits once per batch, not per row. */
-export async function* readRowBatches(path: string, sniff: Sniff, options: ReadRowsOptions = {}): AsyncIterable<Cell[][]> {
+/**
+ * As readRows, in batches of the rows ready at once (a consumer of millions of rows waits once per batch, not per
+ * row), each row with its number as a spreadsheet shows it: an XLSX row's own number, a CSV row's place among the
+ * file's records counting blank lines (a quoted field's line breaks stay inside its row, as Excel opens it).
+ */
+export async function* readRowBatches(path: string, sniff: Sniff, options: ReadRowsOptions = {}): AsyncIterable<RowBatch> {
   const maxFieldBytes = options.maxFieldBytes ?? DEFAULT_MAX_FIELD_BYTES;
   const maxColumns = options.maxColumns ?? DEFAULT_MAX_COLUMNS;
   if (sniff.format === 'xlsx') {
-    for await (const rows of xlsxRowBatches(path, sniff.sheet, { maxColumns, maxUncompressedBytes: options.maxUncompressedBytes })) {
-      for (const row of rows) assertFieldSizes(row, maxFieldBytes);
-      yield rows;
+    for await (const batch of xlsxRowBatches(path, sniff.sheet, { maxColumns, maxUncompressedBytes: options.maxUncompressedBytes })) {
+      for (const row of batch.rows) assertFieldSizes(row, maxFieldBytes);
+      yield batch;
     }
     return;
   }
+  let sheetRow = 0;
   for await (const batch of csvRowBatches(path, sniff.encoding, sniff.delimiter, maxFieldBytes, maxColumns)) {
     const rows: Cell[][] = [];
+    const sheetRows: number[] = [];
     for (const row of batch) {
+      sheetRow++;
       if (isBlankRow(row)) continue;
       // The text scan before parsing can lose count in a malformed file; the parsed row cannot.
       assertRowWidth(row, maxColumns);
       assertFieldSizes(row, maxFieldBytes);
       rows.push(row);
+      sheetRows.push(sheetRow);
     }
-    if (rows.length > 0) yield rows;
+    if (rows.length > 0) yield { rows, sheetRows };
   }
 }

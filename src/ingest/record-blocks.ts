@@ -21,10 +21,10 @@ export interface BlockSource {
 
 /**
  * Reads, maps and validates every data row; one block per RECORD_BLOCK rows (the last one shorter). A row with
- * nothing in any mapped column is skipped and gets no number. A block's text is encoded into a buffer taken from
- * `spares` when there is one (buffers of blocks already written, given back), else into a new one. After the last
- * block, the rows that repeat an earlier valid row's value in a unique column, block by block: a value's first
- * valid row keeps it.
+ * nothing in any mapped column is skipped and gets no number. Each line keeps the row number the reader gave it, as
+ * the spreadsheet shows it. A block's text is encoded into a buffer taken from `spares` when there is one (buffers of
+ * blocks already written, given back), else into a new one. After the last block, the rows that repeat an earlier
+ * valid row's value in a unique column, block by block: a value's first valid row keeps it.
  */
 export async function* readRecordBlocks(source: BlockSource, spares: ArrayBuffer[] = []): AsyncGenerator<IngestPiece> {
   const unique = collectUniqueValues(source.columns);
@@ -44,21 +44,26 @@ async function* readBlocks(
   let seen = 0;
   let rowIndex = 0;
   let lines: string[] = [];
+  let sheetRows: number[] = [];
   let errors: Record<number, Record<string, string>> = {};
   let invalid = 0;
   const block = (): RecordBlockInput => {
     const firstRow = rowIndex - lines.length + 1;
     const done = {
       block: (firstRow - 1) / RECORD_BLOCK, firstRow, rowCount: lines.length, text: encodeLines(lines, spares.pop()),
-      errorsJson: invalid === 0 ? '{}' : JSON.stringify(errors), validCount: lines.length - invalid, invalidCount: invalid,
+      sheetRows: `{${sheetRows.join(',')}}`, errorsJson: invalid === 0 ? '{}' : JSON.stringify(errors),
+      validCount: lines.length - invalid, invalidCount: invalid,
     };
     lines = [];
+    sheetRows = [];
     errors = {};
     invalid = 0;
     return done;
   };
   for await (const batch of readRowBatches(source.path, source.sniff, source.read)) {
-    for (const row of batch) {
+    const { rows } = batch;
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i];
       // Title rows above the headings, and the headings themselves.
       if (seen++ <= headerRow) continue;
       const result = validate(row);
@@ -68,6 +73,7 @@ async function* readBlocks(
         throw new AppError(400, 'too_many_rows', `the file has more than ${maxRows} data rows, the most one upload may have`);
       }
       lines.push(JSON.stringify(result.data));
+      sheetRows.push(batch.sheetRows[i]);
       if (result.errors !== null) {
         errors[rowIndex] = result.errors;
         invalid++;

@@ -6,9 +6,20 @@ import { AppError } from '../errors.ts';
 import { detectEncoding } from './detect-encoding.ts';
 import { guessDelimiter } from './guess-delimiter.ts';
 
+/** How an upload's sheet was chosen: named by `sheet`, the only visible sheet with rows, the best match of the template's
+ * columns among several, or the first with rows when none matches. */
+export type SheetChoice = 'given' | 'only' | 'best_match' | 'first';
+
 export type Sniff =
   | { format: 'csv'; encoding: string; delimiter: string }
-  | { format: 'xlsx'; sheet?: string };
+  | {
+    format: 'xlsx';
+    /** The sheet read; when absent (uploads received before it was kept), the first visible sheet with rows. */
+    sheet?: string;
+    /** The workbook's visible worksheets, in its order. */
+    sheets?: string[];
+    sheetChosen?: SheetChoice;
+  };
 
 const SAMPLE_BYTES = 64 * 1024;
 

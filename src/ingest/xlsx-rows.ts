@@ -4,7 +4,7 @@
 import { AppError } from '../errors.ts';
 import { DEFAULT_MAX_COLUMNS } from './row-checks.ts';
 import { isSystemError } from './system-error.ts';
-import type { Cell } from './types.ts';
+import type { RowBatch } from './types.ts';
 import { readWorkbookPackage, type WorkbookPackage } from './xlsx-package.ts';
 import { type SheetContext, sheetRowBatches } from './xlsx-sheet-scanner.ts';
 import { openSharedStrings, readDateStyles, readWorkbookInfo, type SheetEntry } from './xlsx-workbook.ts';
@@ -24,18 +24,59 @@ const unreadable = (problem: string, cause?: unknown) => new AppError(400, 'file
 const isHidden = (sheet: SheetEntry) => sheet.state === 'hidden' || sheet.state === 'veryHidden';
 const sameSheetName = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
 
-/** The sheets to read, in the workbook's order: the named one, or else every visible one, until one has rows. */
-function sheetsToRead(found: WorkbookPackage, sheets: readonly SheetEntry[], sheetName: string | undefined): (SheetEntry & { entry: ZipEntry })[] {
-  // Chart sheets and the like have relationships of other types: they hold no rows.
+/** The workbook's worksheets in its order; chart sheets and the like have relationships of other types and hold no rows. */
+function worksheetsOf(found: WorkbookPackage, sheets: readonly SheetEntry[]): (SheetEntry & { entry: ZipEntry })[] {
   const worksheets = sheets.flatMap((sheet) => {
     const entry = found.worksheets.get(sheet.rId);
     return entry ? [{ ...sheet, entry }] : [];
   });
   if (worksheets.length === 0) throw unreadable('is not an Excel workbook: it has no worksheets');
+  return worksheets;
+}
+
+/** The visible worksheets' names, for a sheet name that is not there. */
+const sheetList = (worksheets: readonly SheetEntry[]) =>
+  worksheets.filter((sheet) => !isHidden(sheet)).map((sheet) => `"${sheet.name}"`).join(', ');
+
+/** The sheets to read, in the workbook's order: the named one, or else every visible one, until one has rows. */
+function sheetsToRead(worksheets: (SheetEntry & { entry: ZipEntry })[], sheetName: string | undefined): (SheetEntry & { entry: ZipEntry })[] {
   if (sheetName === undefined) return worksheets.filter((sheet) => !isHidden(sheet));
   const named = worksheets.find((sheet) => sameSheetName(sheet.name, sheetName));
-  if (!named) throw new AppError(400, 'sheet_not_found', `The workbook has no sheet named "${sheetName}"`);
+  if (!named) {
+    throw new AppError(400, 'sheet_not_found', `The workbook has no sheet named "${sheetName}"; its sheets are ${sheetList(worksheets)}`);
+  }
   return [named];
+}
+
+/** A worksheet as the upload names it. */
+export interface WorksheetName {
+  name: string;
+  hidden: boolean;
+}
+
+/** The workbook's worksheets, in its order, hidden ones flagged; the same failures as reading its rows. */
+export async function listWorksheets(path: string, limits: XlsxLimits = {}): Promise<WorksheetName[]> {
+  try {
+    const { found, workbook } = await openWorkbook(path, limits.maxUncompressedBytes ?? DEFAULT_MAX_UNCOMPRESSED_BYTES);
+    return worksheetsOf(found, workbook.sheets).map((sheet) => ({ name: sheet.name, hidden: isHidden(sheet) }));
+  } catch (error) {
+    if (isSystemError(error)) throw error;
+    throw describeFailure(error);
+  }
+}
+
+/** The workbook's parts and its sheet list, its sizes checked; `unpacked` counts on for what is read next. */
+async function openWorkbook(path: string, maxUncompressedBytes: number) {
+  const entries = await readZipDirectory(path);
+  if (!entries) throw unreadable('is incomplete or damaged: its zip directory is missing (was the upload cut short?)');
+  checkZipSizes(entries, maxUncompressedBytes);
+  const found = await readWorkbookPackage(path, entries);
+  if (!found) throw unreadable('is not an Excel workbook: it has no workbook part');
+  // The directory's sizes, checked above, can lie: what is unpacked is counted too.
+  const unpacked = unpackedCounter(maxUncompressedBytes);
+  const workbook = await readWorkbookInfo(path, found.workbook, unpacked);
+  if (!workbook) throw unreadable('is not an Excel workbook: its workbook part is empty');
+  return { found, workbook, unpacked };
 }
 
 /** The unzipping's errors, told in terms an uploader can act on. */
@@ -53,20 +94,12 @@ function describeFailure(error: unknown): AppError {
  * The rows of the sheet, in batches; blank rows are left out. Every failure rejects the iteration: a read error of
  * the disk as it is, anything wrong with the file's content as file_unreadable. Stopping early closes the file.
  */
-export async function* xlsxRowBatches(path: string, sheetName?: string, limits: XlsxLimits = {}): AsyncGenerator<Cell[][]> {
+export async function* xlsxRowBatches(path: string, sheetName?: string, limits: XlsxLimits = {}): AsyncGenerator<RowBatch> {
   const maxColumns = limits.maxColumns ?? DEFAULT_MAX_COLUMNS;
   const maxUncompressedBytes = limits.maxUncompressedBytes ?? DEFAULT_MAX_UNCOMPRESSED_BYTES;
   try {
-    const entries = await readZipDirectory(path);
-    if (!entries) throw unreadable('is incomplete or damaged: its zip directory is missing (was the upload cut short?)');
-    checkZipSizes(entries, maxUncompressedBytes);
-    const found = await readWorkbookPackage(path, entries);
-    if (!found) throw unreadable('is not an Excel workbook: it has no workbook part');
-    // The directory's sizes, checked above, can lie: what is unpacked is counted too.
-    const unpacked = unpackedCounter(maxUncompressedBytes);
-    const workbook = await readWorkbookInfo(path, found.workbook, unpacked);
-    if (!workbook) throw unreadable('is not an Excel workbook: its workbook part is empty');
-    const sheets = sheetsToRead(found, workbook.sheets, sheetName);
+    const { found, workbook, unpacked } = await openWorkbook(path, maxUncompressedBytes);
+    const sheets = sheetsToRead(worksheetsOf(found, workbook.sheets), sheetName);
     if (sheets.length === 0) return;
     const sharedStrings = openSharedStrings(path, found.sharedStrings, unpacked);
     try {
@@ -79,9 +112,9 @@ export async function* xlsxRowBatches(path: string, sheetName?: string, limits: 
       };
       for (const { entry } of sheets) {
         let hadRows = false;
-        for await (const rows of sheetRowBatches(partText(path, entry, unpacked), context)) {
+        for await (const batch of sheetRowBatches(partText(path, entry, unpacked), context)) {
           hadRows = true;
-          yield rows;
+          yield batch;
         }
         if (hadRows) break;
       }

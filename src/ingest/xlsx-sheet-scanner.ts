@@ -3,7 +3,7 @@
 import { AppError } from '../errors.ts';
 import { isBlankRow, tooManyColumns } from './row-checks.ts';
 import type { SharedStrings } from './shared-strings.ts';
-import type { Cell } from './types.ts';
+import type { Cell, RowBatch } from './types.ts';
 import { BOOLEAN, booleanValue, cellType, ERROR, INLINE, ISO_DATE, NUMBER, numberCell, referenceColumn, SHARED, STR, styleIndex } from './xlsx-cell-value.ts';
 import { decodeEscapes, isoDateSerial, normalizeLineEnds } from './xlsx-text.ts';
 import { decodeEntities } from './xml-text.ts';
@@ -49,6 +49,8 @@ const notXml = () => new AppError(400, 'file_unreadable', 'The XLSX file is dama
 class SheetScanner {
   /** Rows completed by the text scanned so far, blank rows left out; taken by the caller. */
   rows: Cell[][] = [];
+  /** Each of `rows`'s number in the sheet: its `r`, or the one after the row before it. */
+  sheetRows: number[] = [];
   /** The end of the sheet's cells was seen: what follows holds no values. */
   done = false;
   /** The furthest shared string the rows cite that is not read yet; -1 for none. Then `resolve` fills them in. */
@@ -69,6 +71,7 @@ class SheetScanner {
   private pending = '';
 
   private row: Cell[] = [];
+  private rowNumber = 0;
   /** The furthest column with a value past maxColumns; 0 while the row fits. */
   private overflow = 0;
   private lastColumn = 0;
@@ -171,6 +174,10 @@ class SheetScanner {
     const isCell = nameLength === 1 && first === 0x63 && this.inRow;
     const gt = isCell ? this.cellAttributes(text, at) : tagEnd(text, at);
     if (gt === -1) return -1;
+    if (nameLength === 3 && first === 0x72 && this.inSheetData && text.startsWith('row', local)) {
+      // A row without r follows the one before it.
+      this.rowNumber = rowReference(text, at, gt) || this.rowNumber + 1;
+    }
     const selfClosing = text.charCodeAt(gt - 1) === SLASH;
     if (this.gathering !== NO_TEXT) this.flushText();
     this.gathering = NO_TEXT;
@@ -227,11 +234,15 @@ class SheetScanner {
       // Its strings still to come, the row is judged blank or not once they are filled in.
       if (this.wanted >= 0) {
         this.rows.push(this.row);
+        this.sheetRows.push(this.rowNumber);
         return;
       }
       this.unsettled.delete(this.row);
     }
-    if (!isBlankRow(this.row)) this.rows.push(this.row);
+    if (!isBlankRow(this.row)) {
+      this.rows.push(this.row);
+      this.sheetRows.push(this.rowNumber);
+    }
   }
 
   /** Fills in the shared strings the rows wait for, once they are read, and leaves out the rows they make blank. */
@@ -245,7 +256,16 @@ class SheetScanner {
     this.wanted = -1;
     // A row still open keeps waiting until it ends.
     if (this.rows.some((row) => this.unsettled.has(row))) {
-      this.rows = this.rows.filter((row) => !this.unsettled.delete(row) || !isBlankRow(row));
+      const rows: Cell[][] = [];
+      const sheetRows: number[] = [];
+      for (let i = 0; i < this.rows.length; i++) {
+        const row = this.rows[i];
+        if (this.unsettled.delete(row) && isBlankRow(row)) continue;
+        rows.push(row);
+        sheetRows.push(this.sheetRows[i]);
+      }
+      this.rows = rows;
+      this.sheetRows = sheetRows;
     }
   }
 
@@ -417,6 +437,26 @@ function placeIn(row: Cell[], index: number, value: Cell): void {
   row[index] = value;
 }
 
+/** The number a row's start tag gives in its r attribute, between `from` and its '>'; 0 when it has none. */
+function rowReference(text: string, from: number, gt: number): number {
+  for (let at = text.indexOf('r', from); at !== -1 && at < gt; at = text.indexOf('r', at + 1)) {
+    if (!isSpace(text.charCodeAt(at - 1))) continue;
+    let equals = at + 1;
+    while (isSpace(text.charCodeAt(equals))) equals++;
+    if (text.charCodeAt(equals) !== EQUALS) continue;
+    let quote = equals + 1;
+    while (isSpace(text.charCodeAt(quote))) quote++;
+    let number = 0;
+    for (let digit = quote + 1; digit < gt; digit++) {
+      const code = text.charCodeAt(digit);
+      if (code < 0x30 || code > 0x39) break;
+      number = number * 10 + code - 0x30;
+    }
+    return number;
+  }
+  return 0;
+}
+
 /** Where a start tag that is not a cell's ends: its '>', past any quoted value; -1 when not all there yet. */
 function tagEnd(text: string, from: number): number {
   const length = text.length;
@@ -433,7 +473,7 @@ function tagEnd(text: string, from: number): number {
 }
 
 /** The rows of a worksheet part's text, in batches of those one piece of text completes. */
-export async function* sheetRowBatches(chunks: AsyncIterable<string>, context: SheetContext): AsyncGenerator<Cell[][]> {
+export async function* sheetRowBatches(chunks: AsyncIterable<string>, context: SheetContext): AsyncGenerator<RowBatch> {
   const scanner = new SheetScanner(context);
   for await (const chunk of chunks) {
     scanner.scan(chunk);
@@ -442,8 +482,9 @@ export async function* sheetRowBatches(chunks: AsyncIterable<string>, context: S
       scanner.resolve();
     }
     if (scanner.rows.length > 0) {
-      yield scanner.rows;
+      yield { rows: scanner.rows, sheetRows: scanner.sheetRows };
       scanner.rows = [];
+      scanner.sheetRows = [];
     }
     if (scanner.done) return;
   }

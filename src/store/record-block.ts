@@ -16,6 +16,8 @@ export interface RecordBlockInput {
    * store as bytes, handed over rather than copied, and never becomes one large string on the way.
    */
   text: Uint8Array<ArrayBuffer>;
+  /** Each line's row number as the spreadsheet shows it, an int[] in its text form: {4,5,7}. */
+  sheetRows: string;
   /** The invalid rows' messages by row number, as JSON. */
   errorsJson: string;
   validCount: number;

@@ -5,14 +5,18 @@ import { prepared, rows, type Db, type Store } from './db.ts';
 import { blockOf, type DuplicateRows, type RecordBlockInput } from './record-block.ts';
 import { ChunkStatus } from './states.ts';
 
-export interface StoredRecord { row: number; valid: boolean; data: Record<string, unknown>; errors: Record<string, string> | null }
+/**
+ * `row` is the record's number among the data rows, its id; `sheetRow` the row as the spreadsheet shows it (null for
+ * records read before that was kept).
+ */
+export interface StoredRecord { row: number; sheetRow: number | null; valid: boolean; data: Record<string, unknown>; errors: Record<string, string> | null }
 
 export type RecordFilter = 'all' | 'valid' | 'invalid';
 
-const INSERT_BLOCK = prepared('sheethook_insert_record_block', ['uuid', 'int', 'int', 'int', 'text', 'jsonb', 'int', 'int', 'int'], `
+const INSERT_BLOCK = prepared('sheethook_insert_record_block', ['uuid', 'int', 'int', 'int', 'text', 'jsonb', 'int', 'int', 'int', 'int[]'], `
   WITH inserted AS (
-    INSERT INTO record_blocks (upload_id, block, first_row, row_count, lines, errors, valid_count, invalid_count)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+    INSERT INTO record_blocks (upload_id, block, first_row, row_count, lines, errors, valid_count, invalid_count, sheet_rows)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $10)
   )
   UPDATE uploads SET rows_read = $3 + $4 - 1, lease_until = now() + $9 * interval '1 millisecond', updated_at = now()
   WHERE id = $1`);
@@ -22,7 +26,7 @@ const INSERT_BLOCK = prepared('sheethook_insert_record_block', ['uuid', 'int', '
  * the same statement, the upload's progress: the rows read so far, and its lease renewed for `leaseMs`.
  */
 export async function insertRecordBlock(store: Store, uploadId: string, b: RecordBlockInput, leaseMs: number): Promise<void> {
-  await store.write(INSERT_BLOCK, [uploadId, b.block, b.firstRow, b.rowCount, b.text, b.errorsJson, b.validCount, b.invalidCount, leaseMs]);
+  await store.write(INSERT_BLOCK, [uploadId, b.block, b.firstRow, b.rowCount, b.text, b.errorsJson, b.validCount, b.invalidCount, leaseMs, b.sheetRows]);
 }
 
 export async function deleteRecords(db: Db, uploadId: string): Promise<void> {
@@ -48,14 +52,16 @@ const ONLY: Record<RecordFilter, SQL> = {
  */
 function blockLines(uploadId: string, blocks: SQL, filter: RecordFilter, rowRange: SQL = sql``) {
   return sql`
-    SELECT (b.first_row + l.n - 1)::int AS rn, l.line, b.errors -> (b.first_row + l.n - 1)::text AS errors
+    SELECT (b.first_row + l.n - 1)::int AS rn, b.sheet_rows[l.n] AS sheet_row, l.line, b.errors -> (b.first_row + l.n - 1)::text AS errors
     FROM record_blocks b CROSS JOIN LATERAL unnest(string_to_array(b.lines, E'\n')) WITH ORDINALITY AS l(line, n)
     WHERE b.upload_id = ${uploadId} AND ${blocks} AND l.line <> '' ${ONLY[filter]} ${rowRange}`;
 }
 
-interface LineRow { rn: number; line: string; errors: Record<string, string> | null }
+interface LineRow { rn: number; sheet_row: number | null; line: string; errors: Record<string, string> | null }
 
-const toRecord = (r: LineRow): StoredRecord => ({ row: r.rn, valid: r.errors === null, data: JSON.parse(r.line), errors: r.errors });
+const toRecord = (r: LineRow): StoredRecord => ({
+  row: r.rn, sheetRow: r.sheet_row, valid: r.errors === null, data: JSON.parse(r.line), errors: r.errors,
+});
 
 const intArray = (values: number[]) => `{${values.join(',')}}`;
 

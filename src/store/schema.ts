@@ -117,6 +117,11 @@ export const recordBlocks = pgTable('record_blocks', {
    * line i; a deleted row's line is empty.
    */
   lines: text('lines').notNull(),
+  /**
+   * Each line's row number as the spreadsheet shows it (title rows, headings and blank rows counted), line i at
+   * [i + 1]; null for blocks written before it was kept.
+   */
+  sheetRows: integer('sheet_rows').array(),
   /** The invalid rows' messages by row number: { "17": { "email": "Email must be an email address" } }. */
   errors: jsonb('errors').$type<Record<string, Record<string, string>>>().notNull().default({}),
   /** Rows deleted in review. */

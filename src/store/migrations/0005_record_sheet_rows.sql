@@ -1,0 +1,1 @@
+ALTER TABLE "record_blocks" ADD COLUMN "sheet_rows" integer[];
