@@ -2,7 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import v8 from 'node:v8';
-import { PGlite, types } from '@electric-sql/pglite';
+import { PGlite, types, type Transaction } from '@electric-sql/pglite';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
@@ -116,7 +116,7 @@ async function openPglite(dataDir: string): Promise<Store> {
   const received = new ReusedBuffer();
   const exchange = async <T>(statement: Prepared, values: readonly WireValue[], describe: boolean, take: (response: Uint8Array) => T) => {
     await prepare(statement);
-    return client._runExclusiveTransaction(() => client._runExclusiveQuery(async () => {
+    return afterTurn(client._runExclusiveTransaction(() => client._runExclusiveQuery(async () => {
       // Read by the database before execProtocolRawStream first waits.
       const message = bindExecuteSync(statement.name, values, describe, (n) => sent.room(n));
       let length = 0;
@@ -129,11 +129,11 @@ async function openPglite(dataDir: string): Promise<Store> {
         },
       });
       return take(response.subarray(0, length));
-    }));
+    })));
   };
   return {
     kind: 'pglite',
-    db: drizzlePglite({ client, schema }) as unknown as Db,
+    db: drizzlePglite({ client: givingTurns(client), schema }) as unknown as Db,
     async run<T>(statement: Prepared, values: PreparedValue[]) {
       // Decoded inside the exchange: the fields are views of a buffer the next exchange fills again.
       return exchange(statement, values, true, (response) => {
@@ -160,11 +160,40 @@ async function openPglite(dataDir: string): Promise<Store> {
       });
     },
     rawTransaction: (fn) => client.transaction((tx) => fn({
-      exec: async (script) => { await tx.exec(script); },
-      query: async (text, params) => (await tx.query(text, params)).rows as never,
+      exec: async (script) => { await afterTurn(tx.exec(script)); },
+      query: async (text, params) => (await afterTurn(tx.query(text, params))).rows as never,
     })),
     close: () => client.close(),
   };
+}
+
+/**
+ * Settles as `statement` does, once the event loop has had a turn. The embedded database runs in this thread, and a
+ * statement's promise settles without waiting for any I/O: a run of statements (a transaction, a loop of writes)
+ * would otherwise keep the service from answering requests, its health check included, until the whole run is over.
+ */
+async function afterTurn<T>(statement: Promise<T>): Promise<T> {
+  try {
+    return await statement;
+  } finally {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+}
+
+/** The embedded database as drizzle uses it (its query and transaction), each statement followed by a turn. */
+function givingTurns(client: PGlite): PGlite {
+  const turns = (tx: Pick<Transaction, 'query' | 'exec'>) => ({
+    query: (...args: Parameters<Transaction['query']>) => afterTurn(tx.query(...args)),
+    exec: (...args: Parameters<Transaction['exec']>) => afterTurn(tx.exec(...args)),
+  });
+  return {
+    ...turns(client),
+    transaction: <T>(fn: (tx: Transaction) => Promise<T>) => client.transaction((tx) => fn({
+      ...turns(tx),
+      rollback: () => tx.rollback(),
+      get closed() { return tx.closed; },
+    } as Transaction)),
+  } as unknown as PGlite;
 }
 
 async function openPostgres(connectionString: string, log?: Logger): Promise<Store> {

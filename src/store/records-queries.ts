@@ -213,6 +213,9 @@ export async function eraseRecords(tx: Db, uploadId: string, rowNumbers: number[
   return erased.sort((a, b) => a.row - b.row);
 }
 
+/** Pages written by one statement: each statement stays short, whatever the number of pages. */
+const CHUNK_PLAN_BATCH = 2000;
+
 /**
  * Writes the chunk plan inside the caller's transaction: the valid records in row order, `chunkSize` to a page,
  * each page with its row range. Reads only the blocks' counts and the row numbers that are not valid.
@@ -239,7 +242,7 @@ export async function insertChunkPlan(tx: Db, uploadId: string, chunkSize: numbe
       if (skipped.has(row)) continue;
       if (!page || page.n === chunkSize) {
         // Every page written so far is full.
-        if (pages.length === 10_000) await flush();
+        if (pages.length === CHUNK_PLAN_BATCH) await flush();
         page = { p: ++pageNumber, f: row, l: row, n: 0 };
         pages.push(page);
       }
