@@ -135,7 +135,8 @@ const CANCELLABLE: readonly string[] = [UploadStatus.mapping, UploadStatus.inges
  * Cancels an upload still being mapped, read, reviewed or delivered, in one transaction under its row lock (which a
  * block write of ingest, a confirm and a redelivery take too, so none of them lands after it unseen): its pending
  * pages become cancelled (a page in flight among them may still be delivered: its settle says so, else it stays
- * cancelled), records read by an unfinished ingest go, delivered and failed pages and every attempt stay.
+ * cancelled), records read by an unfinished ingest go, and so does a stored file; delivered and failed pages and
+ * every attempt stay.
  * The status the upload was in, and whether this call cancelled it; undefined when there is no such upload.
  */
 export async function cancelUpload(db: Db, uploadId: string): Promise<{ was: string; cancelled: boolean } | undefined> {
@@ -151,6 +152,8 @@ export async function cancelUpload(db: Db, uploadId: string): Promise<{ was: str
       UPDATE chunks SET status = ${ChunkStatus.cancelled}, updated_at = now() WHERE upload_id = ${uploadId} AND status = ${ChunkStatus.pending}`);
     // Half a file's records are of use to nobody; a review's or a delivery's stay readable.
     if (found.status === UploadStatus.ingesting) await tx.execute(sql`DELETE FROM record_blocks WHERE upload_id = ${uploadId}`);
+    // The file stored with it on a shared database goes with the status; local copies go once their process sees it.
+    await tx.execute(sql`DELETE FROM upload_file_parts WHERE upload_id = ${uploadId}`);
     return { was: found.status, cancelled: true };
   });
 }
