@@ -3,6 +3,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { makeServiceHome, TEST_STORE } from './support/home.ts';
+import { freePort, startProcess, type ServiceProcess } from './support/process.ts';
 import { startReceiver, type Answer, type Receiver } from './support/receiver.ts';
 import { startService, waitFor, waitForFinal, type TestService } from './support/service.ts';
 import { importForm, PEOPLE_COLUMNS, peopleCsv } from './support/files.ts';
@@ -165,4 +167,33 @@ it('refuses to cancel an upload that has ended, naming its status; a second canc
   expect(again.body.status).toBe('cancelled');
 
   expect((await t.api('POST', '/v1/uploads/00000000-0000-4000-8000-000000000000/cancel')).status).toBe(404);
+});
+
+it.runIf(TEST_STORE === 'postgres')('stops the reading in another process: a worker notices the cancel the api process made (PostgreSQL only: roles need a server)', { timeout: 180_000 }, async () => {
+  const home = await makeServiceHome();
+  const processes: ServiceProcess[] = [];
+  try {
+    const worker = await startProcess(home, await freePort(), { SHEETHOOK_ROLE: 'worker', LOG_LEVEL: 'debug' });
+    processes.push(worker);
+    const api = await startProcess(home, await freePort(), { SHEETHOOK_ROLE: 'api' });
+    processes.push(api);
+    await api.api('POST', '/v1/templates', { code: 'people', name: 'People', columns: PEOPLE_COLUMNS });
+    await api.api('PUT', '/v1/templates/people/destination', { webhook: { callbackUrl: receiver.url, chunkSize: 10 } });
+    receiver.answer = () => ({ status: 200 });
+
+    const res = await api.api('POST', '/v1/imports', importForm({ template: 'people', file: peopleCsv(400_000) }));
+    const { uploadId } = res.body;
+    await waitFor(async () => (await api.api('GET', `/v1/uploads/${uploadId}`)).body.totalRecords > 0, 'the worker to begin reading', 60_000);
+    expect((await api.api('POST', `/v1/uploads/${uploadId}/cancel`)).body.status).toBe('cancelled');
+    await waitFor(() => worker.output().includes('ingest stopped: the upload was cancelled'), 'the worker to stop reading', 60_000);
+
+    const after = (await api.api('GET', `/v1/uploads/${uploadId}`)).body;
+    expect(after).toMatchObject({ status: 'cancelled', totalPages: 0 });
+    expect(after.totalRecords).toBeLessThan(400_000);
+    expect((await api.api('GET', `/v1/uploads/${uploadId}/records?type=all&limit=1`)).body.records).toEqual([]);
+    expect(pagesSent(uploadId)).toEqual([]);
+  } finally {
+    for (const p of processes) await p.kill();
+    await home.remove();
+  }
 });
