@@ -64,9 +64,9 @@ it.runIf(TEST_STORE === 'postgres')('the worker reads and delivers an import the
 
   // The worker did the work; the api process only took the requests.
   expect(worker.output()).toContain('upload read');
-  expect(worker.output()).toContain('delivery attempt');
+  expect(worker.output()).toContain('upload ended');
   expect(api.output()).not.toContain('upload read');
-  expect(api.output()).not.toContain('delivery attempt');
+  expect(api.output()).not.toContain('upload ended');
 });
 
 it.runIf(TEST_STORE === 'postgres')('the worker listens again after losing its connection (PostgreSQL only: roles need a server)', { timeout: 180_000 }, async () => {

@@ -1,6 +1,8 @@
 // The HTTP service: fastify with the API's routes, authentication and one mapping of errors to responses.
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, {
+  LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest,
+} from 'fastify';
 import multipart from '@fastify/multipart';
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
@@ -48,6 +50,7 @@ export async function buildHttp(deps: ApiDeps, options: { serveApi: boolean }): 
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
     loggerInstance: deps.log as FastifyBaseLogger,
+    logController: new ProbeQuietLogController(),
     bodyLimit: 10 * 1024 * 1024,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
   });
@@ -90,6 +93,23 @@ export async function buildHttp(deps: ApiDeps, options: { serveApi: boolean }): 
   uploadRoutes(app, deps);
   uploadFlowRoutes(app, deps);
   return app;
+}
+
+/** Paths an orchestrator or a scraper asks for every few seconds: their requests are logged at debug, not info. */
+const PROBES = new Set(['/health', '/metrics']);
+const isProbe = (req: FastifyRequest) => PROBES.has(req.url.split('?')[0]);
+
+/** Fastify's request lines, with those of /health and /metrics a level down: at info they would drown the rest. */
+class ProbeQuietLogController extends LogController {
+  incomingRequest(req: FastifyRequest, reply: FastifyReply): void {
+    if (isProbe(req)) req.log.debug({ req }, 'incoming request');
+    else super.incomingRequest(req, reply);
+  }
+
+  requestCompleted(err: Error | null | undefined, req: FastifyRequest, reply: FastifyReply): void {
+    if (!err && isProbe(req)) reply.log.debug({ res: reply, responseTime: reply.elapsedTime }, 'request completed');
+    else super.requestCompleted(err, req, reply);
+  }
 }
 
 const PUBLIC_CODES: Record<string, string> = {

@@ -63,5 +63,7 @@ export async function createUpload(
     extraJson: extraToJson(fields.extra),
   };
   await deps.files.keep(upload, received.path);
+  deps.log.info({ uploadId: upload.id, template: template.code, fileFormat: sniff.format, fileBytes: received.bytes, status: upload.status },
+    'upload received');
   return { ...upload, head };
 }

@@ -6,7 +6,7 @@ import { listDeliveries, requeuePages } from '../store/chunks-queries.ts';
 import { ChunkStatus, UploadStatus } from '../store/states.ts';
 import { findDestination } from '../store/templates-queries.ts';
 import { listRecords } from '../store/records-queries.ts';
-import { findUpload, listUploads, pageCounts, type UploadRow } from '../store/uploads-queries.ts';
+import { cancelUpload, findUpload, listUploads, pageCounts, type UploadRow } from '../store/uploads-queries.ts';
 import type { Sniff } from '../ingest/sniff.ts';
 import type { ApiDeps } from './http.ts';
 import { DeliveriesQuery, RecordsQuery, RedeliverBody, UploadParams } from './schemas.ts';
@@ -48,6 +48,7 @@ export function uploadRoutes(app: FastifyInstance, deps: ApiDeps): void {
     if (NOT_YET_DELIVERED.has(upload.status)) {
       throw conflict('wrong_status', `the upload is ${upload.status}: its pages are delivered once it is read and confirmed`);
     }
+    if (upload.status === UploadStatus.cancelled) throw conflict('wrong_status', 'the upload is cancelled: its pages are not sent again');
     if (upload.totalPages === 0) throw conflict('nothing_to_deliver', `the upload has no pages to deliver (${upload.error ?? 'no valid rows'})`);
     if (!upload.templateId || !(await findDestination(deps.db, upload.templateId))) {
       throw conflict('destination_missing', `template "${upload.templateCode}" has no webhook destination`);
@@ -58,9 +59,27 @@ export function uploadRoutes(app: FastifyInstance, deps: ApiDeps): void {
       throw badRequest('invalid_request', `pages: ${outOfRange.join(', ')} not in this upload (pages 1 to ${upload.totalPages})`);
     }
     const requeued = await requeuePages(deps.db, upload.id, pages);
+    if (!requeued) throw conflict('wrong_status', 'the upload is cancelled: its pages are not sent again');
     deps.delivery.wake();
     const now = await load(req.projectId, upload.id);
     return reply.code(202).send({ uploadId: upload.id, status: now.status, pages: requeued });
+  });
+
+  r.post('/v1/uploads/:uploadId/cancel', { schema: { params: UploadParams } }, async (req) => {
+    const upload = await load(req.projectId, req.params.uploadId);
+    const result = await cancelUpload(deps.db, upload.id);
+    if (!result) throw notFound(`upload ${upload.id}`);
+    // A second cancel (a client retrying one whose answer it lost) is told the upload is cancelled.
+    if (!result.cancelled && result.was !== UploadStatus.cancelled) {
+      throw conflict('wrong_status', `the upload is ${result.was} already; only an upload being mapped, read, reviewed or delivered can be cancelled`);
+    }
+    const pages = await pageCounts(deps.db, upload.id);
+    if (result.cancelled) {
+      await deps.files.release(upload.id);
+      req.log.info({ uploadId: upload.id, status: UploadStatus.cancelled, was: result.was, pagesDelivered: pages[ChunkStatus.delivered] ?? 0,
+        pagesFailed: pages[ChunkStatus.failed] ?? 0, pagesCancelled: pages[ChunkStatus.cancelled] ?? 0 }, 'upload ended');
+    }
+    return present(await load(req.projectId, upload.id), pages);
   });
 }
 
@@ -85,6 +104,7 @@ function present(u: UploadRow, pages: Record<string, number>) {
     pagesDelivered: pages[ChunkStatus.delivered] ?? 0,
     pagesFailed: pages[ChunkStatus.failed] ?? 0,
     pagesPending: pages[ChunkStatus.pending] ?? 0,
+    pagesCancelled: pages[ChunkStatus.cancelled] ?? 0,
     error: u.error,
     createdAt: u.createdAt,
     finishedAt: u.finishedAt,

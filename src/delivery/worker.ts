@@ -104,7 +104,7 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
       const result = await attempt(page, context, claimedAt);
       if (result === 'slot_missed') {
         await releaseChunk(store, page);
-        log.info({ uploadId: page.uploadId, page: page.page }, 'send slot missed; the page waits for another');
+        log.debug({ uploadId: page.uploadId, page: page.page }, 'send slot missed; the page waits for another');
         return;
       }
       const retryIn = result.outcome === 'delivered' ? null : nextRetryDelay(page.attempts + 1, page, {
@@ -119,8 +119,11 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
       if (retryIn !== null) scheduleWithin(retryIn);
       deps.metrics.attempts.inc({ outcome: result.outcome });
       deps.metrics.attemptSeconds.observe({ outcome: result.outcome }, result.durationMs / 1000);
-      log.info({ uploadId: page.uploadId, page: page.page, outcome: result.outcome, httpStatus: result.httpStatus,
-        durationMs: result.durationMs, status, ...(status === ChunkStatus.pending ? { retryInMs: retryIn } : {}) }, 'delivery attempt');
+      // Every attempt at debug; at info only the failed ones, so that a large upload's log stays a few lines long.
+      const line = { uploadId: page.uploadId, page: page.page, outcome: result.outcome, httpStatus: result.httpStatus,
+        durationMs: result.durationMs, status, ...(status === ChunkStatus.pending ? { retryInMs: retryIn } : {}) };
+      if (result.outcome === 'delivered') log.debug(line, 'delivery attempt');
+      else log.info({ ...line, error: result.error }, 'delivery attempt failed');
     } finally {
       if (!handedOver) {
         // Given back, or dropped by an error until its lease runs out: the claim finds it again.
@@ -166,7 +169,9 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
 
   async function finalize(uploadId: string): Promise<void> {
     try {
-      if (await finalizeUpload(store, uploadId)) {
+      const ended = await finalizeUpload(store, uploadId);
+      if (ended) {
+        log.info(ended, 'upload ended');
         contexts.delete(uploadId);
         reader.forget(uploadId);
       }
@@ -213,7 +218,7 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
   async function sweep(): Promise<void> {
     if (Date.now() - lastSweep < deps.pollIntervalMs) return;
     lastSweep = Date.now();
-    await finalizeSettledUploads(store.db);
+    for (const ended of await finalizeSettledUploads(store.db)) log.info(ended, 'upload ended');
   }
 
   function schedule(dueInMs: number | null): void {

@@ -5,7 +5,8 @@ import type { Metrics } from '../metrics.ts';
 import type { ReceivedFiles } from '../received-files.ts';
 import { claimIngestJob, expireAbandoned } from '../store/uploads-queries.ts';
 import { createBlockReader } from './block-reader.ts';
-import { ingestUpload, type IngestLimits } from './ingest-upload.ts';
+import { UploadStatus } from '../store/states.ts';
+import { ingestUpload, type IngestLimits, type IngestOutcome } from './ingest-upload.ts';
 
 export interface IngestRunner {
   start(): void;
@@ -37,7 +38,7 @@ export function createIngestRunner(deps: {
     // Looked for now and then: an expiry a minute late harms nobody.
     nextExpiry = Date.now() + deps.pollIntervalMs * 60;
     for (const uploadId of await expireAbandoned(db, deps.uploadTtlMs)) {
-      deps.log.info({ uploadId }, 'upload expired');
+      deps.log.info({ uploadId, status: UploadStatus.expired }, 'upload ended');
       await deps.files.release(uploadId);
     }
   }
@@ -47,11 +48,12 @@ export function createIngestRunner(deps: {
     while (running) {
       const upload = await claimIngestJob(db, deps.leaseMs);
       if (!upload) break;
-      const totals = await ingestUpload(ingestDeps, upload, () => deps.files.open(upload.id), shutdown.signal);
-      deps.log.info({ uploadId: upload.id, ...totals }, totals ? 'upload read' : 'upload could not be read');
-      // The records are in the store now (or the upload failed): the received file is no longer needed.
+      deps.log.debug({ uploadId: upload.id }, 'ingest started');
+      const result = await ingestUpload(ingestDeps, upload, () => deps.files.open(upload.id), shutdown.signal);
+      logOutcome(deps.log, upload.id, result);
+      // The records are in the store now (or the upload failed or was cancelled): the received file is no longer needed.
       await deps.files.release(upload.id);
-      if (totals) deps.onIngested();
+      if (result.outcome === 'read') deps.onIngested();
     }
   }
 
@@ -79,4 +81,22 @@ export function createIngestRunner(deps: {
       await reader.close();
     },
   };
+}
+
+/** At info, one line when an upload is read and one when its reading ends it (failed, or nothing to deliver). */
+function logOutcome(log: Logger, uploadId: string, result: IngestOutcome): void {
+  if (result.outcome === 'cancelled') {
+    // Its end was logged by the cancel.
+    log.debug({ uploadId }, 'ingest stopped: the upload was cancelled');
+    return;
+  }
+  if (result.outcome === 'failed') {
+    log.info({ uploadId, status: UploadStatus.failed, error: result.error }, 'upload ended');
+    return;
+  }
+  const { validRecords, invalidRecords, totalPages } = result.totals;
+  log.info({ uploadId, rows: result.rows, validRecords, invalidRecords, totalPages, status: result.status }, 'upload read');
+  if (result.status === UploadStatus.failed) {
+    log.info({ uploadId, status: result.status, pagesDelivered: 0, pagesFailed: 0 }, 'upload ended');
+  }
 }

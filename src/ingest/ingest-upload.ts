@@ -21,12 +21,25 @@ export interface IngestDeps {
 }
 
 /**
- * Ingests one upload; undefined when the file could not be used (the upload is then failed with the reason).
- * An abort (shutdown) leaves the upload as it is: its lease runs out and it is read again from the start.
+ * How an ingest ended: read (the upload is in review, delivering, or failed for want of valid rows), failed (the file
+ * could not be used; the upload is failed with the reason), or cancelled (it stopped being `ingesting` meanwhile).
+ */
+export type IngestOutcome =
+  | { outcome: 'read'; rows: number; status: UploadStatus; totals: IngestTotals }
+  | { outcome: 'failed'; error: string }
+  | { outcome: 'cancelled' };
+
+/** The upload was cancelled while it was read: the reading stops, nothing more is written. */
+class NoLongerIngesting extends Error {}
+
+/**
+ * Ingests one upload. An abort (shutdown) leaves the upload as it is: its lease runs out and it is read again from
+ * the start. A cancel, from any process, is noticed at the next block written (each write finds the upload still
+ * `ingesting`, or writes nothing) and at every step after the reading.
  */
 export async function ingestUpload(
   deps: IngestDeps, upload: UploadRow, openFile: () => Promise<string>, signal: AbortSignal,
-): Promise<IngestTotals | undefined> {
+): Promise<IngestOutcome> {
   const { db } = deps;
   try {
     const filePath = await openFile();
@@ -34,17 +47,26 @@ export async function ingestUpload(
     await deleteRecords(db, upload.id);
     const rowsRead = await readIntoRecords(deps, upload, filePath, signal);
     await recordIngestProgress(db, upload.id, rowsRead, deps.leaseMs);
-    if (!upload.autoConfirm) return await enterReview(db, upload.id);
+    if (!upload.autoConfirm) return read(rowsRead, await enterReview(db, upload.id), () => UploadStatus.reviewing);
     const destination = upload.templateId ? await findDestination(db, upload.templateId) : undefined;
     if (!destination) throw new AppError(409, 'destination_missing', 'the template has no webhook destination');
-    return await writeChunkPlan(db, upload.id, destination.chunkSize, UploadStatus.ingesting);
+    const planned = await writeChunkPlan(db, upload.id, destination.chunkSize, UploadStatus.ingesting);
+    // No valid row: the plan is empty and the upload failed with the reason.
+    return read(rowsRead, planned, (t) => (t.validRecords === 0 ? UploadStatus.failed : UploadStatus.delivering));
   } catch (err) {
     if (signal.aborted) throw err;
-    const message = err instanceof AppError ? err.message : 'the file could not be read';
+    if (err instanceof NoLongerIngesting) return { outcome: 'cancelled' };
+    const error = err instanceof AppError ? err.message : 'the file could not be read';
+    // A file removed by a cancel cannot be read either: then the upload is cancelled, not failed.
+    if (!(await failUpload(db, upload.id, error))) return { outcome: 'cancelled' };
     if (!(err instanceof AppError)) deps.log.error({ err, uploadId: upload.id }, 'ingest failed');
-    await failUpload(db, upload.id, message);
-    return undefined;
+    return { outcome: 'failed', error };
   }
+}
+
+/** Totals from a step that moves the upload on only while it is `ingesting`: none means it was cancelled. */
+function read(rows: number, totals: IngestTotals | undefined, status: (t: IngestTotals) => UploadStatus): IngestOutcome {
+  return totals ? { outcome: 'read', rows, status: status(totals), totals } : { outcome: 'cancelled' };
 }
 
 async function readIntoRecords(deps: IngestDeps, upload: UploadRow, filePath: string, signal: AbortSignal): Promise<number> {
@@ -61,7 +83,7 @@ async function readIntoRecords(deps: IngestDeps, upload: UploadRow, filePath: st
       continue;
     }
     const { block } = piece;
-    await insertRecordBlock(deps.store, upload.id, block, deps.leaseMs);
+    if (!(await insertRecordBlock(deps.store, upload.id, block, deps.leaseMs))) throw new NoLongerIngesting();
     rowsRead = block.firstRow + block.rowCount - 1;
     deps.metrics.ingestRows.inc(block.rowCount);
   }

@@ -2,15 +2,16 @@
 // redelivery. A page's records are read from their blocks (records-queries.ts).
 import { sql } from 'drizzle-orm';
 import { rows, type Db } from './db.ts';
+import type { UploadEnd } from './delivery-queue.ts';
 import { ChunkStatus, UploadStatus } from './states.ts';
 
 /**
  * Gives uploads whose pages are all settled their final status (one upload, or all of them as a safety net).
  * The status condition makes it safe to run twice, or from two processes at once.
  */
-export async function finalizeSettledUploads(db: Db, uploadId?: string): Promise<number> {
+export async function finalizeSettledUploads(db: Db, uploadId?: string): Promise<UploadEnd[]> {
   const only = uploadId ? sql`AND c.upload_id = ${uploadId}` : sql``;
-  const done = await rows<{ id: string }>(db, sql`
+  return rows<UploadEnd>(db, sql`
     UPDATE uploads u SET
       status = CASE WHEN s.delivered = 0 THEN ${UploadStatus.failed}
                     WHEN s.failed = 0 THEN ${UploadStatus.completed}
@@ -29,8 +30,7 @@ export async function finalizeSettledUploads(db: Db, uploadId?: string): Promise
       GROUP BY c.upload_id
     ) s
     WHERE u.id = s.upload_id AND s.pending = 0 AND u.status = ${UploadStatus.delivering}
-    RETURNING u.id`);
-  return done.length;
+    RETURNING u.id AS "uploadId", u.status, s.delivered::int AS "pagesDelivered", s.failed::int AS "pagesFailed"`);
 }
 
 /** On the embedded store only one process exists, so at start every lease is a dead process's. */
@@ -58,9 +58,14 @@ export function listDeliveries(db: Db, uploadId: string, fromPage: number, limit
     ORDER BY c.page LIMIT ${limit}`);
 }
 
-/** Puts pages back in the queue for a new round of attempts: the given ones, or else every undelivered one. */
-export async function requeuePages(db: Db, uploadId: string, pages: number[] | null): Promise<number[]> {
+/**
+ * Puts pages back in the queue for a new round of attempts: the given ones, or else every undelivered one. Undefined
+ * when the upload was cancelled (its row lock taken first: a cancel at the same moment comes wholly before or after).
+ */
+export async function requeuePages(db: Db, uploadId: string, pages: number[] | null): Promise<number[] | undefined> {
   return db.transaction(async (tx) => {
+    const [upload] = await rows<{ status: string }>(tx as unknown as Db, sql`SELECT status FROM uploads WHERE id = ${uploadId} FOR UPDATE`);
+    if (!upload || upload.status === UploadStatus.cancelled) return undefined;
     const which = pages ? sql`page = ANY(${`{${pages.join(',')}}`}::int[])` : sql`status = ${ChunkStatus.failed}`;
     const requeued = await rows<{ page: number }>(tx as unknown as Db, sql`
       UPDATE chunks SET status = ${ChunkStatus.pending}, attempts = 0, next_attempt_at = now(), lease_until = NULL, updated_at = now()

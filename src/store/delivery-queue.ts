@@ -181,6 +181,13 @@ export interface Settle {
   responseExcerpt?: string;
 }
 
+/**
+ * A page's status after an attempt: the attempt's, except that a page cancelled while it was in flight stays cancelled
+ * unless this attempt delivered it (then the receiver has it, and the page is counted delivered).
+ */
+const KEEP_CANCELLED = (current: string, settled: string) =>
+  `CASE WHEN ${current} = '${ChunkStatus.cancelled}' AND ${settled} <> ${DELIVERED} THEN ${current} ELSE ${settled} END`;
+
 const MANY_SETTLES = `SELECT * FROM json_to_recordset($1::json) AS r(upload_id uuid, page int, status text, retry_ms float8,
   started_at timestamptz, duration_ms int, outcome text, http_status int, error text, excerpt text)`;
 
@@ -190,7 +197,7 @@ const SETTLE_MANY_AND_CLAIM = byLeaseMargin((leaseMarginMs) => prepared(`sheetho
     INSERT INTO delivery_attempts (upload_id, page, started_at, duration_ms, outcome, http_status, error, response_excerpt)
     SELECT upload_id, page, started_at, duration_ms, outcome, http_status, error, excerpt FROM s
   ), settled AS (
-    UPDATE chunks c SET status = s.status, attempts = c.attempts + 1, lease_until = NULL,
+    UPDATE chunks c SET status = ${KEEP_CANCELLED('c.status', 's.status')}, attempts = c.attempts + 1, lease_until = NULL,
       next_attempt_at = now() + coalesce(s.retry_ms, 0) * ${MS},
       delivered_at = CASE WHEN s.status = ${DELIVERED} THEN now() ELSE c.delivered_at END,
       last_error = s.error, updated_at = now()
@@ -261,7 +268,7 @@ const SETTLE_ONE_AND_CLAIM = byLeaseMargin((leaseMarginMs) => prepared(`sheethoo
     INSERT INTO delivery_attempts (upload_id, page, started_at, duration_ms, outcome, http_status, error, response_excerpt)
     VALUES ($1::uuid, $2::int, $5::timestamptz, $6::int, $7::text, $8::int, $9::text, $10::text)
   ), settled AS (
-    UPDATE chunks SET status = $3::text, attempts = attempts + 1, lease_until = NULL,
+    UPDATE chunks SET status = ${KEEP_CANCELLED('status', '$3::text')}, attempts = attempts + 1, lease_until = NULL,
       next_attempt_at = now() + coalesce($4::float8, 0) * ${MS},
       delivered_at = CASE WHEN $3::text = ${DELIVERED} THEN now() ELSE delivered_at END,
       last_error = $9::text, updated_at = now()
@@ -362,15 +369,20 @@ const FINALIZE_UPLOAD = prepared('sheethook_finalize_upload', ['uuid'], `
   ) s
   WHERE u.id = $1::uuid AND u.status = ${DELIVERING}
     AND NOT EXISTS (SELECT 1 FROM chunks WHERE upload_id = $1::uuid AND status = ${PENDING})
-  RETURNING u.id`);
+  RETURNING u.id AS "uploadId", u.status, s.delivered::int AS "pagesDelivered", s.failed::int AS "pagesFailed"`);
+
+/** An upload given its final status, and how its pages ended. */
+export interface UploadEnd { uploadId: string; status: UploadStatus; pagesDelivered: number; pagesFailed: number }
 
 /**
- * Gives the upload its final status if all its pages are settled. The status condition makes it safe to run twice, or
- * from two processes at once; it runs after the settle committed, so of two settling the last pages at once, the
- * later one finds the other's page settled.
+ * Gives the upload its final status if all its pages are settled; undefined when it is not done, or not delivering
+ * (a cancelled upload keeps its status). The status condition makes it safe to run twice, or from two processes at
+ * once; it runs after the settle committed, so of two settling the last pages at once, the later one finds the other's
+ * page settled.
  */
-export async function finalizeUpload(store: Runner, uploadId: string): Promise<boolean> {
-  return (await store.run(FINALIZE_UPLOAD, [uploadId])).length > 0;
+export async function finalizeUpload(store: Runner, uploadId: string): Promise<UploadEnd | undefined> {
+  const [ended] = await store.run<UploadEnd>(FINALIZE_UPLOAD, [uploadId]);
+  return ended;
 }
 
 const UPCOMING_PAGES = prepared('sheethook_upcoming_pages', ['uuid', 'int', 'int'], `

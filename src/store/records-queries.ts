@@ -3,7 +3,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { prepared, rows, type Db, type Store } from './db.ts';
 import { blockOf, type DuplicateRows, type RecordBlockInput } from './record-block.ts';
-import { ChunkStatus } from './states.ts';
+import { ChunkStatus, UploadStatus } from './states.ts';
 
 /**
  * `row` is the record's number among the data rows, its id; `sheetRow` the row as the spreadsheet shows it (null for
@@ -14,19 +14,25 @@ export interface StoredRecord { row: number; sheetRow: number | null; valid: boo
 export type RecordFilter = 'all' | 'valid' | 'invalid';
 
 const INSERT_BLOCK = prepared('sheethook_insert_record_block', ['uuid', 'int', 'int', 'int', 'text', 'jsonb', 'int', 'int', 'int', 'int[]'], `
-  WITH inserted AS (
-    INSERT INTO record_blocks (upload_id, block, first_row, row_count, lines, errors, valid_count, invalid_count, sheet_rows)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $10)
+  WITH live AS (
+    UPDATE uploads SET rows_read = $3::int + $4::int - 1, lease_until = now() + $9::int * interval '1 millisecond', updated_at = now()
+    WHERE id = $1::uuid AND status = '${UploadStatus.ingesting}'
+    RETURNING id
   )
-  UPDATE uploads SET rows_read = $3 + $4 - 1, lease_until = now() + $9 * interval '1 millisecond', updated_at = now()
-  WHERE id = $1`);
+  INSERT INTO record_blocks (upload_id, block, first_row, row_count, lines, errors, valid_count, invalid_count, sheet_rows)
+  SELECT $1::uuid, $2::int, $3::int, $4::int, $5::text, $6::jsonb, $7::int, $8::int, $10::int[] FROM live
+  RETURNING block`);
 
 /**
  * Writes one block as ingest made it (its text goes to the database as the bytes the reading thread encoded) and, in
- * the same statement, the upload's progress: the rows read so far, and its lease renewed for `leaseMs`.
+ * the same statement, the upload's progress: the rows read so far, and its lease renewed for `leaseMs`. Only while the
+ * upload is being read: false, and nothing written, once it is not (cancelled), whichever process reads it.
  */
-export async function insertRecordBlock(store: Store, uploadId: string, b: RecordBlockInput, leaseMs: number): Promise<void> {
-  await store.write(INSERT_BLOCK, [uploadId, b.block, b.firstRow, b.rowCount, b.text, b.errorsJson, b.validCount, b.invalidCount, leaseMs, b.sheetRows]);
+export async function insertRecordBlock(store: Store, uploadId: string, b: RecordBlockInput, leaseMs: number): Promise<boolean> {
+  const written = await store.fetchRaw(INSERT_BLOCK, [
+    uploadId, b.block, b.firstRow, b.rowCount, b.text, b.errorsJson, b.validCount, b.invalidCount, leaseMs, b.sheetRows,
+  ]);
+  return written.length > 0;
 }
 
 export async function deleteRecords(db: Db, uploadId: string): Promise<void> {

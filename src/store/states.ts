@@ -13,6 +13,8 @@ export const UploadStatus = Object.freeze({
   failed: 'failed',
   /** Interactive: left in mapping or review longer than the service keeps such uploads; its file and records are gone. */
   expired: 'expired',
+  /** Stopped by a cancel: pages not yet sent stay unsent, pages sent stay recorded. */
+  cancelled: 'cancelled',
 } as const);
 export type UploadStatus = (typeof UploadStatus)[keyof typeof UploadStatus];
 
@@ -21,5 +23,7 @@ export const ChunkStatus = Object.freeze({
   delivered: 'delivered',
   /** Every attempt of the current round failed: undelivered, with its failure log. */
   failed: 'failed',
+  /** Its upload was cancelled before the page was delivered: it is not sent (again). */
+  cancelled: 'cancelled',
 } as const);
 export type ChunkStatus = (typeof ChunkStatus)[keyof typeof ChunkStatus];

@@ -3,7 +3,7 @@ import { and, desc, eq, sql } from 'drizzle-orm';
 import { rows, type Db } from './db.ts';
 import { uploads } from './schema.ts';
 import { insertChunkPlan, recordCounts } from './records-queries.ts';
-import { UploadStatus } from './states.ts';
+import { ChunkStatus, UploadStatus } from './states.ts';
 
 export type UploadRow = typeof uploads.$inferSelect;
 export type NewUpload = typeof uploads.$inferInsert;
@@ -53,18 +53,18 @@ export async function statusesAmong(db: Db, ids: string[]): Promise<Map<string, 
 export async function recordIngestProgress(db: Db, uploadId: string, rowsRead: number, leaseMs: number): Promise<void> {
   await db.execute(sql`
     UPDATE uploads SET rows_read = ${rowsRead}, lease_until = now() + ${leaseMs} * interval '1 millisecond', updated_at = now()
-    WHERE id = ${uploadId}`);
+    WHERE id = ${uploadId} AND status = ${UploadStatus.ingesting}`);
 }
 
 export interface IngestTotals { validRecords: number; invalidRecords: number; totalPages: number }
 
-/** Records are read: the upload waits for a person to review and confirm them. */
-export async function enterReview(db: Db, uploadId: string): Promise<IngestTotals> {
+/** Records are read: the upload waits for a person to review and confirm them. Undefined when it is no longer being read (cancelled). */
+export async function enterReview(db: Db, uploadId: string): Promise<IngestTotals | undefined> {
   const counts = await recordCounts(db, uploadId);
-  await db.update(uploads).set({
+  const moved = await db.update(uploads).set({
     status: UploadStatus.reviewing, validRecords: counts.valid, invalidRecords: counts.invalid, leaseUntil: null, updatedAt: sql`now()`,
-  }).where(eq(uploads.id, uploadId));
-  return { validRecords: counts.valid, invalidRecords: counts.invalid, totalPages: 0 };
+  }).where(and(eq(uploads.id, uploadId), eq(uploads.status, UploadStatus.ingesting))).returning({ id: uploads.id });
+  return moved.length > 0 ? { validRecords: counts.valid, invalidRecords: counts.invalid, totalPages: 0 } : undefined;
 }
 
 /**
@@ -121,7 +121,39 @@ export async function expireAbandoned(db: Db, ttlMs: number): Promise<string[]> 
   return expired.map((e) => e.id);
 }
 
-export async function failUpload(db: Db, uploadId: string, error: string): Promise<void> {
-  await db.update(uploads).set({ status: UploadStatus.failed, error, leaseUntil: null, finishedAt: sql`now()`, updatedAt: sql`now()` })
-    .where(eq(uploads.id, uploadId));
+/** An upload being read could not be: it fails with the reason. False when it was no longer being read (cancelled). */
+export async function failUpload(db: Db, uploadId: string, error: string): Promise<boolean> {
+  const failed = await db.update(uploads).set({ status: UploadStatus.failed, error, leaseUntil: null, finishedAt: sql`now()`, updatedAt: sql`now()` })
+    .where(and(eq(uploads.id, uploadId), eq(uploads.status, UploadStatus.ingesting))).returning({ id: uploads.id });
+  return failed.length > 0;
+}
+
+/** The statuses an upload can be cancelled from: those with work still ahead of it. */
+const CANCELLABLE: readonly string[] = [UploadStatus.mapping, UploadStatus.ingesting, UploadStatus.reviewing, UploadStatus.delivering];
+
+/**
+ * Cancels an upload still being mapped, read, reviewed or delivered, in one transaction under its row lock (which a
+ * block write of ingest, a confirm and a redelivery take too, so none of them lands after it unseen): its pending
+ * pages become cancelled (a page in flight among them may still be delivered: its settle says so, else it stays
+ * cancelled), records read by an unfinished ingest go, and so does a stored file; delivered and failed pages and
+ * every attempt stay.
+ * The status the upload was in, and whether this call cancelled it; undefined when there is no such upload.
+ */
+export async function cancelUpload(db: Db, uploadId: string): Promise<{ was: string; cancelled: boolean } | undefined> {
+  return db.transaction(async (tx) => {
+    const t = tx as unknown as Db;
+    const [found] = await rows<{ status: string }>(t, sql`SELECT status FROM uploads WHERE id = ${uploadId} FOR UPDATE`);
+    if (!found) return undefined;
+    if (!CANCELLABLE.includes(found.status)) return { was: found.status, cancelled: false };
+    await tx.execute(sql`
+      UPDATE uploads SET status = ${UploadStatus.cancelled}, lease_until = NULL, finished_at = now(), updated_at = now()
+      WHERE id = ${uploadId}`);
+    await tx.execute(sql`
+      UPDATE chunks SET status = ${ChunkStatus.cancelled}, updated_at = now() WHERE upload_id = ${uploadId} AND status = ${ChunkStatus.pending}`);
+    // Half a file's records are of use to nobody; a review's or a delivery's stay readable.
+    if (found.status === UploadStatus.ingesting) await tx.execute(sql`DELETE FROM record_blocks WHERE upload_id = ${uploadId}`);
+    // The file stored with it on a shared database goes with the status; local copies go once their process sees it.
+    await tx.execute(sql`DELETE FROM upload_file_parts WHERE upload_id = ${uploadId}`);
+    return { was: found.status, cancelled: true };
+  });
 }

@@ -1,6 +1,6 @@
 // Holds the service's store at one of its hot statements, so a test can look at the service while a step is under
 // way, whatever the machine's speed: the nth run of the named statement waits until the test releases it.
-import type { Store } from '../../src/store/db.ts';
+import type { Prepared, PreparedValue, Store } from '../../src/store/db.ts';
 
 export interface HeldStatement {
   /** Resolves once the nth run of the statement has been reached (it has not run yet). */
@@ -11,18 +11,20 @@ export interface HeldStatement {
 }
 
 export function holdStatement(store: Store, name: string, nth = 1): HeldStatement {
-  const write = store.write;
+  const own = { run: store.run, write: store.write, fetchRaw: store.fetchRaw };
   let runs = 0;
   let reach!: () => void;
   let release!: () => void;
   const reached = new Promise<void>((resolve) => { reach = resolve; });
   const released = new Promise<void>((resolve) => { release = resolve; });
-  store.write = async (statement, values) => {
+  const hold = async (statement: Prepared) => {
     if (statement.name === name && ++runs === nth) {
       reach();
       await released;
     }
-    return write.call(store, statement, values);
   };
-  return { reached, release, restore: () => { store.write = write; } };
+  store.run = async <T>(statement: Prepared, values: PreparedValue[]) => { await hold(statement); return own.run.call(store, statement, values) as Promise<T[]>; };
+  store.write = async (statement, values) => { await hold(statement); return own.write.call(store, statement, values); };
+  store.fetchRaw = async (statement, values) => { await hold(statement); return own.fetchRaw.call(store, statement, values); };
+  return { reached, release, restore: () => Object.assign(store, own) };
 }

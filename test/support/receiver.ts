@@ -15,6 +15,8 @@ export interface Received {
 export type Answer =
   | { status: number; body?: string; headers?: Record<string, string>; delayMs?: number }
   | { hang: true }
+  /** Held until the promise gives the answer: a test lets a request go when it has done what it wanted meanwhile. */
+  | { held: Promise<Answer> }
   | { reset: true };
 
 export interface Receiver {
@@ -51,11 +53,14 @@ export async function startReceiver(answer: Receiver['answer'] = () => ({ status
       const got: Received = { n: receiver.received.length + 1, headers: req.headers, raw, body, at };
       res.on('finish', () => { got.answeredAt = performance.now(); done(); });
       receiver.received.push(got);
-      const a = receiver.answer(got);
-      if ('hang' in a) return;
-      if ('reset' in a) { req.socket.resetAndDestroy(); return; }
-      const send = () => { res.writeHead(a.status, { 'content-type': 'text/plain', ...a.headers }); res.end(a.body ?? 'ok'); };
-      if (a.delayMs) setTimeout(send, a.delayMs); else send();
+      const respond = (a: Answer): void => {
+        if ('held' in a) { void a.held.then(respond); return; }
+        if ('hang' in a) return;
+        if ('reset' in a) { req.socket.resetAndDestroy(); return; }
+        const send = () => { res.writeHead(a.status, { 'content-type': 'text/plain', ...a.headers }); res.end(a.body ?? 'ok'); };
+        if (a.delayMs) setTimeout(send, a.delayMs); else send();
+      };
+      respond(receiver.answer(got));
     });
   });
   server.on('connection', (s) => { sockets.add(s); s.on('close', () => sockets.delete(s)); });

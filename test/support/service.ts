@@ -30,13 +30,16 @@ export function testEnv(dataDir: string, port: number): Record<string, string> {
   };
 }
 
-export async function startService(env: Record<string, string> = {}, sharedHome?: ServiceHome): Promise<TestService> {
+/** `logTo`: where the service's log lines go (at LOG_LEVEL, default silent), for a test that reads them. */
+export async function startService(
+  env: Record<string, string> = {}, sharedHome?: ServiceHome, logTo?: pino.DestinationStream,
+): Promise<TestService> {
   const home = sharedHome ?? await makeServiceHome();
   const removeHome = () => (sharedHome ? Promise.resolve() : home.remove());
   let service: Service | undefined;
   try {
     const config = loadConfig({ ...testEnv(home.dataDir, 0), ...home.env, ...env });
-    service = await createService(config, pino({ level: env.LOG_LEVEL ?? 'silent' }));
+    service = await createService(config, logTo ? pino({ level: env.LOG_LEVEL ?? 'silent' }, logTo) : pino({ level: env.LOG_LEVEL ?? 'silent' }));
     const url = await service.start();
     const started = service;
     return {
