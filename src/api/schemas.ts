@@ -3,6 +3,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { RETRY_BACKOFFS } from '../delivery/retry-policy.ts';
 import { MAX_CONCURRENCY } from '../store/delivery-queue.ts';
 import { COLUMN_TYPES } from '../ingest/types.ts';
+import { ChunkStatus, UploadStatus } from '../store/states.ts';
 
 export const ErrorBody = Type.Object({ code: Type.String(), detail: Type.String() });
 
@@ -104,16 +105,31 @@ export const DestinationTestBody = Type.Union([
 
 export const UploadParams = Type.Object({ uploadId: Type.String({ format: 'uuid' }) });
 
+/** The most items one page of a list may hold; a larger `limit` is refused with a 400 that names it. */
+export const MAX_PAGE_LIMIT = 1000;
+
+const pageLimit = Type.Integer({ minimum: 1, maximum: MAX_PAGE_LIMIT, default: 100 });
+const literals = <T extends string>(values: readonly T[]) => Type.Union(values.map((v) => Type.Literal(v)));
+
+// Query strings name only parameters the route reads, so that a misspelt one ("limt") is refused rather than ignored.
+export const UploadsQuery = Type.Object({
+  status: Type.Optional(literals(Object.values(UploadStatus))),
+  template: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+  offset: Type.Integer({ minimum: 0, default: 0 }),
+  limit: pageLimit,
+}, { additionalProperties: false });
+
 export const DeliveriesQuery = Type.Object({
+  status: Type.Optional(literals(Object.values(ChunkStatus))),
   fromPage: Type.Integer({ minimum: 1, default: 1 }),
-  limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
-});
+  limit: pageLimit,
+}, { additionalProperties: false });
 
 export const RecordsQuery = Type.Object({
   type: Type.Union([Type.Literal('all'), Type.Literal('valid'), Type.Literal('invalid')], { default: 'invalid' }),
   offset: Type.Integer({ minimum: 0, default: 0 }),
-  limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
-});
+  limit: pageLimit,
+}, { additionalProperties: false });
 
 export const RedeliverBody = Type.Union([
   Type.Null(),
