@@ -10,10 +10,7 @@ export const ErrorBody = Type.Object({ code: Type.String(), detail: Type.String(
 /** Longer than any cell can be (the field size limit is 1 MiB). */
 const MAX_TEXT_LENGTH = 1024 * 1024;
 
-/**
- * A string, number or boolean, checked by checkColumns rather than here: with type coercion on,
- * Ajv turns a value into the first branch of a union it can ("00123" into 123, 5 into "5").
- */
+/** A string, number or boolean, checked by checkColumns, which types it like a cell of its column and says why it is refused. */
 const DefaultValue = Type.Unsafe<string | number | boolean>({ description: 'a string, number or boolean, typed and validated like a cell' });
 
 export const ColumnSchema = Type.Object({
@@ -65,8 +62,8 @@ const limit = (name: keyof typeof WEBHOOK_LIMITS) =>
   Type.Optional(Type.Integer({ minimum: WEBHOOK_LIMITS[name].minimum, maximum: WEBHOOK_LIMITS[name].maximum }));
 
 /**
- * A whole number in range, or null for none. One schema with two types rather than a union: with type coercion on,
- * Ajv would turn a null into the integer branch's 0, and a 0 into the null branch's null.
+ * A whole number in range, or null for none. One schema with two types rather than a union, so that it would stay
+ * right even where values are converted (a query string): there a union turns 0 into its null branch's null.
  */
 const limitOrNull = (name: 'maxRequestsPerSecond') => Type.Optional(Type.Unsafe<number | null>({
   type: ['integer', 'null'], minimum: WEBHOOK_LIMITS[name].minimum, maximum: WEBHOOK_LIMITS[name].maximum,
