@@ -57,13 +57,13 @@ export async function listDeliveries(
   const only = filter.status ? sql`AND c.status = ${filter.status}` : sql``;
   const [pages, [{ total, last }]] = await Promise.all([
     rows<PageLog>(db, sql`
-    SELECT c.page, c.status, c.webhook_id AS "webhookId", c.record_count AS "recordCount",
-      coalesce((SELECT json_agg(json_build_object(
-          'at', a.started_at, 'durationMs', a.duration_ms, 'outcome', a.outcome, 'httpStatus', a.http_status,
-          'error', a.error, 'responseExcerpt', a.response_excerpt) ORDER BY a.id)
-        FROM delivery_attempts a WHERE a.upload_id = c.upload_id AND a.page = c.page), '[]'::json) AS attempts
-    FROM chunks c WHERE c.upload_id = ${uploadId} AND c.page >= ${fromPage} ${only}
-    ORDER BY c.page LIMIT ${limit}`),
+      SELECT c.page, c.status, c.webhook_id AS "webhookId", c.record_count AS "recordCount",
+        coalesce((SELECT json_agg(json_build_object(
+            'at', a.started_at, 'durationMs', a.duration_ms, 'outcome', a.outcome, 'httpStatus', a.http_status,
+            'error', a.error, 'responseExcerpt', a.response_excerpt) ORDER BY a.id)
+          FROM delivery_attempts a WHERE a.upload_id = c.upload_id AND a.page = c.page), '[]'::json) AS attempts
+      FROM chunks c WHERE c.upload_id = ${uploadId} AND c.page >= ${fromPage} ${only}
+      ORDER BY c.page LIMIT ${limit}`),
     rows<{ total: number; last: number }>(db, sql`
       SELECT count(*)::int AS total, coalesce(max(c.page), 0)::int AS last FROM chunks c WHERE c.upload_id = ${uploadId} ${only}`),
   ]);
