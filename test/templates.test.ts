@@ -43,7 +43,7 @@ describe('templates', () => {
       [{ code: 'x', name: 'X', columns: [{ key: 'a', name: 'A', type: 'select' }] }, /columns\/0\/selectValues/],
       [{ code: 'x', name: 'X', columns: [{ key: 'a', name: 'A', type: 'regex', regex: '(' }] }, /columns\/0\/regex/],
       [{ code: 'x', name: 'X', columns: [{ key: 'a', name: 'A' }, { key: 'A', name: 'B' }] }, /columns\/1\/key/],
-      [{ code: 'x', name: 'X', columns, surprise: true }, /additional/],
+      [{ code: 'x', name: 'X', columns, surprise: true }, /"surprise" is not a property/],
     ];
     for (const [body, field] of cases) {
       const res = await t.api('POST', '/v1/templates', body);

@@ -4,6 +4,7 @@ import Fastify, {
   LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest,
 } from 'fastify';
 import multipart from '@fastify/multipart';
+import type { ErrorObject } from 'ajv';
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import type { ReceivedFiles } from '../received-files.ts';
@@ -14,9 +15,12 @@ import type { Metrics } from '../metrics.ts';
 import type { SecretBox } from '../secret-box.ts';
 import type { Db } from '../store/db.ts';
 import { findProjectByApiKey } from '../store/projects-queries.ts';
+import { mediaTypeAdvice, useBodyParsers } from './body-parsers.ts';
 import { destinationTestRoutes } from './destination-test.ts';
 import { destinationRoutes } from './destinations.ts';
 import { importRoutes } from './imports.ts';
+import { describeRequestErrors } from './request-errors.ts';
+import { useRequestValidation } from './request-validation.ts';
 import { templateRoutes } from './templates.ts';
 import { uploadFlowRoutes } from './upload-flow.ts';
 import { uploadRoutes } from './uploads.ts';
@@ -52,15 +56,24 @@ export async function buildHttp(deps: ApiDeps, options: { serveApi: boolean }): 
     loggerInstance: deps.log as FastifyBaseLogger,
     logController: new ProbeQuietLogController(),
     bodyLimit: 10 * 1024 * 1024,
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
   });
+  useRequestValidation(app);
+  useBodyParsers(app);
   app.decorateRequest('projectId', '');
   app.addHook('onSend', async (req, reply) => { reply.header('x-request-id', req.id); });
 
   app.setErrorHandler((err: FastifyError | AppError, req, reply) => {
     if (err instanceof AppError) return reply.code(err.httpStatus).send({ code: err.code, detail: err.message });
-    if ((err as FastifyError).validation) {
-      return reply.code(400).send({ code: 'invalid_request', detail: err.message });
+    const { validation, validationContext } = err as FastifyError;
+    if (validation) {
+      const part = validationContext ?? 'request';
+      const detail = part === 'body' && req.body === undefined
+        ? 'body: a JSON object is required (with "Content-Type: application/json")'
+        : describeRequestErrors(validation as ErrorObject[], part);
+      return reply.code(400).send({ code: 'invalid_request', detail });
+    }
+    if ((err as FastifyError).code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+      return reply.code(415).send({ code: 'unsupported_media_type', detail: mediaTypeAdvice(req) });
     }
     const status = (err as FastifyError).statusCode ?? 500;
     if (status < 500) return reply.code(status).send({ code: publicCode(err as FastifyError), detail: err.message });
@@ -115,10 +128,8 @@ class ProbeQuietLogController extends LogController {
 const PUBLIC_CODES: Record<string, string> = {
   FST_REQ_FILE_TOO_LARGE: 'file_too_large',
   FST_INVALID_MULTIPART_CONTENT_TYPE: 'multipart_required',
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
   FST_ERR_CTP_BODY_TOO_LARGE: 'body_too_large',
   FST_ERR_CTP_INVALID_JSON_BODY: 'invalid_json',
-  FST_ERR_CTP_EMPTY_JSON_BODY: 'invalid_json',
 };
 
 function publicCode(err: FastifyError): string {

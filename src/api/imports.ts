@@ -13,7 +13,7 @@ import { requireTemplate } from './templates.ts';
 import type { TemplateRow } from '../store/templates-queries.ts';
 
 export function importRoutes(app: FastifyInstance, deps: ApiDeps): void {
-  app.post('/v1/imports', async (req, reply) => {
+  app.post('/v1/imports', { config: { multipart: true } }, async (req, reply) => {
     const received = await receiveFile(req, deps);
     try {
       const template = await requireTemplate(deps, req.projectId, received.fields.template);

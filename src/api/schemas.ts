@@ -3,16 +3,14 @@ import { Type, type Static } from '@sinclair/typebox';
 import { RETRY_BACKOFFS } from '../delivery/retry-policy.ts';
 import { MAX_CONCURRENCY } from '../store/delivery-queue.ts';
 import { COLUMN_TYPES } from '../ingest/types.ts';
+import { ChunkStatus, UploadStatus } from '../store/states.ts';
 
 export const ErrorBody = Type.Object({ code: Type.String(), detail: Type.String() });
 
 /** Longer than any cell can be (the field size limit is 1 MiB). */
 const MAX_TEXT_LENGTH = 1024 * 1024;
 
-/**
- * A string, number or boolean, checked by checkColumns rather than here: with type coercion on,
- * Ajv turns a value into the first branch of a union it can ("00123" into 123, 5 into "5").
- */
+/** A string, number or boolean, checked by checkColumns, which types it like a cell of its column and says why it is refused. */
 const DefaultValue = Type.Unsafe<string | number | boolean>({ description: 'a string, number or boolean, typed and validated like a cell' });
 
 export const ColumnSchema = Type.Object({
@@ -64,8 +62,8 @@ const limit = (name: keyof typeof WEBHOOK_LIMITS) =>
   Type.Optional(Type.Integer({ minimum: WEBHOOK_LIMITS[name].minimum, maximum: WEBHOOK_LIMITS[name].maximum }));
 
 /**
- * A whole number in range, or null for none. One schema with two types rather than a union: with type coercion on,
- * Ajv would turn a null into the integer branch's 0, and a 0 into the null branch's null.
+ * A whole number in range, or null for none. One schema with two types rather than a union, so that it would stay
+ * right even where values are converted (a query string): there a union turns 0 into its null branch's null.
  */
 const limitOrNull = (name: 'maxRequestsPerSecond') => Type.Optional(Type.Unsafe<number | null>({
   type: ['integer', 'null'], minimum: WEBHOOK_LIMITS[name].minimum, maximum: WEBHOOK_LIMITS[name].maximum,
@@ -104,16 +102,31 @@ export const DestinationTestBody = Type.Union([
 
 export const UploadParams = Type.Object({ uploadId: Type.String({ format: 'uuid' }) });
 
+/** The most items one page of a list may hold; a larger `limit` is refused with a 400 that names it. */
+export const MAX_PAGE_LIMIT = 1000;
+
+const pageLimit = Type.Integer({ minimum: 1, maximum: MAX_PAGE_LIMIT, default: 100 });
+const literals = <T extends string>(values: readonly T[]) => Type.Union(values.map((v) => Type.Literal(v)));
+
+// Query strings name only parameters the route reads, so that a misspelt one ("limt") is refused rather than ignored.
+export const UploadsQuery = Type.Object({
+  status: Type.Optional(literals(Object.values(UploadStatus))),
+  template: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+  offset: Type.Integer({ minimum: 0, default: 0 }),
+  limit: pageLimit,
+}, { additionalProperties: false });
+
 export const DeliveriesQuery = Type.Object({
+  status: Type.Optional(literals(Object.values(ChunkStatus))),
   fromPage: Type.Integer({ minimum: 1, default: 1 }),
-  limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
-});
+  limit: pageLimit,
+}, { additionalProperties: false });
 
 export const RecordsQuery = Type.Object({
   type: Type.Union([Type.Literal('all'), Type.Literal('valid'), Type.Literal('invalid')], { default: 'invalid' }),
   offset: Type.Integer({ minimum: 0, default: 0 }),
-  limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
-});
+  limit: pageLimit,
+}, { additionalProperties: false });
 
 export const RedeliverBody = Type.Union([
   Type.Null(),

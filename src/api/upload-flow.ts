@@ -36,7 +36,7 @@ export function uploadFlowRoutes(app: FastifyInstance, deps: ApiDeps): void {
     if (upload.status !== status) throw conflict('wrong_status', `the upload is ${upload.status}; ${action} needs it to be ${status}`);
   };
 
-  r.post('/v1/uploads', async (req, reply) => {
+  r.post('/v1/uploads', { config: { multipart: true } }, async (req, reply) => {
     const received = await receiveFile(req, deps);
     try {
       const template = await requireTemplate(deps, req.projectId, received.fields.template);

@@ -6,10 +6,10 @@ import { listDeliveries, requeuePages } from '../store/chunks-queries.ts';
 import { ChunkStatus, UploadStatus } from '../store/states.ts';
 import { findDestination } from '../store/templates-queries.ts';
 import { listRecords } from '../store/records-queries.ts';
-import { cancelUpload, findUpload, listUploads, pageCounts, type UploadRow } from '../store/uploads-queries.ts';
+import { cancelUpload, findUpload, listUploads, pageCounts, pageCountsOf, type UploadRow } from '../store/uploads-queries.ts';
 import type { Sniff } from '../ingest/sniff.ts';
 import type { ApiDeps } from './http.ts';
-import { DeliveriesQuery, RecordsQuery, RedeliverBody, UploadParams } from './schemas.ts';
+import { DeliveriesQuery, RecordsQuery, RedeliverBody, UploadParams, UploadsQuery } from './schemas.ts';
 
 const NOT_YET_DELIVERED = new Set<string>([UploadStatus.mapping, UploadStatus.ingesting, UploadStatus.reviewing]);
 
@@ -23,9 +23,14 @@ export function uploadRoutes(app: FastifyInstance, deps: ApiDeps): void {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
   const load = (projectId: string, uploadId: string) => requireUpload(deps, projectId, uploadId);
 
-  r.get('/v1/uploads', async (req) => {
-    const found = await listUploads(deps.db, req.projectId, 100);
-    return { uploads: await Promise.all(found.map(async (u) => present(u, await pageCounts(deps.db, u.id)))) };
+  r.get('/v1/uploads', { schema: { querystring: UploadsQuery } }, async (req) => {
+    const { status, template, offset, limit } = req.query;
+    const found = await listUploads(deps.db, req.projectId, { status, templateCode: template }, offset, limit);
+    const pages = await pageCountsOf(deps.db, found.uploads.map((u) => u.id));
+    return {
+      uploads: found.uploads.map((u) => present(u, pages.get(u.id) ?? {})),
+      ...pageOf(offset, limit, found.uploads.length, found.total),
+    };
   });
 
   r.get('/v1/uploads/:uploadId', { schema: { params: UploadParams } }, async (req) => {
@@ -35,12 +40,16 @@ export function uploadRoutes(app: FastifyInstance, deps: ApiDeps): void {
 
   r.get('/v1/uploads/:uploadId/deliveries', { schema: { params: UploadParams, querystring: DeliveriesQuery } }, async (req) => {
     const upload = await load(req.projectId, req.params.uploadId);
-    return { uploadId: upload.id, pages: await listDeliveries(deps.db, upload.id, req.query.fromPage, req.query.limit) };
+    const { status, fromPage, limit } = req.query;
+    const found = await listDeliveries(deps.db, upload.id, { status }, fromPage, limit);
+    return { uploadId: upload.id, pages: found.pages, total: found.total, fromPage, limit, nextFromPage: found.nextFromPage };
   });
 
   r.get('/v1/uploads/:uploadId/records', { schema: { params: UploadParams, querystring: RecordsQuery } }, async (req) => {
     const upload = await load(req.projectId, req.params.uploadId);
-    return { uploadId: upload.id, records: await listRecords(deps.db, upload.id, req.query.type, req.query.offset, req.query.limit) };
+    const { type, offset, limit } = req.query;
+    const found = await listRecords(deps.db, upload.id, type, offset, limit);
+    return { uploadId: upload.id, records: found.records, ...pageOf(offset, limit, found.records.length, found.total) };
   });
 
   r.post('/v1/uploads/:uploadId/redeliver', { schema: { params: UploadParams, body: RedeliverBody } }, async (req, reply) => {
@@ -87,6 +96,11 @@ export function uploadRoutes(app: FastifyInstance, deps: ApiDeps): void {
 export function sheetOf(sniff: Sniff | null) {
   const xlsx = sniff?.format === 'xlsx' ? sniff : undefined;
   return { sheet: xlsx?.sheet ?? null, sheets: xlsx?.sheets ?? null, sheetChosen: xlsx?.sheetChosen ?? null };
+}
+
+/** Where a page of a list is: the total for the filter, and the offset of the next page (null after the last). */
+function pageOf(offset: number, limit: number, count: number, total: number) {
+  return { total, offset, limit, nextOffset: count > 0 && offset + count < total ? offset + count : null };
 }
 
 function present(u: UploadRow, pages: Record<string, number>) {

@@ -47,15 +47,28 @@ export interface PageLog {
   attempts: { at: string; durationMs: number; outcome: string; httpStatus: number | null; error: string | null; responseExcerpt: string | null }[];
 }
 
-export function listDeliveries(db: Db, uploadId: string, fromPage: number, limit: number): Promise<PageLog[]> {
-  return rows<PageLog>(db, sql`
-    SELECT c.page, c.status, c.webhook_id AS "webhookId", c.record_count AS "recordCount",
-      coalesce((SELECT json_agg(json_build_object(
-          'at', a.started_at, 'durationMs', a.duration_ms, 'outcome', a.outcome, 'httpStatus', a.http_status,
-          'error', a.error, 'responseExcerpt', a.response_excerpt) ORDER BY a.id)
-        FROM delivery_attempts a WHERE a.upload_id = c.upload_id AND a.page = c.page), '[]'::json) AS attempts
-    FROM chunks c WHERE c.upload_id = ${uploadId} AND c.page >= ${fromPage}
-    ORDER BY c.page LIMIT ${limit}`);
+/**
+ * Pages from `fromPage` on, with their attempts; `total` counts the upload's pages the filter lets through, and
+ * `nextFromPage` is where the next request starts (null after the last one).
+ */
+export async function listDeliveries(
+  db: Db, uploadId: string, filter: { status?: ChunkStatus }, fromPage: number, limit: number,
+): Promise<{ pages: PageLog[]; total: number; nextFromPage: number | null }> {
+  const only = filter.status ? sql`AND c.status = ${filter.status}` : sql``;
+  const [pages, [{ total, last }]] = await Promise.all([
+    rows<PageLog>(db, sql`
+      SELECT c.page, c.status, c.webhook_id AS "webhookId", c.record_count AS "recordCount",
+        coalesce((SELECT json_agg(json_build_object(
+            'at', a.started_at, 'durationMs', a.duration_ms, 'outcome', a.outcome, 'httpStatus', a.http_status,
+            'error', a.error, 'responseExcerpt', a.response_excerpt) ORDER BY a.id)
+          FROM delivery_attempts a WHERE a.upload_id = c.upload_id AND a.page = c.page), '[]'::json) AS attempts
+      FROM chunks c WHERE c.upload_id = ${uploadId} AND c.page >= ${fromPage} ${only}
+      ORDER BY c.page LIMIT ${limit}`),
+    rows<{ total: number; last: number }>(db, sql`
+      SELECT count(*)::int AS total, coalesce(max(c.page), 0)::int AS last FROM chunks c WHERE c.upload_id = ${uploadId} ${only}`),
+  ]);
+  const reached = pages.length > 0 ? pages[pages.length - 1].page : undefined;
+  return { pages, total, nextFromPage: reached !== undefined && reached < last ? reached + 1 : null };
 }
 
 /**

@@ -71,11 +71,17 @@ const toRecord = (r: LineRow): StoredRecord => ({
 
 const intArray = (values: number[]) => `{${values.join(',')}}`;
 
-/** A page of records in row order; `offset` counts the records the filter lets through. */
-export async function listRecords(db: Db, uploadId: string, filter: RecordFilter, offset: number, limit: number): Promise<StoredRecord[]> {
+/**
+ * A page of records in row order; `offset` counts the records the filter lets through, and `total` is how many it
+ * lets through in all, summed from the blocks' counts without reading a row.
+ */
+export async function listRecords(
+  db: Db, uploadId: string, filter: RecordFilter, offset: number, limit: number,
+): Promise<{ records: StoredRecord[]; total: number }> {
   const counted = filter === 'all' ? sql`valid_count + invalid_count` : filter === 'valid' ? sql`valid_count` : sql`invalid_count`;
   const blocks = await rows<{ block: number; n: number }>(db, sql`
     SELECT block, (${counted})::int AS n FROM record_blocks WHERE upload_id = ${uploadId} AND (${counted}) > 0 ORDER BY block`);
+  const total = blocks.reduce((sum, b) => sum + b.n, 0);
   // The blocks the page falls in, and how many of the first one's records come before it.
   let skip = offset;
   let start = 0;
@@ -85,11 +91,11 @@ export async function listRecords(db: Db, uploadId: string, filter: RecordFilter
     wanted.push(blocks[i].block);
     n += blocks[i].n;
   }
-  if (wanted.length === 0) return [];
+  if (wanted.length === 0) return { records: [], total };
   const found = await rows<LineRow>(db, sql`
     ${blockLines(uploadId, sql`b.block = ANY(${intArray(wanted)}::int[])`, filter)}
     ORDER BY 1 OFFSET ${skip} LIMIT ${limit}`);
-  return found.map(toRecord);
+  return { records: found.map(toRecord), total };
 }
 
 export async function findRecord(db: Db, uploadId: string, row: number): Promise<StoredRecord | undefined> {

@@ -1,5 +1,5 @@
 // Uploads and their records: created by an import, filled by ingest, frozen into a chunk plan.
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { and, count, desc, eq, sql } from 'drizzle-orm';
 import { rows, type Db } from './db.ts';
 import { uploads } from './schema.ts';
 import { insertChunkPlan, recordCounts } from './records-queries.ts';
@@ -17,14 +17,38 @@ export async function findUpload(db: Db, projectId: string, id: string): Promise
   return row;
 }
 
-export function listUploads(db: Db, projectId: string, limit: number): Promise<UploadRow[]> {
-  return db.select().from(uploads).where(eq(uploads.projectId, projectId)).orderBy(desc(uploads.createdAt)).limit(limit);
+export interface UploadFilter { status?: UploadStatus; templateCode?: string }
+
+/** A page of a project's uploads, newest first, and how many the filter lets through in all. */
+export async function listUploads(
+  db: Db, projectId: string, filter: UploadFilter, offset: number, limit: number,
+): Promise<{ uploads: UploadRow[]; total: number }> {
+  const where = and(
+    eq(uploads.projectId, projectId),
+    filter.status ? eq(uploads.status, filter.status) : undefined,
+    filter.templateCode ? eq(uploads.templateCode, filter.templateCode) : undefined,
+  );
+  // The id breaks ties between uploads made in the same instant, so that pages neither repeat nor skip one.
+  const [page, [{ total }]] = await Promise.all([
+    db.select().from(uploads).where(where).orderBy(desc(uploads.createdAt), desc(uploads.id)).offset(offset).limit(limit),
+    db.select({ total: count() }).from(uploads).where(where),
+  ]);
+  return { uploads: page, total };
 }
 
 export async function pageCounts(db: Db, uploadId: string): Promise<Record<string, number>> {
-  const found = await rows<{ status: string; n: number }>(db, sql`
-    SELECT status, count(*)::int AS n FROM chunks WHERE upload_id = ${uploadId} GROUP BY status`);
-  return Object.fromEntries(found.map((r) => [r.status, r.n]));
+  return (await pageCountsOf(db, [uploadId])).get(uploadId) ?? {};
+}
+
+/** The pages of each upload by status, in one statement for a page of uploads. */
+export async function pageCountsOf(db: Db, uploadIds: string[]): Promise<Map<string, Record<string, number>>> {
+  const byUpload = new Map<string, Record<string, number>>();
+  if (uploadIds.length === 0) return byUpload;
+  const found = await rows<{ uploadId: string; status: string; n: number }>(db, sql`
+    SELECT upload_id::text AS "uploadId", status, count(*)::int AS n FROM chunks
+    WHERE upload_id = ANY(${`{${uploadIds.join(',')}}`}::uuid[]) GROUP BY upload_id, status`);
+  for (const r of found) byUpload.set(r.uploadId, { ...byUpload.get(r.uploadId), [r.status]: r.n });
+  return byUpload;
 }
 
 /** Takes one upload waiting for ingest whose lease is free; the lease is renewed while it is read. */
