@@ -45,6 +45,11 @@ it('receives and verifies every row of examples/people.csv, refuses a forged pag
   receiver.stderr!.on('data', (d) => { output += d; });
   await waitFor(() => output.includes('example receiver listening'), 'the example receiver to listen');
 
+  const tried = await t.api('POST', '/v1/templates/people/destination/test');
+  expect(tried.body).toMatchObject({ outcome: 'delivered', httpStatus: 200 });
+  expect(lines(/^verified /)).toEqual([expect.stringMatching(new RegExp(`^verified ${tried.body.webhookId}: a test page of template people, \\d+ sample rows$`))]);
+  output = '';
+
   const form = importForm({ template: 'people', file: SAMPLE, fileName: 'people.csv' });
   const { body: { uploadId } } = await t.api('POST', '/v1/imports', form);
   expect(await waitForFinal(t, uploadId)).toMatchObject({ status: 'completed', totalRecords: 12, totalPages: 3, pagesDelivered: 3 });
