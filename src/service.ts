@@ -1,7 +1,7 @@
 // Puts the service together from its config: store, then the HTTP API and/or the ingest and delivery workers, by role.
-import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
+import { apiKeyPrefix, generateApiKey } from './api-key.ts';
 import { ConfigError, type Config } from './config.ts';
 import { buildHttp } from './api/http.ts';
 import { createAddressGuard } from './delivery/address-guard.ts';
@@ -36,10 +36,12 @@ export async function createService(config: Config, log: Logger = pino({ level: 
   await migrate(store);
   const projectId = await ensureDefaultProject(store.db);
   if (config.apiKey) {
-    await addApiKey(store.db, projectId, config.apiKey);
+    // Added to the keys there are, never replacing one: a key generated before stays valid until it is revoked. No
+    // prefix is kept of a key the operator chose, which may be short: its name tells it apart.
+    await addApiKey(store.db, projectId, config.apiKey, { name: 'SHEETHOOK_API_KEY' });
   } else if ((await countApiKeys(store.db, projectId)) === 0) {
-    const key = `sk_${randomBytes(24).toString('base64url')}`;
-    await addApiKey(store.db, projectId, key);
+    const key = generateApiKey();
+    await addApiKey(store.db, projectId, key, { prefix: apiKeyPrefix(key), name: 'generated at first start' });
     // Printed once, never logged: only its hash is stored.
     process.stdout.write(`\nsheethook: the API key of the default project is\n\n    ${key}\n\n` +
       'Keep it now: it is not shown again. Set SHEETHOOK_API_KEY to choose your own.\n\n');

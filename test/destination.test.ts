@@ -84,3 +84,26 @@ describe('webhook destination', () => {
     expect((await t.api('PUT', path, { webhook: { callbackUrl: 'http://127.0.0.1:1234/hook' } })).status).toBe(200);
   });
 });
+
+describe('a callback host that does not resolve yet', () => {
+  it('is saved with a warning, and checked again when a page is sent; a literal private address is still refused at once', async () => {
+    // .invalid never resolves (RFC 6761): the same answer as a name whose DNS record is not there yet.
+    const saved = await strict.api('PUT', path, { webhook: { callbackUrl: 'https://hooks.sheethook.invalid/imports' } });
+    expect(saved.status).toBe(200);
+    expect(saved.body.webhook.callbackUrl).toBe('https://hooks.sheethook.invalid/imports');
+    expect(saved.body.warnings).toEqual([
+      'callbackUrl: host "hooks.sheethook.invalid" does not resolve yet; it is checked again when a page is sent',
+    ]);
+    expect((await strict.api('GET', path)).body.webhook.callbackUrl).toBe('https://hooks.sheethook.invalid/imports');
+    const sent = await strict.api('POST', `${path}/test`);
+    expect(sent.body.outcome).toBe('dns_error');
+
+    const resolved = await strict.api('PUT', path, { webhook: { callbackUrl: 'https://93.184.215.14/hook' } });
+    expect(resolved.status).toBe(200);
+    expect(resolved.body).not.toHaveProperty('warnings');
+
+    const literal = await strict.api('PUT', path, { webhook: { callbackUrl: 'http://10.0.0.7/hook' } });
+    expect(literal.status).toBe(400);
+    expect(literal.body.code).toBe('destination_address_blocked');
+  });
+});

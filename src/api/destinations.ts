@@ -27,7 +27,7 @@ export function destinationRoutes(app: FastifyInstance, deps: ApiDeps): void {
   }, async (req) => {
     const template = await requireTemplate(deps, req.projectId, req.params.code);
     const w = req.body.webhook;
-    await checkCallbackUrl(deps, w.callbackUrl);
+    const warnings = await checkCallbackUrl(deps, w.callbackUrl);
     const authHeaderName = w.authHeaderName?.trim() || null;
     if (authHeaderName) checkHeaderName(authHeaderName);
     const secret = generateSigningSecret();
@@ -43,7 +43,7 @@ export function destinationRoutes(app: FastifyInstance, deps: ApiDeps): void {
       maxRequestsPerSecond: w.maxRequestsPerSecond ?? WEBHOOK_LIMITS.maxRequestsPerSecond.default,
     }, deps.secrets.seal(secret));
     // The secret is shown in the answer that made it, and never again.
-    return secretMade ? { ...present(row), signingSecret: secret } : present(row);
+    return { ...present(row), ...(secretMade ? { signingSecret: secret } : {}), ...(warnings.length > 0 ? { warnings } : {}) };
   });
 
   r.post(`${path}/rotate-secret`, { schema: { params: CodeParams, body: RotateSecretBody } }, async (req) => {
@@ -69,7 +69,12 @@ export function destinationRoutes(app: FastifyInstance, deps: ApiDeps): void {
   });
 }
 
-async function checkCallbackUrl(deps: ApiDeps, raw: string): Promise<void> {
+/**
+ * Refuses a URL that is not http(s), and a host that is or resolves to an address not allowed. A host that does not
+ * resolve (yet: its DNS record may come later) is saved with a warning: every request checks the address it connects
+ * to anyway, so nothing is sent anywhere unchecked.
+ */
+async function checkCallbackUrl(deps: ApiDeps, raw: string): Promise<string[]> {
   let url: URL;
   try {
     url = new URL(raw);
@@ -83,8 +88,9 @@ async function checkCallbackUrl(deps: ApiDeps, raw: string): Promise<void> {
     await deps.guard.check(url.hostname);
   } catch (err) {
     if (err instanceof BlockedAddressError) throw new AppError(400, 'destination_address_blocked', `webhook/callbackUrl: ${err.message}`);
-    throw badRequest('invalid_request', `webhook/callbackUrl: host "${url.hostname}" could not be resolved`);
+    return [`callbackUrl: host "${url.hostname}" does not resolve yet; it is checked again when a page is sent`];
   }
+  return [];
 }
 
 function checkHeaderName(name: string): void {

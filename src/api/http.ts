@@ -14,11 +14,12 @@ import type { WebhookClient } from '../delivery/webhook-client.ts';
 import type { Metrics } from '../metrics.ts';
 import type { SecretBox } from '../secret-box.ts';
 import type { Db } from '../store/db.ts';
-import { findProjectByApiKey } from '../store/projects-queries.ts';
+import { apiKeyRoutes } from './api-keys.ts';
 import { mediaTypeAdvice, useBodyParsers } from './body-parsers.ts';
 import { destinationTestRoutes } from './destination-test.ts';
 import { destinationRoutes } from './destinations.ts';
 import { importRoutes } from './imports.ts';
+import { createKeyAuth } from './key-auth.ts';
 import { describeRequestErrors } from './request-errors.ts';
 import { useRequestValidation } from './request-validation.ts';
 import { templateRoutes } from './templates.ts';
@@ -87,17 +88,8 @@ export async function buildHttp(deps: ApiDeps, options: { serveApi: boolean }): 
   if (!options.serveApi) return app;
 
   await app.register(multipart);
-  const keyCache = new Map<string, string>();
-  app.addHook('onRequest', async (req) => {
-    if (!req.url.startsWith('/v1/')) return;
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
-    if (!match) throw new AppError(401, 'unauthorized', 'send the API key as "Authorization: Bearer <key>"');
-    const key = match[1];
-    const projectId = keyCache.get(key) ?? await findProjectByApiKey(deps.db, key);
-    if (!projectId) throw new AppError(401, 'unauthorized', 'the API key is not valid');
-    keyCache.set(key, projectId);
-    req.projectId = projectId;
-  });
+  const auth = createKeyAuth(deps.db, deps.log);
+  app.addHook('onRequest', auth.authenticate);
 
   templateRoutes(app, deps);
   destinationRoutes(app, deps);
@@ -105,6 +97,7 @@ export async function buildHttp(deps: ApiDeps, options: { serveApi: boolean }): 
   importRoutes(app, deps);
   uploadRoutes(app, deps);
   uploadFlowRoutes(app, deps);
+  apiKeyRoutes(app, deps, auth);
   return app;
 }
 

@@ -133,3 +133,10 @@ export const RedeliverBody = Type.Union([
   Type.Object({ pages: Type.Optional(Type.Array(Type.Integer({ minimum: 1 }), { minItems: 1, maxItems: 100_000 })) },
     { additionalProperties: false }),
 ]);
+
+export const ApiKeyCreate = Type.Union([
+  Type.Null(),
+  Type.Object({ name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })) }, { additionalProperties: false }),
+]);
+
+export const ApiKeyParams = Type.Object({ id: Type.String({ format: 'uuid' }) });

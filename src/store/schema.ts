@@ -21,6 +21,11 @@ export const apiKeys = pgTable('api_keys', {
   projectId: uuid('project_id').notNull().references(() => projects.id, { onDelete: 'cascade' }),
   /** sha256 of the key: a leaked database does not leak working keys. */
   keyHash: text('key_hash').notNull().unique(),
+  /** The key's first characters, to tell keys apart in a list; null for a key chosen through SHEETHOOK_API_KEY or made before prefixes were kept. */
+  prefix: text('prefix'),
+  name: text('name'),
+  /** When a request last used the key, written at most about once a minute per key. */
+  lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
   createdAt: createdAt(),
 });
 
