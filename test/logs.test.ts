@@ -6,7 +6,7 @@ import { startReceiver, type Receiver } from './support/receiver.ts';
 import { startService, waitForFinal, type TestService } from './support/service.ts';
 import { importForm, PEOPLE_COLUMNS, peopleCsv } from './support/files.ts';
 
-interface Line { level: number; msg: string; uploadId?: string; req?: { url: string }; [field: string]: unknown }
+interface Line { level: number; msg: string; uploadId?: string; req?: { url: string; method: string }; [field: string]: unknown }
 
 const DEBUG = 20;
 const INFO = 30;
@@ -66,10 +66,11 @@ it('logs an upload in a few info lines, and each page and probe at debug only', 
   expect(ofUpload[1]).toMatchObject({ rows: ROWS, validRecords: ROWS, invalidRecords: 0, totalPages: PAGES, status: 'delivering' });
   expect(ofUpload[2]).toMatchObject({ page: 5, outcome: 'http_error', httpStatus: 500, status: 'pending' });
   expect(ofUpload[3]).toMatchObject({ status: 'completed', pagesDelivered: PAGES, pagesFailed: 0 });
-  // Requests to the API stay at info; the probes' do not.
-  const requestUrls = atInfo.filter((l) => l.msg === 'incoming request').map((l) => l.req!.url);
-  expect(requestUrls).toContain('/v1/imports');
-  expect(requestUrls.filter((url) => url === '/health' || url === '/metrics')).toEqual([]);
+  // Requests to the API stay at info, a line each, with the path and the status; the probes' do not.
+  expect(atInfo.filter((l) => l.msg === 'incoming request')).toEqual([]);
+  const completed = atInfo.filter((l) => l.msg === 'request completed');
+  expect(completed.find((l) => l.req!.url === '/v1/imports')).toMatchObject({ req: { method: 'POST' }, res: { statusCode: 202 } });
+  expect(completed.map((l) => l.req!.url).filter((url) => url === '/health' || url === '/metrics')).toEqual([]);
   // Whatever the number of pages, the lines at info that are not API requests are a handful.
   expect(atInfo.filter((l) => !l.req && l.msg !== 'request completed').length).toBeLessThan(10);
 

@@ -55,7 +55,7 @@ export async function buildHttp(deps: ApiDeps, options: { serveApi: boolean }): 
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
     loggerInstance: deps.log as FastifyBaseLogger,
-    logController: new ProbeQuietLogController(),
+    logController: new RequestLogController(),
     bodyLimit: 10 * 1024 * 1024,
   });
   useRequestValidation(app);
@@ -105,16 +105,20 @@ export async function buildHttp(deps: ApiDeps, options: { serveApi: boolean }): 
 const PROBES = new Set(['/health', '/metrics']);
 const isProbe = (req: FastifyRequest) => PROBES.has(req.url.split('?')[0]);
 
-/** Fastify's request lines, with those of /health and /metrics a level down: at info they would drown the rest. */
-class ProbeQuietLogController extends LogController {
-  incomingRequest(req: FastifyRequest, reply: FastifyReply): void {
-    if (isProbe(req)) req.log.debug({ req }, 'incoming request');
-    else super.incomingRequest(req, reply);
+/**
+ * Fastify's request lines, one at info per API request: its end, with the method, path and status (the line of its
+ * start is at debug, as are both lines of /health and /metrics, which at info would drown the rest).
+ */
+class RequestLogController extends LogController {
+  incomingRequest(req: FastifyRequest): void {
+    req.log.debug({ req }, 'incoming request');
   }
 
   requestCompleted(err: Error | null | undefined, req: FastifyRequest, reply: FastifyReply): void {
-    if (!err && isProbe(req)) reply.log.debug({ res: reply, responseTime: reply.elapsedTime }, 'request completed');
-    else super.requestCompleted(err, req, reply);
+    if (err) return super.requestCompleted(err, req, reply);
+    const line = { req, res: reply, responseTime: reply.elapsedTime };
+    if (isProbe(req)) reply.log.debug(line, 'request completed');
+    else reply.log.info(line, 'request completed');
   }
 }
 
