@@ -6,7 +6,7 @@ import { SharedStrings } from '../src/ingest/shared-strings.ts';
 import { sheetRowBatches } from '../src/ingest/xlsx-sheet-scanner.ts';
 import { startReceiver, type Receiver } from './support/receiver.ts';
 import { startService, waitFor, waitForFinal, type TestService } from './support/service.ts';
-import { importForm } from './support/files.ts';
+import { importForm, NAME_EMAIL_AGE } from './support/files.ts';
 
 let t: TestService;
 let receiver: Receiver;
@@ -14,11 +14,7 @@ let receiver: Receiver;
 beforeAll(async () => {
   t = await startService();
   receiver = await startReceiver();
-  await t.api('POST', '/v1/templates', { code: 'people', name: 'People', columns: [
-    { key: 'name', name: 'Name', type: 'string', required: true },
-    { key: 'email', name: 'Email', type: 'email', required: true },
-    { key: 'age', name: 'Age', type: 'integer' },
-  ] });
+  await t.api('POST', '/v1/templates', { code: 'people', name: 'People', columns: NAME_EMAIL_AGE });
   await t.api('PUT', '/v1/templates/people/destination', { webhook: { callbackUrl: receiver.url, chunkSize: 10 } });
 });
 

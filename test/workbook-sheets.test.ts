@@ -5,7 +5,7 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startReceiver, type Receiver } from './support/receiver.ts';
 import { startService, waitForFinal, type TestService } from './support/service.ts';
-import { importForm } from './support/files.ts';
+import { importForm, NAME_EMAIL_AGE } from './support/files.ts';
 
 let t: TestService;
 let receiver: Receiver;
@@ -13,11 +13,7 @@ let receiver: Receiver;
 beforeAll(async () => {
   t = await startService();
   receiver = await startReceiver();
-  await t.api('POST', '/v1/templates', { code: 'people', name: 'People', columns: [
-    { key: 'name', name: 'Name', type: 'string', required: true },
-    { key: 'email', name: 'Email', type: 'email', required: true },
-    { key: 'age', name: 'Age', type: 'integer' },
-  ] });
+  await t.api('POST', '/v1/templates', { code: 'people', name: 'People', columns: NAME_EMAIL_AGE });
   await t.api('PUT', '/v1/templates/people/destination', { webhook: { callbackUrl: receiver.url, chunkSize: 10 } });
 });
 

@@ -31,3 +31,10 @@ export function peopleCsv(count: number, invalid: Set<number> = new Set()): stri
   }
   return csv(rows);
 }
+
+/** Name, email and age: the template of the tests that look at how rows of a file are found and numbered. */
+export const NAME_EMAIL_AGE = [
+  { key: 'name', name: 'Name', type: 'string', required: true },
+  { key: 'email', name: 'Email', type: 'email', required: true },
+  { key: 'age', name: 'Age', type: 'integer' },
+];
