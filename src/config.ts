@@ -1,5 +1,6 @@
 // The service's configuration, parsed once from the environment into one typed object.
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import ipaddr from 'ipaddr.js';
 
 /** What a process runs: the HTTP API, the delivery worker and ingest runner, or both. */
@@ -31,7 +32,12 @@ export interface Config {
    * chunk it is still sending; a dead process's chunks are taken over once it runs out. An ingest lease is twice it.
    */
   leaseMarginMs: number;
+  /** The web build (widget/ and embed.js) that the API serves; dist/web of the package unless set. */
+  webDir: string;
 }
+
+/** src/config.ts and dist/config.js both sit one level below the package's root. */
+const PACKAGE_WEB_DIR = fileURLToPath(new URL('../dist/web', import.meta.url));
 
 export class ConfigError extends Error {}
 
@@ -57,6 +63,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     deliveryConcurrency: int(env, 'SHEETHOOK_DELIVERY_CONCURRENCY', 8, 1, 256),
     uploadTtlMs: int(env, 'SHEETHOOK_UPLOAD_TTL_MINUTES', 24 * 60, 1, 365 * 24 * 60) * 60_000,
     leaseMarginMs: int(env, 'SHEETHOOK_LEASE_MARGIN_MS', 30_000, 1000, 3_600_000),
+    webDir: resolve(env.SHEETHOOK_WEB_DIR || PACKAGE_WEB_DIR),
   };
 }
 

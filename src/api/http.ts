@@ -25,6 +25,7 @@ import { useRequestValidation } from './request-validation.ts';
 import { templateRoutes } from './templates.ts';
 import { uploadFlowRoutes } from './upload-flow.ts';
 import { uploadRoutes } from './uploads.ts';
+import { webAssetRoutes } from './web-assets.ts';
 
 export interface ApiDeps {
   config: Config;
@@ -87,6 +88,7 @@ export async function buildHttp(deps: ApiDeps, options: { serveApi: boolean }): 
   app.get('/metrics', async (_req, reply) => reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics()));
   if (!options.serveApi) return app;
 
+  await webAssetRoutes(app, deps.config.webDir);
   await app.register(multipart);
   const auth = createKeyAuth(deps.db, deps.log);
   app.addHook('onRequest', auth.authenticate);

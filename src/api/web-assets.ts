@@ -1,0 +1,69 @@
+// Serves the web build on the API role: the import widget at /widget/ and the embed script at /embed.js.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance } from 'fastify';
+import { AppError } from '../errors.ts';
+
+/**
+ * The widget speaks only to its own origin (the API). `frame-ancestors *`: the page cannot know its session before a
+ * host sends `init`, so any page may frame it, and the widget itself refuses an `init` from an origin the session does
+ * not allow. Inline styles are allowed because dialog and scroll-lock libraries inject `<style>` elements; scripts
+ * are not.
+ */
+export const WIDGET_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  'frame-ancestors *',
+].join('; ');
+
+/** Vite writes every file whose name carries its content hash under assets/: such a URL never changes content. */
+const HASHED = /[\\/]assets[\\/]/;
+const IMMUTABLE = 'public, max-age=31536000, immutable';
+
+export async function webAssetRoutes(app: FastifyInstance, webDir: string): Promise<void> {
+  const widgetDir = join(webDir, 'widget');
+  const embedFile = join(webDir, 'embed.js');
+  const notBuilt = (what: string) => new AppError(503, 'web_not_built',
+    `${what} is not built: run "npm run build" (looked for ${what === 'the widget' ? join(widgetDir, 'index.html') : embedFile})`);
+
+  app.get('/widget', (_req, reply) => reply.redirect('/widget/', 301));
+  // Registered only on a directory that exists: without a web build (a service run from source) the routes say so.
+  if (existsSync(webDir)) await app.register(fastifyStatic, { root: webDir, serve: false });
+  if (existsSync(join(widgetDir, 'index.html'))) {
+    await app.register(fastifyStatic, {
+      root: widgetDir,
+      prefix: '/widget/',
+      decorateReply: false,
+      cacheControl: false,
+      setHeaders: (res, path) => {
+        securityHeaders(res);
+        res.setHeader('cache-control', HASHED.test(path.slice(widgetDir.length)) ? IMMUTABLE : 'no-cache');
+      },
+    });
+  } else {
+    app.log.warn({ webDir }, 'the widget is not built: /widget/ answers 503 until "npm run build" makes it');
+    app.get('/widget/*', async () => { throw notBuilt('the widget'); });
+  }
+
+  // Hosts load /embed.js by a fixed URL: no-cache keeps them on the current build, its ETag keeps that cheap.
+  app.get('/embed.js', (_req, reply) => {
+    if (!existsSync(embedFile)) throw notBuilt('the embed script');
+    reply.header('cache-control', 'no-cache');
+    reply.header('x-content-type-options', 'nosniff');
+    return reply.sendFile('embed.js', webDir, { cacheControl: false });
+  });
+}
+
+function securityHeaders(res: { setHeader(name: string, value: string): unknown }): void {
+  res.setHeader('content-security-policy', WIDGET_CSP);
+  res.setHeader('x-content-type-options', 'nosniff');
+  res.setHeader('referrer-policy', 'no-referrer');
+}
