@@ -40,15 +40,16 @@ export async function createImportSession(serviceUrl: string, body: Record<strin
 export interface HostApp {
   /** http://localhost:<port>: another site than the service on 127.0.0.1. */
   origin: string;
-  /** How many sessions the backend made, and the tokens it handed out. */
+  /** The tokens the backend handed out, and what its `session` answered for each (a session's id, say). */
   tokens: string[];
+  sessions: Array<{ sessionToken: string; sessionId?: string }>;
   close(): Promise<void>;
 }
 
 export interface HostAppOptions {
   serviceUrl: string;
   /** The host's backend: makes a session and answers its token (only the token goes to the browser). */
-  session(hostOrigin: string): Promise<{ sessionToken: string }>;
+  session(hostOrigin: string): Promise<{ sessionToken: string; sessionId?: string }>;
   /** More files the host serves, by path. */
   files?: Record<string, { type: string; body: string | Buffer }>;
 }
@@ -86,6 +87,7 @@ const FORGER_PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8">
 
 export async function startHostApp(options: HostAppOptions): Promise<HostApp> {
   const tokens: string[] = [];
+  const sessions: HostApp['sessions'] = [];
   const files: Record<string, { type: string; body: string | Buffer }> = {
     '/': { type: 'text/html', body: hostPage(options.serviceUrl) },
     '/host.js': { type: 'text/javascript', body: HOST_SCRIPT },
@@ -97,8 +99,10 @@ export async function startHostApp(options: HostAppOptions): Promise<HostApp> {
   const server: Server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (req.method === 'POST' && path === '/backend/session') {
-      options.session(origin).then(({ sessionToken }) => {
+      options.session(origin).then((session) => {
+        const { sessionToken } = session;
         tokens.push(sessionToken);
+        sessions.push(session);
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ sessionToken }));
       }, (err: Error) => res.writeHead(502, { 'content-type': 'text/plain' }).end(err.message));
       return;
@@ -113,6 +117,7 @@ export async function startHostApp(options: HostAppOptions): Promise<HostApp> {
   return {
     origin,
     tokens,
+    sessions,
     async close() {
       for (const s of sockets) s.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));

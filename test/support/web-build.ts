@@ -23,7 +23,9 @@ export default function setup(project: TestProject) {
     if (!scripts[script]) continue;
     const built = existsSync(join(ROOT, output)) ? statSync(join(ROOT, output)).mtimeMs : 0;
     if (sources.some((s) => newest(join(ROOT, s)) > built)) {
-      execFileSync('npm', ['run', '--silent', script], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+      // vitest sets NODE_ENV=test, which would make vite build React's development bundle.
+      const env = { ...process.env, NODE_ENV: 'production' };
+      execFileSync('npm', ['run', '--silent', script], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'inherit'] });
     }
   }
   const webDir = mkdtempSync(join(tmpdir(), 'sheethook-web-'));
