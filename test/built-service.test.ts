@@ -1,5 +1,6 @@
 // `npm start` runs the service as `npm run build` made it (dist/, no TypeScript loader): that build migrates a fresh
-// store, reads a file on its reading thread and delivers every valid row, as the service run from source does.
+// store, reads a file on its reading thread and delivers every valid row, as the service run from source does, and
+// serves the widget and the embed script it built.
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -48,4 +49,12 @@ it('runs built, without a TypeScript loader: migrates, reads a file on its threa
   expect(rows[0]).toEqual({ name: 'Person 1', email: 'p1@example.com', age: 21, zip: '00001' });
   expect(rows.some((r: { name: string }) => r.name === 'Person 1234')).toBe(false);
   expect(rows.at(-1)).toEqual({ name: 'Person 2500', email: 'p2500@example.com', age: 20, zip: '02500' });
+
+  // The build made the web parts too, and the built service serves them.
+  const widget = await fetch(`${running.url}/widget/`);
+  expect(widget.status).toBe(200);
+  expect(await widget.text()).toMatch(/<script type="module"[^>]* src="\/widget\/assets\//);
+  const embed = await fetch(`${running.url}/embed.js`);
+  expect(embed.status).toBe(200);
+  expect(await embed.text()).toContain('Sheethook');
 });
