@@ -347,6 +347,14 @@ describe('CORS', () => {
     expect(own.status).toBe(200);
     expect(own.headers.get('access-control-allow-origin')).toBeNull();
 
+    // The end of a session is told to an allowed page in a way it can read, so that it can say so.
+    const ending = await newSession({ allowedOrigins: ['https://host.example'] });
+    await t.api('DELETE', `/v1/import-sessions/${ending.sessionId}`);
+    const ended = await get('https://host.example', ending.sessionToken);
+    expect(ended.status).toBe(401);
+    expect(ended.headers.get('access-control-allow-origin')).toBe('https://host.example');
+    expect((await ended.json()).code).toBe('session_revoked');
+
     const open = await newSession();
     const anyOrigin = await get('https://anywhere.example', open.sessionToken);
     expect(anyOrigin.status).toBe(200);
