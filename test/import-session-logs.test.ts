@@ -47,12 +47,15 @@ it('names the session on its upload lines and never writes its token or secret',
   await call('POST', `/v1/uploads/${upload.uploadId}/confirm`);
   await waitFor(async () => (await call('GET', `/v1/uploads/${upload.uploadId}`)).body.status === 'completed', 'delivery');
   expect(receiver.received[0].headers['x-api-key']).toBe(SECRET);
+  const { body: dropped } = await call('POST', '/v1/uploads', importForm({ file: peopleCsv(2) }));
+  expect((await call('POST', `/v1/uploads/${dropped.uploadId}/cancel`)).body.status).toBe('cancelled');
   await t.api('DELETE', `/v1/import-sessions/${sessionId}`);
 
   const of = (msg: string) => lines.find((l) => l.msg === msg && (l.uploadId === upload.uploadId || l.sessionId === sessionId));
   expect(of('import session created')).toMatchObject({ sessionId, template: 'people' });
   expect(of('upload received')).toMatchObject({ uploadId: upload.uploadId, sessionId });
   expect(of('upload read')).toMatchObject({ uploadId: upload.uploadId, sessionId });
+  expect(lines.find((l) => l.msg === 'upload ended' && l.uploadId === dropped.uploadId)).toMatchObject({ sessionId, status: 'cancelled' });
   expect(of('import session revoked')).toMatchObject({ sessionId });
   for (const text of texts) {
     expect(text).not.toContain(sessionToken);
