@@ -40,7 +40,7 @@ export function importSessionRoutes(app: FastifyInstance, deps: ApiDeps): void {
       user: body.user ?? null,
       allowedOrigins,
       maxRecords: body.maxRecords ?? null,
-      expiresAt: new Date(Date.now() + body.expiresInSeconds * 1000),
+      lifetimeSeconds: body.expiresInSeconds,
     });
     req.log.info({ sessionId: session.id, template: template.code }, 'import session created');
     return reply.code(201).send({ sessionId: session.id, sessionToken: token, expiresAt: session.expiresAt.toISOString() });

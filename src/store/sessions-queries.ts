@@ -4,10 +4,12 @@ import type { Db } from './db.ts';
 import { importSessions, templates, uploads } from './schema.ts';
 
 export type SessionRow = typeof importSessions.$inferSelect;
-export type NewSession = Omit<typeof importSessions.$inferInsert, 'id' | 'createdAt' | 'revokedAt'>;
+export type NewSession = Omit<typeof importSessions.$inferInsert, 'id' | 'createdAt' | 'revokedAt' | 'expiresAt'> & { lifetimeSeconds: number };
 
-export async function insertSession(db: Db, session: NewSession): Promise<SessionRow> {
-  const [row] = await db.insert(importSessions).values(session).returning();
+export async function insertSession(db: Db, { lifetimeSeconds, ...session }: NewSession): Promise<SessionRow> {
+  // Its end by the database's clock, which also decides when it has passed.
+  const expiresAt = sql`now() + ${lifetimeSeconds} * interval '1 second'`;
+  const [row] = await db.insert(importSessions).values({ ...session, expiresAt }).returning();
   return row;
 }
 
