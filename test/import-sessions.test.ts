@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config.ts';
 import { importSessions } from '../src/store/schema.ts';
 import { startReceiver, type Receiver } from './support/receiver.ts';
 import { callApi, startService, waitFor, type TestService } from './support/service.ts';
@@ -244,6 +245,11 @@ describe('what a session token may not do', () => {
     expect((await t.api('GET', `/v1/import-sessions/${otherSessionId}`)).body.status).toBe('active');
     expect((await t.api('GET', `/v1/uploads/${otherUpload}`)).body.status).toBe('mapping');
     expect((await t.api('GET', '/v1/api-keys')).body.apiKeys).toHaveLength(keys.apiKeys.length);
+  });
+
+  it('refuses SHEETHOOK_API_KEY when it looks like a session token, which it could never work as', () => {
+    expect(() => loadConfig({ SHEETHOOK_API_KEY: 'ist_mine' })).toThrow(/SHEETHOOK_API_KEY may not start with "ist_"/);
+    expect(loadConfig({ SHEETHOOK_API_KEY: 'sk_mine' }).apiKey).toBe('sk_mine');
   });
 
   it('answers 401 unauthorized to an unknown token', async () => {

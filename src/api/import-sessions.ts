@@ -1,5 +1,4 @@
 // Import sessions: a host backend starts one for a person, whose browser then holds only a short-lived token.
-import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { AppError, badRequest, conflict, notFound } from '../errors.ts';
@@ -9,14 +8,13 @@ import { hashApiKey } from '../store/projects-queries.ts';
 import { findSession, insertSession, revokeSession, type SessionRow } from '../store/sessions-queries.ts';
 import { findDestination, findTemplateById, type TemplateRow } from '../store/templates-queries.ts';
 import type { ApiDeps } from './http.ts';
-import { SESSION_TOKEN_PREFIX, type SessionAccess } from './session-auth.ts';
+import { generateSessionToken } from '../api-key.ts';
+import type { SessionAccess } from './session-auth.ts';
 import { SessionCreate, SessionParams } from './schemas.ts';
 import { requireTemplate } from './templates.ts';
 
 /** As much as a multipart field of an import may hold. */
 const MAX_EXTRA_BYTES = 1024 * 1024;
-
-export const generateSessionToken = () => `${SESSION_TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
 
 export function importSessionRoutes(app: FastifyInstance, deps: ApiDeps): void {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();

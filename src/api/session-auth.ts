@@ -7,8 +7,6 @@ import { hashApiKey } from '../store/projects-queries.ts';
 import { findSessionByToken, sessionOfUpload } from '../store/sessions-queries.ts';
 import { SESSION_ROUTES } from './session-routes.ts';
 
-export const SESSION_TOKEN_PREFIX = 'ist_';
-
 /** What a request made with a session token may use of its session. */
 export interface SessionAccess {
   id: string;
