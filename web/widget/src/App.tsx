@@ -21,7 +21,8 @@ export function App({ init }: { init: Init }) {
   const [ended, setEnded] = useState<ApiError | null>(null);
   const api = useMemo(() => new Api(init.sessionToken, setEnded, init.devTemplate), [init]);
   const [session, setSession] = useState<Session | null>(null);
-  const [refused, setRefused] = useState<'originRefused' | 'networkError' | null>(null);
+  // Why the session cannot be used here (not an ended token: that has its own screen).
+  const [refused, setRefused] = useState<'originRefused' | ApiError | null>(null);
 
   const [step, setStep] = useState<Step>('upload');
   const [file, setFile] = useState<File | null>(null);
@@ -41,7 +42,7 @@ export function App({ init }: { init: Init }) {
       setSession(s);
       emit('ready', { sessionId: s.sessionId });
     }).catch((err) => {
-      if (!(err instanceof ApiError && err.status === 401)) setRefused('networkError');
+      if (!(err instanceof ApiError && err.status === 401)) setRefused(err instanceof ApiError ? err : new ApiError(0, 'unexpected', String(err)));
     });
   }, [api, init]);
 
@@ -55,7 +56,8 @@ export function App({ init }: { init: Init }) {
 
   let body;
   if (ended) body = <SessionEndedScreen error={ended} />;
-  else if (refused) body = <MessageScreen text={refused} alert />;
+  else if (refused === 'originRefused') body = <MessageScreen text="originRefused" alert />;
+  else if (refused) body = <MessageScreen text={refused.code === 'network_error' ? 'networkError' : 'genericError'} values={{ detail: refused.detail || refused.code }} alert />;
   else if (!session) body = <MessageScreen text="loading" busy />;
   else if (step === 'upload' || !view) {
     body = <UploadStep session={session} onUploaded={(v, f) => { setView(v); setFile(f); setStep('header'); }} />;
