@@ -1,6 +1,7 @@
 // The service's configuration, parsed once from the environment into one typed object.
 import { resolve } from 'node:path';
 import ipaddr from 'ipaddr.js';
+import { SESSION_TOKEN_PREFIX } from './api-key.ts';
 
 /** What a process runs: the HTTP API, the delivery worker and ingest runner, or both. */
 export type Role = 'api' | 'worker' | 'all';
@@ -43,7 +44,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: env.HOST || '0.0.0.0',
     dataDir: resolve(env.SHEETHOOK_DATA_DIR || './data'),
     databaseUrl,
-    apiKey: env.SHEETHOOK_API_KEY || undefined,
+    apiKey: parseApiKey(env.SHEETHOOK_API_KEY || undefined),
     destinationAllowlist: parseAllowlist(env.SHEETHOOK_DESTINATION_ALLOWLIST ?? ''),
     secretKey: env.SHEETHOOK_SECRET_KEY || undefined,
     maxFileBytes: int(env, 'SHEETHOOK_MAX_FILE_BYTES', 1024 * 1024 * 1024, 1, Number.MAX_SAFE_INTEGER),
@@ -58,6 +59,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     uploadTtlMs: int(env, 'SHEETHOOK_UPLOAD_TTL_MINUTES', 24 * 60, 1, 365 * 24 * 60) * 60_000,
     leaseMarginMs: int(env, 'SHEETHOOK_LEASE_MARGIN_MS', 30_000, 1000, 3_600_000),
   };
+}
+
+/** A key that looked like a session token would be taken for one, and never work as a key. */
+function parseApiKey(key: string | undefined): string | undefined {
+  if (key?.startsWith(SESSION_TOKEN_PREFIX)) {
+    throw new ConfigError(`SHEETHOOK_API_KEY may not start with "${SESSION_TOKEN_PREFIX}": that marks an import session token`);
+  }
+  return key;
 }
 
 function parseRole(raw: string, databaseUrl: string | undefined): Role {

@@ -7,6 +7,7 @@ import multipart from '@fastify/multipart';
 import type { ErrorObject } from 'ajv';
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
+import { SESSION_TOKEN_PREFIX } from '../api-key.ts';
 import type { ReceivedFiles } from '../received-files.ts';
 import { AppError } from '../errors.ts';
 import type { AddressGuard } from '../delivery/address-guard.ts';
@@ -19,9 +20,12 @@ import { mediaTypeAdvice, useBodyParsers } from './body-parsers.ts';
 import { destinationTestRoutes } from './destination-test.ts';
 import { destinationRoutes } from './destinations.ts';
 import { importRoutes } from './imports.ts';
-import { createKeyAuth } from './key-auth.ts';
+import { answerPreflights } from './cors.ts';
+import { importSessionRoutes } from './import-sessions.ts';
+import { createKeyAuth, type KeyAuth } from './key-auth.ts';
 import { describeRequestErrors } from './request-errors.ts';
 import { useRequestValidation } from './request-validation.ts';
+import { authenticateSession, type SessionAccess } from './session-auth.ts';
 import { templateRoutes } from './templates.ts';
 import { uploadFlowRoutes } from './upload-flow.ts';
 import { uploadRoutes } from './uploads.ts';
@@ -42,7 +46,11 @@ export interface ApiDeps {
 }
 
 declare module 'fastify' {
-  interface FastifyRequest { projectId: string }
+  interface FastifyRequest {
+    projectId: string;
+    /** Set when the request carries an import session token rather than an API key. */
+    importSession: SessionAccess | null;
+  }
 }
 
 /**
@@ -61,6 +69,7 @@ export async function buildHttp(deps: ApiDeps, options: { serveApi: boolean }): 
   useRequestValidation(app);
   useBodyParsers(app);
   app.decorateRequest('projectId', '');
+  app.decorateRequest('importSession', null);
   app.addHook('onSend', async (req, reply) => { reply.header('x-request-id', req.id); });
 
   app.setErrorHandler((err: FastifyError | AppError, req, reply) => {
@@ -89,7 +98,8 @@ export async function buildHttp(deps: ApiDeps, options: { serveApi: boolean }): 
 
   await app.register(multipart);
   const auth = createKeyAuth(deps.db, deps.log);
-  app.addHook('onRequest', auth.authenticate);
+  app.addHook('onRequest', authenticator(deps, auth));
+  answerPreflights(app);
 
   templateRoutes(app, deps);
   destinationRoutes(app, deps);
@@ -98,7 +108,18 @@ export async function buildHttp(deps: ApiDeps, options: { serveApi: boolean }): 
   uploadRoutes(app, deps);
   uploadFlowRoutes(app, deps);
   apiKeyRoutes(app, deps, auth);
+  importSessionRoutes(app, deps);
   return app;
+}
+
+/** A `/v1` request carries an import session token (`ist_...`) or an API key; a preflight carries neither. */
+function authenticator(deps: ApiDeps, auth: KeyAuth) {
+  return async (req: FastifyRequest, reply: FastifyReply) => {
+    if (req.method === 'OPTIONS' || !req.url.startsWith('/v1/')) return;
+    const token = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '')?.[1];
+    if (token?.startsWith(SESSION_TOKEN_PREFIX)) return authenticateSession(deps.db, req, reply, token);
+    return auth.authenticate(req);
+  };
 }
 
 /** Paths an orchestrator or a scraper asks for every few seconds: their requests are logged at debug, not info. */

@@ -36,6 +36,7 @@ export function importRoutes(app: FastifyInstance, deps: ApiDeps): void {
  */
 export async function createUpload(
   deps: ApiDeps, projectId: string, template: TemplateRow, received: ReceivedFile, autoConfirm: boolean,
+  session?: { sessionId: string; authHeaderValue: string | null; extraJson: string },
 ) {
   const { fields } = received;
   const sniffed = await sniffFile(received.path);
@@ -59,11 +60,13 @@ export async function createUpload(
     headerRow: head.headerRow,
     mapping: head.keys,
     autoConfirm,
-    authHeaderValue: fields.authHeaderValue ? deps.secrets.seal(fields.authHeaderValue) : null,
-    extraJson: extraToJson(fields.extra),
+    // A session's are sealed already, and its upload is the session's own.
+    authHeaderValue: session ? session.authHeaderValue : fields.authHeaderValue ? deps.secrets.seal(fields.authHeaderValue) : null,
+    extraJson: session ? session.extraJson : extraToJson(fields.extra),
+    sessionId: session?.sessionId ?? null,
   };
   await deps.files.keep(upload, received.path);
-  deps.log.info({ uploadId: upload.id, template: template.code, fileFormat: sniff.format, fileBytes: received.bytes, status: upload.status },
+  deps.log.info({ uploadId: upload.id, ...(session && { sessionId: session.sessionId }), template: template.code, fileFormat: sniff.format, fileBytes: received.bytes, status: upload.status },
     'upload received');
   return { ...upload, head };
 }

@@ -46,7 +46,12 @@ export async function receiveFile(req: FastifyRequest, deps: ApiDeps): Promise<R
         fields[part.fieldname] = String(part.value);
       }
     }
-    if (!fields.template) throw badRequest('invalid_request', 'template: the template code is required');
+    if (req.importSession) {
+      // A session's upload takes these from the session, which the host's backend made: the browser cannot set them.
+      for (const name of ['authHeaderValue', 'extra']) {
+        if (fields[name] !== undefined) throw badRequest('invalid_request', `${name}: not accepted with an import session token; the session carries it`);
+      }
+    } else if (!fields.template) throw badRequest('invalid_request', 'template: the template code is required');
     if (fileName === undefined) throw badRequest('invalid_request', 'file: a CSV or XLSX file is required');
     const authHeaderValue = fields.authHeaderValue;
     if (authHeaderValue && (authHeaderValue.length > MAX_AUTH_VALUE || /[\r\n\0]/.test(authHeaderValue))) {

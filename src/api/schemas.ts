@@ -140,3 +140,24 @@ export const ApiKeyCreate = Type.Union([
 ]);
 
 export const ApiKeyParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
+
+/** How long an import session lives: a minute to a day, an hour by default. */
+export const SESSION_SECONDS = { minimum: 60, maximum: 86_400, default: 3600 } as const;
+
+export const SessionCreate = Type.Object({
+  template: Type.String({ minLength: 1, maxLength: 100 }),
+  authHeaderValue: Type.Optional(Type.String({ minLength: 1, maxLength: 8192, pattern: '^[^\\r\\n\\0]*$' })),
+  /** Any JSON value: an object goes into each page as it is, a string as a string (or as the JSON it holds, as an import's). */
+  extra: Type.Optional(Type.Unknown()),
+  user: Type.Optional(Type.Object({
+    id: Type.String({ minLength: 1, maxLength: 200 }),
+    email: Type.Optional(Type.String({ maxLength: 320 })),
+    name: Type.Optional(Type.String({ maxLength: 200 })),
+  }, { additionalProperties: false })),
+  allowedOrigins: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 300 }), { minItems: 1, maxItems: 50 })),
+  expiresInSeconds: Type.Integer({ ...SESSION_SECONDS }),
+  maxRecords: Type.Optional(Type.Integer({ minimum: 1, maximum: 2 ** 31 - 1 })),
+}, { additionalProperties: false });
+export type SessionCreate = Static<typeof SessionCreate>;
+
+export const SessionParams = Type.Object({ sessionId: Type.String({ format: 'uuid' }) });

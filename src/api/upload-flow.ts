@@ -15,6 +15,7 @@ import { requireUpload, sheetOf } from './uploads.ts';
 import { checkMapping, readHead, type FileHead } from './file-head.ts';
 import type { ApiDeps } from './http.ts';
 import { createUpload } from './imports.ts';
+import { sessionTemplate, sessionUploadFields } from './import-sessions.ts';
 import { receiveFile } from './receive-file.ts';
 import { UploadParams } from './schemas.ts';
 import { requireTemplate } from './templates.ts';
@@ -39,8 +40,11 @@ export function uploadFlowRoutes(app: FastifyInstance, deps: ApiDeps): void {
   r.post('/v1/uploads', { config: { multipart: true } }, async (req, reply) => {
     const received = await receiveFile(req, deps);
     try {
-      const template = await requireTemplate(deps, req.projectId, received.fields.template);
-      const upload = await createUpload(deps, req.projectId, template, received, false);
+      const session = req.importSession;
+      const template = session
+        ? await sessionTemplate(deps, req.projectId, session, received.fields.template)
+        : await requireTemplate(deps, req.projectId, received.fields.template);
+      const upload = await createUpload(deps, req.projectId, template, received, false, session ? sessionUploadFields(session) : undefined);
       return reply.code(201).header('location', `/v1/uploads/${upload.id}`)
         .send(mappingView(upload, upload.head, upload.mapping));
     } catch (err) {

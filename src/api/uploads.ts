@@ -85,7 +85,7 @@ export function uploadRoutes(app: FastifyInstance, deps: ApiDeps): void {
     const pages = await pageCounts(deps.db, upload.id);
     if (result.cancelled) {
       await deps.files.release(upload.id);
-      req.log.info({ uploadId: upload.id, status: UploadStatus.cancelled, was: result.was, pagesDelivered: pages[ChunkStatus.delivered] ?? 0,
+      req.log.info({ uploadId: upload.id, ...(upload.sessionId && { sessionId: upload.sessionId }), status: UploadStatus.cancelled, was: result.was, pagesDelivered: pages[ChunkStatus.delivered] ?? 0,
         pagesFailed: pages[ChunkStatus.failed] ?? 0, pagesCancelled: pages[ChunkStatus.cancelled] ?? 0 }, 'upload ended');
     }
     return present(await load(req.projectId, upload.id), pages);

@@ -50,7 +50,8 @@ export function createIngestRunner(deps: {
       if (!upload) break;
       deps.log.debug({ uploadId: upload.id }, 'ingest started');
       const result = await ingestUpload(ingestDeps, upload, () => deps.files.open(upload.id), shutdown.signal);
-      logOutcome(deps.log, upload.id, result);
+      // The session that made the upload, if one did, goes into its lines.
+      logOutcome(upload.sessionId ? deps.log.child({ sessionId: upload.sessionId }) : deps.log, upload.id, result);
       // The records are in the store now (or the upload failed or was cancelled): the received file is no longer needed.
       await deps.files.release(upload.id);
       if (result.outcome === 'read') deps.onIngested();

@@ -2,6 +2,7 @@
 import type { Logger } from 'pino';
 import type { Metrics } from '../metrics.ts';
 import type { Db, Store } from '../store/db.ts';
+import { sessionRowLimit } from '../store/sessions-queries.ts';
 import { findDestination } from '../store/templates-queries.ts';
 import { addDuplicateErrors, deleteRecords, insertRecordBlock } from '../store/records-queries.ts';
 import {
@@ -71,10 +72,13 @@ function read(rows: number, totals: IngestTotals | undefined, status: (t: Ingest
 
 async function readIntoRecords(deps: IngestDeps, upload: UploadRow, filePath: string, signal: AbortSignal): Promise<number> {
   const { limits } = deps;
+  // An import session may allow fewer rows than the service does.
+  const sessionLimit = await sessionRowLimit(deps.db, upload.sessionId);
+  const maxRows = Math.min(limits.maxRows, sessionLimit ?? Infinity);
   let rowsRead = 0;
   const blocks = deps.reader.read({
     path: filePath, sniff: upload.fileSniff as Sniff, headerRow: upload.headerRow, keys: upload.mapping ?? [],
-    columns: upload.columns, maxRows: limits.maxRows, read: limits,
+    columns: upload.columns, maxRows, read: limits,
   });
   for await (const piece of blocks) {
     signal.throwIfAborted();

@@ -64,6 +64,32 @@ export const destinations = pgTable('destinations', {
   updatedAt: updatedAt(),
 });
 
+/**
+ * An import session: what a host backend lets one person's browser do. The browser holds only the token, whose
+ * hash is kept here; the secret `authHeaderValue` and the `extra` stay on the server and go into the session's uploads.
+ */
+export const importSessions = pgTable('import_sessions', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  projectId: uuid('project_id').notNull().references(() => projects.id, { onDelete: 'cascade' }),
+  /** Fixed at creation; null once the template is deleted (the session can then make no upload). */
+  templateId: uuid('template_id').references(() => templates.id, { onDelete: 'set null' }),
+  /** sha256 of the token. */
+  tokenHash: text('token_hash').notNull().unique(),
+  /** Encrypted; never returned or logged. */
+  authHeaderValue: text('auth_header_value'),
+  /** The `extra` as it goes into the webhook body: JSON text. */
+  extraJson: text('extra_json').notNull().default('null'),
+  /** Who the host says the person is: { id, email?, name? }. */
+  user: jsonb('user').$type<{ id: string; email?: string; name?: string }>(),
+  /** Origins a page may call the API from with the token; null: any. */
+  allowedOrigins: jsonb('allowed_origins').$type<string[]>(),
+  /** Most data rows one upload of the session may have; null: the service's limit. */
+  maxRecords: integer('max_records'),
+  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  revokedAt: timestamp('revoked_at', { withTimezone: true }),
+  createdAt: createdAt(),
+});
+
 export const uploads = pgTable('uploads', {
   id: uuid('id').primaryKey(),
   projectId: uuid('project_id').notNull().references(() => projects.id, { onDelete: 'cascade' }),
@@ -82,6 +108,8 @@ export const uploads = pgTable('uploads', {
   headerRow: integer('header_row').notNull().default(0),
   /** For each heading, by position, the column key it feeds, or null; set before the file is read. */
   mapping: jsonb('mapping').$type<(string | null)[]>(),
+  /** The import session that made the upload; null for one made with an API key. */
+  sessionId: uuid('session_id').references(() => importSessions.id, { onDelete: 'set null' }),
   /** Server-side imports go straight to delivery; interactive ones wait in review for a confirm. */
   autoConfirm: boolean('auto_confirm').notNull().default(true),
   /** Encrypted; never returned or logged. */

@@ -25,6 +25,11 @@ export async function findTemplate(db: Db, projectId: string, code: string): Pro
   return row;
 }
 
+export async function findTemplateById(db: Db, projectId: string, id: string): Promise<TemplateRow | undefined> {
+  const [row] = await db.select().from(templates).where(and(eq(templates.projectId, projectId), eq(templates.id, id)));
+  return row;
+}
+
 export async function updateTemplate(db: Db, projectId: string, code: string, patch: { name?: string; columns?: Column[] }) {
   const [row] = await db.update(templates).set({ ...patch, updatedAt: sql`now()` })
     .where(and(eq(templates.projectId, projectId), eq(templates.code, code))).returning();
