@@ -1,7 +1,7 @@
 // The import flow: loads the session, then walks the person through upload, headings, mapping, review and confirm.
 import { useEffect, useMemo, useState } from 'react';
 import { Api, ApiError, type MappingView, type Session, type Upload } from './api.ts';
-import { emit, setHostOrigin, type Init } from './host.ts';
+import { emit, hostOriginSet, setHostOrigin, type Init } from './host.ts';
 import { translator, TextsContext } from './i18n/texts.ts';
 import { applyTheme } from './theme.ts';
 import { ApiContext } from './use-api.ts';
@@ -19,7 +19,12 @@ export type Step = 'upload' | 'header' | 'mapping' | 'review' | 'confirm';
 export function App({ init }: { init: Init }) {
   const texts = useMemo(() => translator(init.options.locale, init.options.texts), [init]);
   const [ended, setEnded] = useState<ApiError | null>(null);
-  const api = useMemo(() => new Api(init.sessionToken, setEnded, init.devTemplate), [init]);
+  const api = useMemo(() => new Api(init.sessionToken, (err) => {
+    // A token that ended before the session was read: its allowed origins are unknown, but the page that sent the
+    // init holds the token and learns nothing from the `error` event it could not ask the API itself.
+    if (!hostOriginSet()) setHostOrigin(init.origin);
+    setEnded(err);
+  }, init.devTemplate), [init]);
   const [session, setSession] = useState<Session | null>(null);
   // Why the session cannot be used here (not an ended token: that has its own screen).
   const [refused, setRefused] = useState<'originRefused' | ApiError | null>(null);
