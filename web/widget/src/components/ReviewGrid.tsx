@@ -138,7 +138,7 @@ export function ReviewGrid({ uploadId, filter, version, columns, selected, onTog
     <div className="review-grid">
       {parts > 1 && (
         <Field label={t('partLabel')}>{(id) => (
-          <select id={id} value={Math.min(part, parts - 1)} onChange={(e) => { setPart(Number(e.target.value)); virtualizer.scrollToOffset(0); }}>
+          <select id={id} value={Math.min(part, parts - 1)} onChange={(e) => { setPart(Number(e.target.value)); setActive({ index: 0, col: LEAD }); virtualizer.scrollToOffset(0); }}>
             {Array.from({ length: parts }, (_, p) => (
               <option key={p} value={p}>{t('rowsRange', { from: p * PART_ROWS + 1, to: Math.min(total, (p + 1) * PART_ROWS) })}</option>
             ))}
