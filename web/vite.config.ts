@@ -4,8 +4,9 @@ import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
-// `vite` (dev server) sends the API to a running service, so the widget calls it on its own origin as it does when served.
-const service = process.env.SHEETHOOK_URL ?? 'http://127.0.0.1:3000';
+// `vite` (dev server) sends the API to a running service, so the widget calls it on its own origin as it does when
+// served. The Host header is kept: the service takes a request whose Origin matches it for the widget's own.
+const proxy = { '/v1': { target: process.env.SHEETHOOK_URL ?? 'http://127.0.0.1:3000', changeOrigin: false } };
 
 export default defineConfig({
   root: here('./widget'),
@@ -16,6 +17,6 @@ export default defineConfig({
     emptyOutDir: true,
     target: 'es2022',
   },
-  server: { proxy: { '/v1': service } },
-  preview: { proxy: { '/v1': service } },
+  server: { proxy },
+  preview: { proxy },
 });

@@ -1,7 +1,7 @@
 // The import flow: loads the session, then walks the person through upload, headings, mapping, review and confirm.
 import { useEffect, useMemo, useState } from 'react';
 import { Api, ApiError, type MappingView, type Session, type Upload } from './api.ts';
-import { emit, setHostOrigin, type Init } from './host.ts';
+import { emit, hostOriginSet, setHostOrigin, type Init } from './host.ts';
 import { translator, TextsContext } from './i18n/texts.ts';
 import { applyTheme } from './theme.ts';
 import { ApiContext } from './use-api.ts';
@@ -19,9 +19,15 @@ export type Step = 'upload' | 'header' | 'mapping' | 'review' | 'confirm';
 export function App({ init }: { init: Init }) {
   const texts = useMemo(() => translator(init.options.locale, init.options.texts), [init]);
   const [ended, setEnded] = useState<ApiError | null>(null);
-  const api = useMemo(() => new Api(init.sessionToken, setEnded, init.devTemplate), [init]);
+  const api = useMemo(() => new Api(init.sessionToken, (err) => {
+    // A token that ended before the session was read: its allowed origins are unknown, but the page that sent the
+    // init holds the token and learns nothing from the `error` event it could not ask the API itself.
+    if (!hostOriginSet()) setHostOrigin(init.origin);
+    setEnded(err);
+  }, init.devTemplate), [init]);
   const [session, setSession] = useState<Session | null>(null);
-  const [refused, setRefused] = useState<'originRefused' | 'networkError' | null>(null);
+  // Why the session cannot be used here (not an ended token: that has its own screen).
+  const [refused, setRefused] = useState<'originRefused' | ApiError | null>(null);
 
   const [step, setStep] = useState<Step>('upload');
   const [file, setFile] = useState<File | null>(null);
@@ -41,7 +47,7 @@ export function App({ init }: { init: Init }) {
       setSession(s);
       emit('ready', { sessionId: s.sessionId });
     }).catch((err) => {
-      if (!(err instanceof ApiError && err.status === 401)) setRefused('networkError');
+      if (!(err instanceof ApiError && err.status === 401)) setRefused(err instanceof ApiError ? err : new ApiError(0, 'unexpected', String(err)));
     });
   }, [api, init]);
 
@@ -55,7 +61,8 @@ export function App({ init }: { init: Init }) {
 
   let body;
   if (ended) body = <SessionEndedScreen error={ended} />;
-  else if (refused) body = <MessageScreen text={refused} alert />;
+  else if (refused === 'originRefused') body = <MessageScreen text="originRefused" alert />;
+  else if (refused) body = <MessageScreen text={refused.code === 'network_error' ? 'networkError' : 'genericError'} values={{ detail: refused.detail || refused.code }} alert />;
   else if (!session) body = <MessageScreen text="loading" busy />;
   else if (step === 'upload' || !view) {
     body = <UploadStep session={session} onUploaded={(v, f) => { setView(v); setFile(f); setStep('header'); }} />;

@@ -48,6 +48,8 @@ export function setHostOrigin(origin: string): void {
   hostOrigin = origin;
 }
 
+export const hostOriginSet = () => hostOrigin !== null;
+
 export function emit(event: WidgetEvent, data: Record<string, unknown> = {}): void {
   if (!hostOrigin || !isEmbedded()) return;
   window.parent.postMessage({ type: 'sheethook:event', event, ...data }, hostOrigin);

@@ -4,6 +4,7 @@ import * as Dialog from '@radix-ui/react-dialog';
 import type { ReplaceResult, TemplateColumn } from '../api.ts';
 import { useTexts } from '../i18n/texts.ts';
 import { useApi, useFailure } from '../use-api.ts';
+import { Field } from './Field.tsx';
 
 interface Props { uploadId: string; columns: TemplateColumn[]; onReplaced: (result: ReplaceResult) => void }
 
@@ -43,20 +44,13 @@ export function FindReplaceDialog({ uploadId, columns, onReplaced }: Props) {
           <Dialog.Title>{t('findReplace')}</Dialog.Title>
           <Dialog.Description className="hint">{t('findReplaceHint')}</Dialog.Description>
           <form onSubmit={(e) => void submit(e)}>
-            <label className="field">
-              <span>{t('frColumn')}</span>
-              <select value={column} onChange={(e) => setColumn(e.target.value)}>
+            <Field label={t('frColumn')}>{(id) => (
+              <select id={id} value={column} onChange={(e) => setColumn(e.target.value)}>
                 {columns.map((c) => <option key={c.key} value={c.key}>{c.name}</option>)}
               </select>
-            </label>
-            <label className="field">
-              <span>{t('frFind')}</span>
-              <input value={find} required onChange={(e) => setFind(e.target.value)} />
-            </label>
-            <label className="field">
-              <span>{t('frReplace')}</span>
-              <input value={replace} onChange={(e) => setReplace(e.target.value)} />
-            </label>
+            )}</Field>
+            <Field label={t('frFind')}>{(id) => <input id={id} value={find} required onChange={(e) => setFind(e.target.value)} />}</Field>
+            <Field label={t('frReplace')}>{(id) => <input id={id} value={replace} onChange={(e) => setReplace(e.target.value)} />}</Field>
             <label className="check"><input type="checkbox" checked={matchCase} onChange={(e) => setMatchCase(e.target.checked)} /> {t('frMatchCase')}</label>
             <label className="check"><input type="checkbox" checked={wholeCell} onChange={(e) => setWholeCell(e.target.checked)} /> {t('frWholeCell')}</label>
             {problem && <p role="alert" className="problem">{problem}</p>}

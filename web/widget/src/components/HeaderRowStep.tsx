@@ -4,6 +4,7 @@ import type { CellValue, MappingView } from '../api.ts';
 import { cellText } from '../format.ts';
 import { useTexts } from '../i18n/texts.ts';
 import { useApi, useFailure } from '../use-api.ts';
+import { Field } from './Field.tsx';
 
 const PREVIEW_COLUMNS = 20;
 
@@ -90,12 +91,11 @@ export function HeaderRowStep({ view, file, onView, onBack, onDone }: Props) {
     <section aria-labelledby="header-heading" className="step">
       <h2 id="header-heading">{t('headerHeading')}</h2>
       {view.sheets && view.sheets.length > 1 && (
-        <label className="field">
-          <span>{t('sheetLabel')}</span>
-          <select value={view.sheet ?? ''} disabled={busy} onChange={(e) => void changeSheet(e.target.value)}>
-            {view.sheets.map((s) => <option key={s} value={s}>{s}</option>)}
+        <Field label={t('sheetLabel')}>{(id) => (
+          <select id={id} value={view.sheet ?? ''} disabled={busy} onChange={(e) => void changeSheet(e.target.value)}>
+            {view.sheets!.map((s) => <option key={s} value={s}>{s}</option>)}
           </select>
-        </label>
+        )}</Field>
       )}
       <fieldset className="header-rows" aria-busy={!preview}>
         <legend>{t('headerRowLegend')}</legend>

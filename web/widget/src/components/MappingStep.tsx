@@ -91,6 +91,12 @@ export function MappingStep({ view, columns, onBack, onValidated }: Props) {
                 {suggested && (
                   <span className={`suggestion${suggested.confidence >= 0.8 ? ' confident' : ''}`}>
                     {t('suggestion', { heading: headingText(suggested.index), percent: Math.round(suggested.confidence * 100) })}
+                    {chosen !== suggested.index && (
+                      <button type="button" className="link" disabled={checking !== null} onClick={() => choose(column.key, suggested.index)}
+                        aria-label={t('useSuggestionFor', { heading: headingText(suggested.index), column: column.name })}>
+                        {t('useSuggestion')}
+                      </button>
+                    )}
                   </span>
                 )}
               </div>

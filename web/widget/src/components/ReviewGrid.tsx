@@ -8,6 +8,7 @@ import { cellText } from '../format.ts';
 import { useTexts } from '../i18n/texts.ts';
 import { useApi } from '../use-api.ts';
 import { useRecordPages } from '../use-record-pages.ts';
+import { Field } from './Field.tsx';
 
 const ROW_PX = 44;
 const HEADER_PX = 40;
@@ -136,14 +137,13 @@ export function ReviewGrid({ uploadId, filter, version, columns, selected, onTog
   return (
     <div className="review-grid">
       {parts > 1 && (
-        <label className="field">
-          <span>{t('partLabel')}</span>
-          <select value={Math.min(part, parts - 1)} onChange={(e) => { setPart(Number(e.target.value)); virtualizer.scrollToOffset(0); }}>
+        <Field label={t('partLabel')}>{(id) => (
+          <select id={id} value={Math.min(part, parts - 1)} onChange={(e) => { setPart(Number(e.target.value)); setActive({ index: 0, col: LEAD }); virtualizer.scrollToOffset(0); }}>
             {Array.from({ length: parts }, (_, p) => (
               <option key={p} value={p}>{t('rowsRange', { from: p * PART_ROWS + 1, to: Math.min(total, (p + 1) * PART_ROWS) })}</option>
             ))}
           </select>
-        </label>
+        )}</Field>
       )}
       <p id={hintId} className="hint">{t('gridHint')}</p>
       <div ref={scroller} className="grid-scroll" role="grid" aria-label={t('gridLabel')} aria-describedby={hintId}

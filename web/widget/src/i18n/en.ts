@@ -52,6 +52,8 @@ export const en = {
   notMapped: 'Not mapped',
   headingUsedBy: '{heading} (now for {column})',
   suggestion: 'Suggested: {heading}, {percent}% match',
+  useSuggestion: 'Use it',
+  useSuggestionFor: 'Use {heading} for {column}',
   mapHeadingFor: 'Heading for {column}',
   requiredMissing: 'Choose a heading for: {columns}',
   unmappedHeadings: 'Headings not imported',

@@ -52,6 +52,8 @@ export const fr: Texts = {
   notMapped: 'Non associée',
   headingUsedBy: '{heading} (pour {column} à présent)',
   suggestion: 'Suggestion : {heading}, {percent} % de correspondance',
+  useSuggestion: 'L’utiliser',
+  useSuggestionFor: 'Utiliser {heading} pour {column}',
   mapHeadingFor: 'En-tête pour {column}',
   requiredMissing: 'Choisissez un en-tête pour : {columns}',
   unmappedHeadings: 'En-têtes non importés',
