@@ -1,6 +1,6 @@
 // @sheethook/react, built as a host app installs it, in a React page of another origin: <SheethookImport> opens the
 // widget with a token its backend makes when pressed, useSheethook's isOpen follows the modal, and the widget's events
-// reach the component's callbacks. The widget is the stand-in of test/fixtures/web.
+// reach the component's callbacks, against the real service and widget with sessions its backend makes.
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -9,14 +9,16 @@ import { build } from 'esbuild';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import {
-  hostEvents, launchBrowser, screenshot, standInWebDir, startHostApp, widgetFrame, type HostApp,
+  axeViolations, createImportSession, hostEvents, launchBrowser, screenshot, startHostApp, widgetFrame, type HostApp,
 } from './support/browser.ts';
+import { NAME_EMAIL_AGE } from './support/files.ts';
+import { startReceiver, type Receiver } from './support/receiver.ts';
 import { startService, waitFor, type TestService } from './support/service.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 let t: TestService;
-let web: ReturnType<typeof standInWebDir>;
+let receiver: Receiver;
 let host: HostApp;
 let browser: Browser;
 let page: Page;
@@ -29,12 +31,13 @@ beforeAll(async () => {
     entryPoints: [`${ROOT}test/fixtures/react-host/app.jsx`], bundle: true, write: false, format: 'esm', jsx: 'automatic',
     define: { 'process.env.NODE_ENV': '"production"' }, logLevel: 'silent',
   });
-  web = standInWebDir(inject('webDir'));
-  t = await startService({ SHEETHOOK_WEB_DIR: web.dir });
-  let n = 0;
+  receiver = await startReceiver();
+  t = await startService({ SHEETHOOK_WEB_DIR: inject('webDir') });
+  expect((await t.api('POST', '/v1/templates', { code: 'people', name: 'People', columns: NAME_EMAIL_AGE })).status).toBe(201);
+  expect((await t.api('PUT', '/v1/templates/people/destination', { webhook: { callbackUrl: receiver.url } })).status).toBe(200);
   host = await startHostApp({
     serviceUrl: t.url,
-    session: async () => ({ sessionToken: `ist_react_${++n}` }),
+    session: (origin) => createImportSession(t.url, { template: 'people', allowedOrigins: [origin] }),
     files: {
       '/react': {
         type: 'text/html',
@@ -53,7 +56,7 @@ afterAll(async () => {
   await browser?.close();
   await host?.close();
   await t?.stop();
-  web?.remove();
+  await receiver?.close();
 });
 
 const readies = async () => (await hostEvents(page)).filter((e) => e.event === 'ready');
@@ -61,18 +64,18 @@ const readies = async () => (await hostEvents(page)).filter((e) => e.event === '
 it('<SheethookImport> fetches a token when pressed, opens the widget with it and relays its events', async () => {
   await page.click('#component-open');
   await waitFor(async () => (await readies()).length === 1, 'the widget to be ready');
-  expect((await readies())[0].received).toMatchObject({
-    sessionToken: 'ist_react_1', options: { title: 'Import people', locale: 'en' }, origin: host.origin,
-  });
+  // The widget loaded the session the backend made for this press.
+  expect((await readies())[0]).toEqual({ event: 'ready', sessionId: host.sessions[0].sessionId });
   expect(await page.getAttribute('[role="dialog"]', 'aria-label')).toBe('Import people');
+  const widget = widgetFrame(page, t.url);
+  await widget.getByRole('heading', { name: 'Import people' }).waitFor();
   // The embed script came from the service, once.
   expect(await page.evaluate(() => Array.from(document.scripts).map((s) => s.src).filter((s) => s.endsWith('/embed.js'))))
     .toEqual([`${t.url}/embed.js`]);
   await screenshot(page, 'react-component-open');
+  expect(await axeViolations(page.mainFrame())).toEqual([]);
 
-  await widgetFrame(page, t.url).click('#finish');
-  await waitFor(async () => (await hostEvents(page)).some((e) => e.event === 'delivery-finished'), 'the delivery event');
-  await widgetFrame(page, t.url).click('#close');
+  await widget.getByRole('button', { name: 'Close' }).click();
   await waitFor(async () => (await hostEvents(page)).some((e) => e.event === 'closed'), 'onClose');
   expect(await page.locator('[role="dialog"]').count()).toBe(0);
   expect(await page.evaluate(() => document.activeElement?.id)).toBe('component-open');
@@ -82,7 +85,7 @@ it('useSheethook opens and closes the widget, and isOpen follows it', async () =
   expect(await page.textContent('#hook-state')).toBe('closed');
   await page.click('#hook-open');
   await waitFor(async () => (await readies()).length === 2, 'the widget to be ready again');
-  expect((await readies())[1].received.sessionToken).toBe('ist_react_2');
+  expect((await readies())[1]).toEqual({ event: 'ready', sessionId: host.sessions[1].sessionId });
   expect(await page.textContent('#hook-state')).toBe('open');
   expect(await page.getAttribute('[role="dialog"]', 'aria-label')).toBe('Import with the hook');
   // The page behind the modal is inert, so the hook's close is called as a host's code would call it.
