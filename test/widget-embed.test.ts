@@ -148,3 +148,17 @@ it('refuses to open without a session token', async () => {
   expect(message).toContain('sessionToken is required');
   expect(await page.locator('[role="dialog"]').count()).toBe(0);
 });
+
+it('replaces an open modal when opened again, without calling the first one\'s onClose', async () => {
+  await openWidget();
+  expect(await page.evaluate(() => (window as any).Sheethook.isOpen())).toBe(true);
+  const before = await readyCount();
+  await page.evaluate(() => (document.getElementById('import') as HTMLButtonElement).click());
+  await waitFor(async () => (await readyCount()) > before, 'the second widget to be ready');
+  expect(await page.locator('[role="dialog"]').count()).toBe(1);
+  expect((await hostEvents(page)).filter((e) => e.event === 'closed')).toEqual([]);
+  expect((await hostEvents(page)).filter((e) => e.event === 'ready').at(-1)!.received.sessionToken).toBe(host.tokens.at(-1));
+  // Closed, it gives focus back to the button that opened the first.
+  await page.evaluate(() => (window as any).Sheethook.close());
+  expect(await page.evaluate(() => document.activeElement?.id)).toBe('import');
+});

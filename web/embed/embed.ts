@@ -52,6 +52,8 @@ function open(options: SheethookOptions): void {
   if (!options || typeof options.sessionToken !== 'string' || !options.sessionToken) {
     throw new TypeError('Sheethook.open: sessionToken is required (made by your backend with POST /v1/import-sessions)');
   }
+  // A modal replaced keeps the element that opened the first one, where focus goes back in the end.
+  const opener = current ? current.opener : document.activeElement;
   if (current) close(false);
 
   const overlay = document.createElement('div');
@@ -99,7 +101,7 @@ function open(options: SheethookOptions): void {
   }
   const overflow = document.documentElement.style.overflow;
   document.documentElement.style.overflow = 'hidden';
-  current = { overlay, frame, options, opener: document.activeElement, inerted, overflow, onMessage, onKey };
+  current = { overlay, frame, options, opener, inerted, overflow, onMessage, onKey };
   window.addEventListener('message', onMessage);
   document.addEventListener('keydown', onKey, true);
   document.body.appendChild(overlay);
