@@ -139,13 +139,33 @@ export async function rangeRecords(
 
 /** Whether a valid record other than `row` has this value in the column `key`. */
 export async function valueTakenElsewhere(db: Db, uploadId: string, row: number, key: string, value: unknown): Promise<boolean> {
+  return (await rowsHoldingValue(db, uploadId, key, value, [row])).length > 0;
+}
+
+/** The valid records, other than the rows in `except`, that have this value in the column `key`. */
+export async function rowsHoldingValue(db: Db, uploadId: string, key: string, value: unknown, except: number[]): Promise<number[]> {
   const wanted = JSON.stringify(value);
   // The value as it appears in a record's JSON narrows the search to the blocks that can hold it.
   const needle = `${JSON.stringify(key)}:${wanted}`;
   const candidates = await rows<LineRow>(db, sql`
-    SELECT * FROM (${blockLines(uploadId, sql`strpos(b.lines, ${needle}) > 0`, 'valid', sql`AND b.first_row + l.n - 1 <> ${row}`)}) x
+    SELECT * FROM (${blockLines(uploadId, sql`strpos(b.lines, ${needle}) > 0`, 'valid',
+      sql`AND NOT (b.first_row + l.n - 1 = ANY(${intArray(except)}::int[]))`)}) x
     WHERE strpos(x.line, ${needle}) > 0`);
-  return candidates.some((c) => JSON.stringify(JSON.parse(c.line)[key]) === wanted);
+  return candidates.filter((c) => JSON.stringify(JSON.parse(c.line)[key]) === wanted).map((c) => c.rn);
+}
+
+/** The numbers of the blocks holding records the filter lets through, in order: a walk through an upload's records. */
+export async function recordBlockNumbers(db: Db, uploadId: string, filter: RecordFilter): Promise<number[]> {
+  const counted = filter === 'all' ? sql`valid_count + invalid_count` : filter === 'valid' ? sql`valid_count` : sql`invalid_count`;
+  const found = await rows<{ block: number }>(db, sql`
+    SELECT block FROM record_blocks WHERE upload_id = ${uploadId} AND (${counted}) > 0 ORDER BY block`);
+  return found.map((b) => b.block);
+}
+
+/** The records of one block that the filter lets through, in row order. */
+export async function blockRecords(db: Db, uploadId: string, block: number, filter: RecordFilter): Promise<StoredRecord[]> {
+  const found = await rows<LineRow>(db, sql`${blockLines(uploadId, sql`b.block = ${block}`, filter)} ORDER BY 1`);
+  return found.map(toRecord);
 }
 
 const ADD_DUPLICATES = prepared('sheethook_add_duplicate_errors', ['uuid', 'int', 'jsonb', 'int'], `
@@ -199,6 +219,37 @@ export async function rewriteRecord(tx: Db, uploadId: string, record: StoredReco
   if (record.errors !== null) b.errors[record.row] = record.errors;
   await saveBlock(tx, uploadId, block, b, lines);
   return { wasValid };
+}
+
+/**
+ * Rewrites some records of one block inside the caller's transaction: `edit` gets the block's records (deleted rows
+ * left out) and answers the ones it changed. How many changed, and how many more are valid than before; undefined
+ * when the block is not there.
+ */
+export async function rewriteBlock(
+  tx: Db, uploadId: string, block: number, edit: (records: StoredRecord[]) => Promise<StoredRecord[]>,
+): Promise<{ changed: number; validDelta: number } | undefined> {
+  const b = await lockBlock(tx, uploadId, block);
+  if (!b) return undefined;
+  const lines = splitLines(b);
+  const records: StoredRecord[] = [];
+  lines.forEach((line, at) => {
+    if (line === '') return;
+    const row = b.firstRow + at;
+    const errors = b.errors[row] ?? null;
+    records.push({ row, sheetRow: null, valid: errors === null, data: JSON.parse(line), errors });
+  });
+  const changed = await edit(records);
+  let validDelta = 0;
+  for (const record of changed) {
+    const at = record.row - b.firstRow;
+    validDelta += Number(record.valid) - Number(!(String(record.row) in b.errors));
+    lines[at] = JSON.stringify(record.data);
+    delete b.errors[record.row];
+    if (record.errors !== null) b.errors[record.row] = record.errors;
+  }
+  if (changed.length > 0) await saveBlock(tx, uploadId, block, b, lines);
+  return { changed: changed.length, validDelta };
 }
 
 /** Deletes records by row number inside the caller's transaction; the rows that were there, and whether each was valid. */
