@@ -1,5 +1,5 @@
 // Validates an edited record as ingest would, with the unique columns checked against the upload's other records.
-import type { RowValidator } from '../ingest/validate-row.ts';
+import type { RowValidator, ValidatedRow } from '../ingest/validate-row.ts';
 import type { Cell, Column } from '../ingest/types.ts';
 
 /** A stored value back into a cell for validation: a multi-select's list is joined with its delimiter. */
@@ -13,11 +13,19 @@ export function toCell(value: unknown, column: Column): Cell {
 /** Whether another record holds this value of a unique column already. */
 export type ValueTaken = (key: string, value: unknown) => Promise<boolean>;
 
+export interface CheckedRecord { valid: boolean; data: Record<string, unknown>; errors: Record<string, string> | null }
+
 /** The record's typed data and its messages, the unique columns' included; `valid` when it has none. */
-export async function checkRecord(
+export function checkRecord(
   columns: readonly Column[], validate: RowValidator, cells: Record<string, Cell>, taken: ValueTaken,
-): Promise<{ valid: boolean; data: Record<string, unknown>; errors: Record<string, string> | null }> {
-  const { data, errors } = validate(cells);
+): Promise<CheckedRecord> {
+  return withUniqueChecked(columns, validate(cells), taken);
+}
+
+/** A validated row with the message of each unique column whose value another record holds already. */
+export async function withUniqueChecked(
+  columns: readonly Column[], { data, errors }: ValidatedRow, taken: ValueTaken,
+): Promise<CheckedRecord> {
   const allErrors: Record<string, string> = { ...errors };
   for (const column of columns.filter((c) => c.unique && !allErrors[c.key])) {
     const value = data[column.key];

@@ -139,19 +139,33 @@ export async function rangeRecords(
 
 /** Whether a valid record other than `row` has this value in the column `key`. */
 export async function valueTakenElsewhere(db: Db, uploadId: string, row: number, key: string, value: unknown): Promise<boolean> {
-  return (await rowsHoldingValue(db, uploadId, key, value, [row])).length > 0;
-}
-
-/** The valid records, other than the rows in `except`, that have this value in the column `key`. */
-export async function rowsHoldingValue(db: Db, uploadId: string, key: string, value: unknown, except: number[]): Promise<number[]> {
   const wanted = JSON.stringify(value);
   // The value as it appears in a record's JSON narrows the search to the blocks that can hold it.
   const needle = `${JSON.stringify(key)}:${wanted}`;
   const candidates = await rows<LineRow>(db, sql`
-    SELECT * FROM (${blockLines(uploadId, sql`strpos(b.lines, ${needle}) > 0`, 'valid',
-      sql`AND NOT (b.first_row + l.n - 1 = ANY(${intArray(except)}::int[]))`)}) x
+    SELECT * FROM (${blockLines(uploadId, sql`strpos(b.lines, ${needle}) > 0`, 'valid', sql`AND b.first_row + l.n - 1 <> ${row}`)}) x
     WHERE strpos(x.line, ${needle}) > 0`);
-  return candidates.filter((c) => JSON.stringify(JSON.parse(c.line)[key]) === wanted).map((c) => c.rn);
+  return candidates.some((c) => JSON.stringify(JSON.parse(c.line)[key]) === wanted);
+}
+
+/**
+ * The valid records holding any of these values in the column `key`: their row numbers by the value's JSON. One
+ * search for many values, where `valueTakenElsewhere` is one for each.
+ */
+export async function rowsHoldingValues(db: Db, uploadId: string, key: string, values: unknown[]): Promise<Map<string, number[]>> {
+  const held = new Map<string, number[]>();
+  const wanted = new Set(values.map((v) => JSON.stringify(v)));
+  if (wanted.size === 0) return held;
+  // Each value as it appears in a record's JSON, as a LIKE pattern: only the lines that can hold one are parsed.
+  const patterns = [...wanted].map((w) => `%${`${JSON.stringify(key)}:${w}`.replace(/[\\%_]/g, '\\$&')}%`);
+  const any = sql`ANY(ARRAY(SELECT jsonb_array_elements_text(${JSON.stringify(patterns)}::jsonb)))`;
+  const candidates = await rows<LineRow>(db, sql`
+    SELECT * FROM (${blockLines(uploadId, sql`b.lines LIKE ${any}`, 'valid')}) x WHERE x.line LIKE ${any}`);
+  for (const c of candidates) {
+    const value = JSON.stringify(JSON.parse(c.line)[key]);
+    if (wanted.has(value)) held.set(value, [...(held.get(value) ?? []), c.rn]);
+  }
+  return held;
 }
 
 /** The numbers of the blocks holding records the filter lets through, in order: a walk through an upload's records. */
