@@ -237,7 +237,7 @@ export async function rewriteRecord(tx: Db, uploadId: string, record: StoredReco
 
 /**
  * Rewrites some records of one block inside the caller's transaction: `edit` gets the block's records (deleted rows
- * left out) and answers the ones it changed. How many changed, and how many more are valid than before; undefined
+ * left out; `sheetRow` not read, as an edit does not change it) and answers the ones it changed. How many changed, and how many more are valid than before; undefined
  * when the block is not there.
  */
 export async function rewriteBlock(
