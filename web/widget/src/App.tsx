@@ -82,6 +82,7 @@ export function App({ init }: { init: Init }) {
   }
 
   const title = init.options.title ?? texts.t('title', { template: session?.template.name ?? '' });
+  useEffect(() => { document.title = title; }, [title]);
   return (
     <TextsContext.Provider value={texts}>
       <ApiContext.Provider value={api}>
