@@ -122,6 +122,22 @@ export const DeliveriesQuery = Type.Object({
   limit: pageLimit,
 }, { additionalProperties: false });
 
+export const RecordsCsvQuery = Type.Object({
+  type: Type.Union([Type.Literal('all'), Type.Literal('valid'), Type.Literal('invalid')], { default: 'invalid' }),
+}, { additionalProperties: false });
+
+export const ReplaceBody = Type.Object({
+  column: Type.String({ minLength: 1 }),
+  find: Type.String({ minLength: 1 }),
+  replace: Type.String(),
+  matchCase: Type.Boolean({ default: false }),
+  wholeCell: Type.Boolean({ default: false }),
+}, { additionalProperties: false });
+
+export const SampleQuery = Type.Object({
+  format: Type.Union([Type.Literal('csv'), Type.Literal('xlsx')], { default: 'csv' }),
+}, { additionalProperties: false });
+
 export const RecordsQuery = Type.Object({
   type: Type.Union([Type.Literal('all'), Type.Literal('valid'), Type.Literal('invalid')], { default: 'invalid' }),
   offset: Type.Integer({ minimum: 0, default: 0 }),

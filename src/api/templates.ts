@@ -8,7 +8,9 @@ import {
   deleteTemplate, findTemplate, insertTemplate, listTemplates, updateTemplate, type TemplateRow,
 } from '../store/templates-queries.ts';
 import type { ApiDeps } from './http.ts';
-import { CodeParams, TemplateCreate, TemplatePatch } from './schemas.ts';
+import { CodeParams, SampleQuery, TemplateCreate, TemplatePatch } from './schemas.ts';
+import { attachment } from './attachment.ts';
+import { sampleCsv, sampleXlsx } from './sample-file.ts';
 
 export function templateRoutes(app: FastifyInstance, deps: ApiDeps): void {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
@@ -23,6 +25,17 @@ export function templateRoutes(app: FastifyInstance, deps: ApiDeps): void {
   r.get('/v1/templates', async (req) => ({ templates: (await listTemplates(deps.db, req.projectId)).map(present) }));
 
   r.get('/v1/templates/:code', { schema: { params: CodeParams } }, async (req) => present(await requireTemplate(deps, req.projectId, req.params.code)));
+
+  r.get('/v1/templates/:code/sample', { schema: { params: CodeParams, querystring: SampleQuery } }, async (req, reply) => {
+    const template = await requireTemplate(deps, req.projectId, req.params.code);
+    const columns = template.columns as Column[];
+    if (req.query.format === 'xlsx') {
+      return reply.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+        .header('content-disposition', attachment(`${template.code}-sample.xlsx`)).send(await sampleXlsx(columns));
+    }
+    return reply.type('text/csv; charset=utf-8')
+      .header('content-disposition', attachment(`${template.code}-sample.csv`)).send(sampleCsv(columns));
+  });
 
   r.patch('/v1/templates/:code', { schema: { params: CodeParams, body: TemplatePatch } }, async (req) => {
     const columns = req.body.columns ? checkColumns(req.body.columns as Column[]) : undefined;

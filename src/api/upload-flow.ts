@@ -17,7 +17,9 @@ import type { ApiDeps } from './http.ts';
 import { createUpload } from './imports.ts';
 import { sessionTemplate, sessionUploadFields } from './import-sessions.ts';
 import { receiveFile } from './receive-file.ts';
-import { UploadParams } from './schemas.ts';
+import { checkRecord, toCell } from './record-check.ts';
+import { ReplaceBody, UploadParams } from './schemas.ts';
+import { replaceInColumn } from './find-replace.ts';
 import { requireTemplate } from './templates.ts';
 
 const MappingBody = Type.Object({
@@ -97,18 +99,25 @@ export function uploadFlowRoutes(app: FastifyInstance, deps: ApiDeps): void {
       const value = column.key in req.body.data ? req.body.data[column.key] : record.data[column.key];
       cells[column.key] = toCell(value, column);
     }
-    const { data, errors } = compileRowValidator(upload.columns)(cells);
-    const allErrors: Record<string, string> = { ...errors };
-    for (const column of upload.columns.filter((c) => c.unique && !allErrors[c.key])) {
-      const value = data[column.key];
-      if (value !== null && value !== '' && await valueTakenElsewhere(deps.db, upload.id, record.row, column.key, value)) {
-        allErrors[column.key] = `${column.name} must be unique: the same value is in another row`;
-      }
-    }
-    const valid = Object.keys(allErrors).length === 0;
-    const saved = await replaceRecord(deps.db, upload.id, { row: record.row, sheetRow: record.sheetRow, valid, data, errors: valid ? null : allErrors });
+    const checked = await checkRecord(upload.columns, compileRowValidator(upload.columns), cells,
+      (key, value) => valueTakenElsewhere(deps.db, upload.id, record.row, key, value));
+    const saved = await replaceRecord(deps.db, upload.id, { row: record.row, sheetRow: record.sheetRow, ...checked });
     if (!saved) throw conflict('wrong_status', 'the upload was confirmed meanwhile; its records can no longer change');
     return saved;
+  });
+
+  r.post('/v1/uploads/:uploadId/records/replace', { schema: { params: UploadParams, body: ReplaceBody } }, async (req) => {
+    const upload = await load(req.projectId, req.params.uploadId);
+    requireStatus(upload, UploadStatus.reviewing, 'replacing values');
+    const { column: key, find, replace, matchCase, wholeCell } = req.body;
+    const column = upload.columns.find((c) => c.key === key);
+    if (!column) {
+      throw badRequest('invalid_request', `column: no column with key "${key}"; the columns are ${upload.columns.map((c) => `"${c.key}"`).join(', ')}`);
+    }
+    const rowsChanged = await replaceInColumn(deps.db, upload.id, upload.columns, { column, find, replace, matchCase, wholeCell });
+    if (rowsChanged === undefined) throw conflict('wrong_status', 'the upload was confirmed meanwhile; its records can no longer change');
+    const now = await load(req.projectId, upload.id);
+    return { rowsChanged, validRecords: now.validRecords, invalidRecords: now.invalidRecords };
   });
 
   r.delete('/v1/uploads/:uploadId/records/:row', { schema: { params: RecordParams } }, async (req, reply) => {
@@ -162,14 +171,6 @@ function applyMapping(keys: (string | null)[], changes: Record<string, number | 
     if (at !== -1) keys[at] = null;
   }
   for (const [index, key] of targets) keys[index] = key;
-}
-
-/** A stored value back into a cell for validation: a multi-select's list is joined with its delimiter. */
-function toCell(value: unknown, column: Column): Cell {
-  if (value === undefined || value === null) return null;
-  if (Array.isArray(value)) return value.join(column.delimiter ?? ',');
-  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return value;
-  return String(value);
 }
 
 function mappingView(

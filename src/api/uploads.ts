@@ -1,4 +1,5 @@
 // Uploads: their status, their delivery log, their records, and redelivery of pages.
+import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { badRequest, conflict, notFound } from '../errors.ts';
@@ -9,7 +10,9 @@ import { listRecords } from '../store/records-queries.ts';
 import { cancelUpload, findUpload, listUploads, pageCounts, pageCountsOf, type UploadRow } from '../store/uploads-queries.ts';
 import type { Sniff } from '../ingest/sniff.ts';
 import type { ApiDeps } from './http.ts';
-import { DeliveriesQuery, RecordsQuery, RedeliverBody, UploadParams, UploadsQuery } from './schemas.ts';
+import { attachment } from './attachment.ts';
+import { recordsCsv, recordsCsvName } from './records-csv.ts';
+import { DeliveriesQuery, RecordsCsvQuery, RecordsQuery, RedeliverBody, UploadParams, UploadsQuery } from './schemas.ts';
 
 const NOT_YET_DELIVERED = new Set<string>([UploadStatus.mapping, UploadStatus.ingesting, UploadStatus.reviewing]);
 
@@ -50,6 +53,14 @@ export function uploadRoutes(app: FastifyInstance, deps: ApiDeps): void {
     const { type, offset, limit } = req.query;
     const found = await listRecords(deps.db, upload.id, type, offset, limit);
     return { uploadId: upload.id, records: found.records, ...pageOf(offset, limit, found.records.length, found.total) };
+  });
+
+  r.get('/v1/uploads/:uploadId/records.csv', { schema: { params: UploadParams, querystring: RecordsCsvQuery } }, async (req, reply) => {
+    const upload = await load(req.projectId, req.params.uploadId);
+    const { type } = req.query;
+    return reply.type('text/csv; charset=utf-8')
+      .header('content-disposition', attachment(recordsCsvName(upload.fileName, type)))
+      .send(Readable.from(recordsCsv(deps.db, upload.id, upload.columns, type)));
   });
 
   r.post('/v1/uploads/:uploadId/redeliver', { schema: { params: UploadParams, body: RedeliverBody } }, async (req, reply) => {

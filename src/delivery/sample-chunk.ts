@@ -1,4 +1,4 @@
-// Sample records for a test delivery: a value of each column's type that its rules would let through.
+// Sample values of each column's type that its rules would let through: a test delivery's records, a sample file's example row.
 import type { Column } from '../ingest/types.ts';
 
 export const SAMPLE_RECORD_COUNT = 2;

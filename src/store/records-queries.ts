@@ -148,6 +148,40 @@ export async function valueTakenElsewhere(db: Db, uploadId: string, row: number,
   return candidates.some((c) => JSON.stringify(JSON.parse(c.line)[key]) === wanted);
 }
 
+/**
+ * The valid records holding any of these values in the column `key`: their row numbers by the value's JSON. One
+ * search for many values, where `valueTakenElsewhere` is one for each.
+ */
+export async function rowsHoldingValues(db: Db, uploadId: string, key: string, values: unknown[]): Promise<Map<string, number[]>> {
+  const held = new Map<string, number[]>();
+  const wanted = new Set(values.map((v) => JSON.stringify(v)));
+  if (wanted.size === 0) return held;
+  // Each value as it appears in a record's JSON, as a LIKE pattern: only the lines that can hold one are parsed.
+  const patterns = [...wanted].map((w) => `%${`${JSON.stringify(key)}:${w}`.replace(/[\\%_]/g, '\\$&')}%`);
+  const any = sql`ANY(ARRAY(SELECT jsonb_array_elements_text(${JSON.stringify(patterns)}::jsonb)))`;
+  const candidates = await rows<LineRow>(db, sql`
+    SELECT * FROM (${blockLines(uploadId, sql`b.lines LIKE ${any}`, 'valid')}) x WHERE x.line LIKE ${any}`);
+  for (const c of candidates) {
+    const value = JSON.stringify(JSON.parse(c.line)[key]);
+    if (wanted.has(value)) held.set(value, [...(held.get(value) ?? []), c.rn]);
+  }
+  return held;
+}
+
+/** The numbers of the blocks holding records the filter lets through, in order: a walk through an upload's records. */
+export async function recordBlockNumbers(db: Db, uploadId: string, filter: RecordFilter): Promise<number[]> {
+  const counted = filter === 'all' ? sql`valid_count + invalid_count` : filter === 'valid' ? sql`valid_count` : sql`invalid_count`;
+  const found = await rows<{ block: number }>(db, sql`
+    SELECT block FROM record_blocks WHERE upload_id = ${uploadId} AND (${counted}) > 0 ORDER BY block`);
+  return found.map((b) => b.block);
+}
+
+/** The records of one block that the filter lets through, in row order. */
+export async function blockRecords(db: Db, uploadId: string, block: number, filter: RecordFilter): Promise<StoredRecord[]> {
+  const found = await rows<LineRow>(db, sql`${blockLines(uploadId, sql`b.block = ${block}`, filter)} ORDER BY 1`);
+  return found.map(toRecord);
+}
+
 const ADD_DUPLICATES = prepared('sheethook_add_duplicate_errors', ['uuid', 'int', 'jsonb', 'int'], `
   UPDATE record_blocks SET errors = errors || $3, valid_count = valid_count - $4, invalid_count = invalid_count + $4
   WHERE upload_id = $1 AND block = $2`);
@@ -199,6 +233,37 @@ export async function rewriteRecord(tx: Db, uploadId: string, record: StoredReco
   if (record.errors !== null) b.errors[record.row] = record.errors;
   await saveBlock(tx, uploadId, block, b, lines);
   return { wasValid };
+}
+
+/**
+ * Rewrites some records of one block inside the caller's transaction: `edit` gets the block's records (deleted rows
+ * left out; `sheetRow` not read, as an edit does not change it) and answers the ones it changed. How many changed, and how many more are valid than before; undefined
+ * when the block is not there.
+ */
+export async function rewriteBlock(
+  tx: Db, uploadId: string, block: number, edit: (records: StoredRecord[]) => Promise<StoredRecord[]>,
+): Promise<{ changed: number; validDelta: number } | undefined> {
+  const b = await lockBlock(tx, uploadId, block);
+  if (!b) return undefined;
+  const lines = splitLines(b);
+  const records: StoredRecord[] = [];
+  lines.forEach((line, at) => {
+    if (line === '') return;
+    const row = b.firstRow + at;
+    const errors = b.errors[row] ?? null;
+    records.push({ row, sheetRow: null, valid: errors === null, data: JSON.parse(line), errors });
+  });
+  const changed = await edit(records);
+  let validDelta = 0;
+  for (const record of changed) {
+    const at = record.row - b.firstRow;
+    validDelta += Number(record.valid) - Number(!(String(record.row) in b.errors));
+    lines[at] = JSON.stringify(record.data);
+    delete b.errors[record.row];
+    if (record.errors !== null) b.errors[record.row] = record.errors;
+  }
+  if (changed.length > 0) await saveBlock(tx, uploadId, block, b, lines);
+  return { changed: changed.length, validDelta };
 }
 
 /** Deletes records by row number inside the caller's transaction; the rows that were there, and whether each was valid. */

@@ -1,7 +1,7 @@
 // The interactive flow's writes: mapping a received file, and editing or deleting records before confirm.
 import { and, eq, sql } from 'drizzle-orm';
 import { rows, type Db } from './db.ts';
-import { eraseRecords, rewriteRecord, type StoredRecord } from './records-queries.ts';
+import { eraseRecords, rewriteBlock, rewriteRecord, type StoredRecord } from './records-queries.ts';
 import { uploads } from './schema.ts';
 import { UploadStatus } from './states.ts';
 
@@ -56,5 +56,23 @@ export function removeRecords(db: Db, uploadId: string, rowNumbers: number[]): P
         updated_at = now()
       WHERE id = ${uploadId}`);
     return deleted.map((d) => d.row);
+  });
+}
+
+/**
+ * Rewrites some records of one block (see `rewriteBlock`) in a transaction of its own, keeping the upload's counts
+ * right: how many records changed, or undefined when the upload is not in review.
+ */
+export function editBlock(
+  db: Db, uploadId: string, block: number, edit: (tx: Db, records: StoredRecord[]) => Promise<StoredRecord[]>,
+): Promise<number | undefined> {
+  return whileInReview(db, uploadId, async (tx) => {
+    const result = await rewriteBlock(tx, uploadId, block, (records) => edit(tx, records));
+    if (!result || result.changed === 0) return 0;
+    await tx.execute(sql`
+      UPDATE uploads SET valid_records = valid_records + ${result.validDelta}, invalid_records = invalid_records - ${result.validDelta},
+        updated_at = now()
+      WHERE id = ${uploadId}`);
+    return result.changed;
   });
 }

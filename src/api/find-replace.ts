@@ -1,0 +1,106 @@
+// Find and replace in one column of an upload in review, a block of records at a time, each changed row validated again.
+import { compileRowValidator, type ValidatedRow } from '../ingest/validate-row.ts';
+import type { Cell, Column } from '../ingest/types.ts';
+import type { Db } from '../store/db.ts';
+import { findRecord, recordBlockNumbers, rowsHoldingValues, type StoredRecord } from '../store/records-queries.ts';
+import { editBlock } from '../store/review-queries.ts';
+import { toCell, withUniqueChecked } from './record-check.ts';
+import { SEVERAL, UniqueIndex } from './unique-index.ts';
+
+type Edit = { record: StoredRecord; validated: ValidatedRow };
+
+export interface Replacement { column: Column; find: string; replace: string; matchCase: boolean; wholeCell: boolean }
+
+/** The cell as a person sees it: empty for no value, a multi-select's values joined by its delimiter. */
+const cellText = (value: unknown, column: Column): string => {
+  const cell = toCell(value, column);
+  return cell === null ? '' : String(cell);
+};
+
+/** The text with the replacement made (the same text when `find` is not in it). */
+function replacer({ find, replace, matchCase, wholeCell }: Replacement): (text: string) => string {
+  const escaped = find.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const pattern = new RegExp(wholeCell ? `^${escaped}$` : escaped, matchCase ? 'gu' : 'giu');
+  // A function, so a `$` in the replacement is taken as it is.
+  return (text) => text.replace(pattern, () => replace);
+}
+
+/**
+ * Makes the replacement in every record of the upload, one block's transaction at a time, so that memory holds one
+ * block and other requests are answered between blocks. Answers how many rows changed; undefined when the upload left
+ * review meanwhile.
+ */
+export async function replaceInColumn(db: Db, uploadId: string, columns: Column[], r: Replacement): Promise<number | undefined> {
+  const validate = compileRowValidator(columns);
+  const change = replacer(r);
+  let rowsChanged = 0;
+  const indexes = new Map<string, UniqueIndex>();
+  // Made before the first block's transaction, so that reading the upload holds no lock; another unique column's is
+  // made only when a row invalid before needs it.
+  if (r.column.unique) indexes.set(r.column.key, await UniqueIndex.build(db, uploadId, r.column.key));
+  for (const block of await recordBlockNumbers(db, uploadId, 'all')) {
+    const changed = await editBlock(db, uploadId, block, async (tx, records) => {
+      const edits: Edit[] = [];
+      for (const record of records) {
+        const before = cellText(record.data[r.column.key], r.column);
+        const text = change(before);
+        if (text === before) continue;
+        const cells: Record<string, Cell> = {};
+        for (const column of columns) cells[column.key] = column.key === r.column.key ? text : toCell(record.data[column.key], column);
+        edits.push({ record, validated: validate(cells) });
+      }
+      return checkUnique(tx, uploadId, columns, r.column, edits, indexes);
+    });
+    if (changed === undefined) return undefined;
+    rowsChanged += changed;
+  }
+  return rowsChanged;
+}
+
+/**
+ * The edited records with the unique columns checked as an edit of one row checks them, each value looked up in an
+ * index of the column's values (made at the first block that needs it) and confirmed in the store. Only the values
+ * that can clash are looked up: the replaced column's, and those of rows invalid before (a valid row's other values
+ * are its own already). Rows of the block whose replaced value changes do not count with their old value; a value
+ * given to a row earlier in the block counts.
+ */
+async function checkUnique(
+  tx: Db, uploadId: string, columns: Column[], replaced: Column, edits: Edit[], indexes: Map<string, UniqueIndex>,
+): Promise<StoredRecord[]> {
+  const unique = columns.filter((c) => c.unique);
+  const mayClash = (c: Column, e: Edit) => c.key === replaced.key || !e.record.valid;
+  for (const column of unique) {
+    if (!indexes.has(column.key) && edits.some((e) => mayClash(column, e))) {
+      indexes.set(column.key, await UniqueIndex.build(tx, uploadId, column.key));
+    }
+  }
+  const edited = new Set(edits.map((e) => e.record.row));
+  const givenHere = new Set<string>();
+  const results: StoredRecord[] = [];
+  for (const e of edits) {
+    const { row } = e.record;
+    const checked = await withUniqueChecked(columns, e.validated, async (key, value) => {
+      const column = unique.find((c) => c.key === key)!;
+      if (!mayClash(column, e)) return false;
+      if (givenHere.has(JSON.stringify([key, value]))) return true;
+      const counts = (other: number) => other !== row && !(key === replaced.key && edited.has(other));
+      const holder = indexes.get(key)!.holder(value);
+      if (holder === undefined || (holder !== SEVERAL && !counts(holder))) return false;
+      // One row has a value of this hash: it holds this value if its record says so.
+      if (holder !== SEVERAL) {
+        const record = await findRecord(tx, uploadId, holder);
+        return record !== undefined && record.valid && JSON.stringify(record.data[key]) === JSON.stringify(value);
+      }
+      const held = await rowsHoldingValues(tx, uploadId, key, [value]);
+      return (held.get(JSON.stringify(value)) ?? []).some(counts);
+    });
+    if (checked.valid) for (const c of unique) givenHere.add(JSON.stringify([c.key, checked.data[c.key]]));
+    results.push({ row, sheetRow: e.record.sheetRow, ...checked });
+  }
+  // The index follows the block's changes, for the blocks after it.
+  for (const [key, index] of indexes) {
+    for (const e of edits) if (e.record.valid) index.remove(e.record.data[key], e.record.row);
+    for (const r of results) if (r.valid) index.add(r.data[key], r.row);
+  }
+  return results;
+}
