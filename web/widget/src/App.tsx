@@ -69,7 +69,7 @@ export function App({ init }: { init: Init }) {
   } else if (step === 'header') {
     body = <HeaderRowStep view={view} file={file} onView={setView} onBack={startOver} onDone={(v) => { setView(v); setStep('mapping'); }} />;
   } else if (step === 'mapping') {
-    body = <MappingStep view={view} columns={session.template.columns} onBack={() => setStep('header')}
+    body = <MappingStep view={view} columns={session.template.columns} onBack={() => setStep('header')} onStartOver={startOver}
       onValidated={(u) => {
         setUpload(u);
         emit('upload-completed', { uploadId: u.uploadId, totalRecords: u.totalRecords, validRecords: u.validRecords, invalidRecords: u.invalidRecords });
@@ -82,6 +82,7 @@ export function App({ init }: { init: Init }) {
   }
 
   const title = init.options.title ?? texts.t('title', { template: session?.template.name ?? '' });
+  useEffect(() => { document.title = title; }, [title]);
   return (
     <TextsContext.Provider value={texts}>
       <ApiContext.Provider value={api}>

@@ -1,6 +1,6 @@
 // The API client for every component, and how a failed call is told to the person and to the host page.
 import { createContext, useCallback, useContext } from 'react';
-import { ApiError, type Api } from './api.ts';
+import { ApiError, SESSION_ENDED, type Api } from './api.ts';
 import { emit } from './host.ts';
 import { useTexts } from './i18n/texts.ts';
 
@@ -18,7 +18,8 @@ export function useFailure(): (err: unknown) => string {
   return useCallback((err: unknown) => {
     const code = err instanceof ApiError ? err.code : 'unexpected';
     const detail = err instanceof ApiError ? err.detail : String(err);
-    emit('error', { code, detail });
+    // An ended token is told once, by its own screen.
+    if (!SESSION_ENDED.has(code)) emit('error', { code, detail });
     if (code === 'network_error') return t('networkError');
     return t('genericError', { detail: detail || code });
   }, [t]);

@@ -23,6 +23,8 @@ export function useRecordPages(uploadId: string, filter: RecordFilter, version: 
   const pages = useRef(new Map<number, RecordRow[]>());
   const loading = useRef(new Set<number>());
   const generation = useRef(0);
+  // After a failed page no other is asked for until the list starts again: a dead connection is not hammered.
+  const failed = useRef(false);
   const [total, setTotal] = useState<number | null>(null);
   const [failure, setFailure] = useState<unknown>(null);
   const [, redraw] = useState(0);
@@ -38,7 +40,11 @@ export function useRecordPages(uploadId: string, filter: RecordFilter, version: 
       while (pages.current.size > KEEP_PAGES) pages.current.delete(pages.current.keys().next().value!);
       setTotal(answer.total);
       redraw((x) => x + 1);
-    }).catch((err) => gen === generation.current && setFailure(err))
+    }).catch((err) => {
+      if (gen !== generation.current) return;
+      failed.current = true;
+      setFailure(err);
+    })
       .finally(() => gen === generation.current && loading.current.delete(page));
   }, [api, uploadId, filter]);
 
@@ -46,12 +52,14 @@ export function useRecordPages(uploadId: string, filter: RecordFilter, version: 
     generation.current += 1;
     pages.current.clear();
     loading.current.clear();
+    failed.current = false;
     setTotal(null);
     setFailure(null);
     load(0);
   }, [load, version]);
 
   const ensure = useCallback((from: number, to: number) => {
+    if (failed.current) return;
     for (let page = Math.floor(from / PAGE_ROWS); page <= Math.floor(to / PAGE_ROWS); page += 1) {
       if (!pages.current.has(page) && !loading.current.has(page)) load(page);
     }

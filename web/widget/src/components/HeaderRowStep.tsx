@@ -57,7 +57,7 @@ export function HeaderRowStep({ view, file, onView, onBack, onDone }: Props) {
       onView(top);
     }).catch((err) => live && setProblem(fail(err)));
     return () => { live = false; };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // Once per upload: the views this effect brings in (onView) must not start it again.
   }, [view.uploadId]);
 
   const changeSheet = async (sheet: string) => {

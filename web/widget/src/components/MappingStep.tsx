@@ -13,10 +13,11 @@ interface Props {
   view: MappingView;
   columns: TemplateColumn[];
   onBack: () => void;
+  onStartOver: () => void;
   onValidated: (upload: Upload) => void;
 }
 
-export function MappingStep({ view, columns, onBack, onValidated }: Props) {
+export function MappingStep({ view, columns, onBack, onStartOver, onValidated }: Props) {
   const { t, n } = useTexts();
   const api = useApi();
   const fail = useFailure();
@@ -26,6 +27,8 @@ export function MappingStep({ view, columns, onBack, onValidated }: Props) {
   );
   const [checking, setChecking] = useState<number | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
+  // The upload failed while it was read (too many rows, say): only a new file can go on.
+  const [failed, setFailed] = useState(false);
 
   const nameOf = (key: string) => columns.find((c) => c.key === key)?.name ?? key;
   const headingText = (index: number) => headings[index]?.heading || `#${index + 1}`;
@@ -53,12 +56,16 @@ export function MappingStep({ view, columns, onBack, onValidated }: Props) {
       for (;;) {
         const upload = await api.status(view.uploadId);
         if (upload.status === 'reviewing') return onValidated(upload);
-        if (upload.status !== 'ingesting') throw new ApiError(0, upload.status, upload.error ?? upload.status);
+        if (upload.status !== 'ingesting') {
+          setFailed(true);
+          throw new ApiError(0, upload.status, upload.error ?? upload.status);
+        }
         setChecking(upload.totalRecords);
         await new Promise((r) => setTimeout(r, POLL_MS));
       }
     } catch (err) {
-      setProblem(fail(err));
+      const sentence = fail(err);
+      setProblem(err instanceof ApiError && err.detail ? t('checkFailed', { detail: err.detail }) : sentence);
       setChecking(null);
     }
   };
@@ -117,8 +124,12 @@ export function MappingStep({ view, columns, onBack, onValidated }: Props) {
       {checking !== null && <p role="status">{t('checking', { count: n(checking) })}</p>}
       {problem && <p role="alert" className="problem">{problem}</p>}
       <div className="actions">
-        <button type="button" onClick={onBack} disabled={checking !== null}>{t('back')}</button>
-        <button type="button" className="primary" onClick={() => void validate()} disabled={checking !== null}>{t('checkRows')}</button>
+        {failed ? <button type="button" className="primary" onClick={onStartOver}>{t('startOver')}</button> : (
+          <>
+            <button type="button" onClick={onBack} disabled={checking !== null}>{t('back')}</button>
+            <button type="button" className="primary" onClick={() => void validate()} disabled={checking !== null}>{t('checkRows')}</button>
+          </>
+        )}
       </div>
     </section>
   );

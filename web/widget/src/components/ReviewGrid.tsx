@@ -205,8 +205,8 @@ export function ReviewGrid({ uploadId, filter, version, columns, selected, onTog
                               }} />
                           ) : (
                             <>
-                              <span className="cell-value">{cellText(record.data[c.key])}</span>
-                              {error && <span className="cell-error">{error}</span>}
+                              <span className="cell-value" title={cellText(record.data[c.key])}>{cellText(record.data[c.key])}</span>
+                              {error && <span className="cell-error" title={error}>{error}</span>}
                             </>
                           )}
                         </div>

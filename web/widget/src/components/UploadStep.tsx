@@ -1,6 +1,6 @@
 // Step 1: drop or choose a file (its limits shown, a refused file explained), download a sample, or type rows instead.
 import { useId, useState, type DragEvent } from 'react';
-import type { MappingView, Session } from '../api.ts';
+import { ApiError, type MappingView, type Session } from '../api.ts';
 import { formatBytes } from '../format.ts';
 import { emit } from '../host.ts';
 import { useTexts } from '../i18n/texts.ts';
@@ -33,7 +33,9 @@ export function UploadStep({ session, onUploaded }: { session: Session; onUpload
       const view = await api.upload(file, null, (fraction) => setProgress({ name: file.name, fraction }));
       onUploaded(view, file);
     } catch (err) {
-      setProblem(t('refusedFile', { name: file.name, detail: fail(err) }));
+      const sentence = fail(err);
+      // The API's refusal names what is wrong with the file: said as it is, after the file's name.
+      setProblem(err instanceof ApiError && err.detail ? t('refusedFile', { name: file.name, detail: err.detail }) : sentence);
       setProgress(null);
     }
   };

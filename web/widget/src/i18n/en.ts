@@ -60,6 +60,7 @@ export const en = {
   noUnmappedHeadings: 'Every heading of the file is imported.',
   checkRows: 'Check the rows',
   checking: 'Checking rows: {count} read',
+  checkFailed: 'The rows could not be checked: {detail}',
 
   reviewHeading: 'Review and fix rows',
   filterLabel: 'Show',

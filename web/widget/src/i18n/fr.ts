@@ -60,6 +60,7 @@ export const fr: Texts = {
   noUnmappedHeadings: 'Tous les en-têtes du fichier sont importés.',
   checkRows: 'Vérifier les lignes',
   checking: 'Vérification des lignes : {count} lues',
+  checkFailed: 'Les lignes n’ont pas pu être vérifiées : {detail}',
 
   reviewHeading: 'Vérifier et corriger les lignes',
   filterLabel: 'Afficher',
