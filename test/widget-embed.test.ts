@@ -4,7 +4,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, inject, it } from 'vitest';
 import {
-  axeViolations, hostEvents, launchBrowser, screenshot, standInWebDir, startHostApp, widgetFrame, type HostApp,
+  axeViolations, hostEvents, launchBrowser, pressToClose, screenshot, standInWebDir, startHostApp, widgetFrame, type HostApp,
 } from './support/browser.ts';
 import { startService, waitFor, type TestService } from './support/service.ts';
 
@@ -32,6 +32,8 @@ afterAll(async () => {
 
 beforeEach(async () => {
   page = await browser.newPage();
+  // A step that hangs fails where it hangs, not at the test's timeout.
+  page.setDefaultTimeout(15_000);
   await page.goto(host.origin + '/');
 });
 
@@ -110,8 +112,7 @@ it('ignores widget events posted by the host page itself or by another frame', a
 
 it('closes when the widget asks (its close button or Escape), calls onClose and gives the focus back to the opener', async () => {
   await openWidget();
-  await page.keyboard.press('Escape');
-  await waitFor(async () => (await page.locator('[role="dialog"]').count()) === 0, 'the modal to close');
+  await pressToClose(page, 'Escape');
   expect((await hostEvents(page)).at(-1)).toEqual({ event: 'closed' });
   expect(await page.evaluate(() => document.activeElement?.id)).toBe('import');
   expect(await page.evaluate(() => (document.querySelector('main') as HTMLElement).inert)).toBe(false);

@@ -3,7 +3,9 @@
 // to press buttons, type-ahead in drop-downs. The receiver gets the rows as fixed; focus ends back on the button.
 import type { Browser, Frame, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
-import { createImportSession, hostEvents, launchBrowser, screenshot, startHostApp, widgetFrame, type HostApp } from './support/browser.ts';
+import {
+  createImportSession, hostEvents, launchBrowser, pressToClose, screenshot, startHostApp, widgetFrame, type HostApp,
+} from './support/browser.ts';
 import { csv } from './support/files.ts';
 import { startReceiver, type Receiver } from './support/receiver.ts';
 import { startService, waitFor, type TestService } from './support/service.ts';
@@ -38,6 +40,7 @@ beforeAll(async () => {
   });
   browser = await launchBrowser();
   page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  page.setDefaultTimeout(15_000);
 });
 
 afterAll(async () => {
@@ -125,9 +128,8 @@ it('completes an import with the keyboard only', { timeout: 120_000 }, async () 
   await widget.getByText('All 3 rows were delivered.').waitFor();
   await screenshot(page, 'keyboard-done');
   await keyTo(widget, /^button\|Close$/);
-  await page.keyboard.press('Enter');
+  await pressToClose(page, 'Enter');
 
-  await waitFor(async () => (await page.locator('[role="dialog"]').count()) === 0, 'the modal to close');
   expect(await page.evaluate(() => document.activeElement?.id)).toBe('import');
   expect(receiver.received.flatMap((r) => r.body.data)).toEqual([
     { name: 'Ann', email: 'ann@example.com', age: 31 },

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
-import { callApi } from './service.ts';
+import { callApi, waitFor } from './service.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const SCREENSHOTS = join(ROOT, 'test-results/screenshots');
@@ -160,4 +160,14 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 /** The host page's recorded callbacks. */
 export function hostEvents(page: Page): Promise<Array<Record<string, any>>> {
   return page.evaluate(() => (window as unknown as { hostEvents: Array<Record<string, any>> }).hostEvents);
+}
+
+/**
+ * Presses a key that makes the widget close the modal, the key-up sent once the frame is gone: Chromium's input
+ * dispatch may never answer for a frame removed between a key's down and up.
+ */
+export async function pressToClose(page: Page, key: string): Promise<void> {
+  await page.keyboard.down(key);
+  await waitFor(async () => (await page.locator('[role="dialog"]').count()) === 0, 'the modal to close');
+  await page.keyboard.up(key);
 }
