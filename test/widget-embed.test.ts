@@ -56,7 +56,8 @@ it('opens the widget of its own service in a modal that takes the focus and make
   expect(await dialog.getAttribute('aria-modal')).toBe('true');
   expect(await dialog.getAttribute('aria-label')).toBe('Import people');
   const frame = dialog.locator('iframe');
-  expect(await frame.getAttribute('src')).toBe(`${t.url}/widget/`);
+  // The fragment names the host page's origin, which is no secret; the token is never in the URL.
+  expect(await frame.getAttribute('src')).toBe(`${t.url}/widget/#host=${encodeURIComponent(host.origin)}`);
   expect(await frame.getAttribute('title')).toBe('Import people');
   expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('IFRAME');
   expect(await page.evaluate(() => (document.querySelector('main') as HTMLElement).inert)).toBe(true);
@@ -77,7 +78,7 @@ it('hands the widget the session token and options by postMessage only, from the
     options: { title: 'Import people', primaryColor: '#0b6e4f', colorScheme: 'light', locale: 'en', texts: { heading: 'Import your people' } },
     origin: host.origin,
   });
-  expect(ready.url).toBe(`${t.url}/widget/`);
+  expect(ready.url).toBe(`${t.url}/widget/#host=${encodeURIComponent(host.origin)}`);
   expect(page.frames().map((f) => f.url()).join(' ')).not.toContain(token);
 });
 

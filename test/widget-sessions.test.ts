@@ -5,7 +5,7 @@ import ExcelJS from 'exceljs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, inject, it } from 'vitest';
 import {
-  axeViolations, createImportSession, hostEvents, launchBrowser, screenshot, startHostApp, widgetFrame, type HostApp,
+  axeViolations, createImportSession, hostEvents, launchBrowser, pressToClose, screenshot, startHostApp, widgetFrame, type HostApp,
 } from './support/browser.ts';
 import { csv, importForm, NAME_EMAIL_AGE } from './support/files.ts';
 import { startReceiver, type Receiver } from './support/receiver.ts';
@@ -114,6 +114,10 @@ it('tells the person when the backend revoked the session, and the service refus
   await screenshot(page, 'sessions-revoked');
   expect(await axeViolations(widget)).toEqual([]);
   expect((await callApi(t.url, 'GET', '/v1/import-sessions/current', undefined, sessionToken)).body.code).toBe('session_revoked');
+  // Escape inside the widget closes the modal, as on the host page, and the host hears it.
+  await widget.getByText('This import was ended by the site.').click();
+  await pressToClose(page, 'Escape');
+  expect((await hostEvents(page)).map((e) => e.event)).toContain('closed');
 });
 
 it('shows nothing of the session on a page whose origin the session does not allow, and sends it no event', async () => {

@@ -64,8 +64,9 @@ function open(options: SheethookOptions): void {
   overlay.style.cssText = 'position:fixed;inset:0;z-index:2147483647;background:rgba(15,23,42,.55);display:flex;' +
     'align-items:stretch;justify-content:stretch;margin:0;padding:0;border:0';
   const frame = document.createElement('iframe');
-  // The token goes by postMessage once the widget is ready, never in the URL (logs, history, Referer).
-  frame.src = SERVICE_ORIGIN + '/widget/';
+  // The token goes by postMessage once the widget is ready, never in the URL (logs, history, Referer). The fragment
+  // names this page's origin, the one the widget's `ready` may go to where the browser does not tell it.
+  frame.src = SERVICE_ORIGIN + '/widget/#host=' + encodeURIComponent(location.origin);
   frame.title = options.title || 'Import a spreadsheet';
   frame.allow = 'clipboard-write';
   frame.style.cssText = 'flex:1;width:100%;height:100%;border:0;background:transparent;color-scheme:normal';

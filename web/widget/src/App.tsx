@@ -1,7 +1,7 @@
 // The import flow: loads the session, then walks the person through upload, headings, mapping, review and confirm.
 import { useEffect, useMemo, useState } from 'react';
 import { Api, ApiError, type MappingView, type Session, type Upload } from './api.ts';
-import { emit, hostOriginSet, setHostOrigin, type Init } from './host.ts';
+import { emit, hostOriginSet, refuseInitOrigin, setHostOrigin, type Init } from './host.ts';
 import { translator, TextsContext } from './i18n/texts.ts';
 import { applyTheme } from './theme.ts';
 import { ApiContext } from './use-api.ts';
@@ -40,6 +40,7 @@ export function App({ init }: { init: Init }) {
     api.session().then((s) => {
       // The session names the pages that may embed it: any other page gets no event and no screen of it.
       if (s.allowedOrigins && !s.allowedOrigins.includes(init.origin)) {
+        refuseInitOrigin();
         setRefused('originRefused');
         return;
       }

@@ -2,7 +2,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App.tsx';
-import { awaitInit, isEmbedded, type Init } from './host.ts';
+import { awaitInit, closeOnEscape, isEmbedded, type Init } from './host.ts';
 import { translator, TextsContext } from './i18n/texts.ts';
 import { MessageScreen } from './components/MessageScreen.tsx';
 import './styles.css';
@@ -25,5 +25,6 @@ if (dev?.get('devToken') && !isEmbedded()) {
   notice('notEmbedded');
 } else {
   notice('loading');
+  closeOnEscape();
   awaitInit(start);
 }

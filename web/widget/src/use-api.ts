@@ -21,6 +21,8 @@ export function useFailure(): (err: unknown) => string {
     // An ended token is told once, by its own screen.
     if (!SESSION_ENDED.has(code)) emit('error', { code, detail });
     if (code === 'network_error') return t('networkError');
+    // The service's refusals name the problem in words of their own; only the unexpected gets the generic frame.
+    if (err instanceof ApiError && err.status >= 400 && err.status < 500 && detail) return detail;
     return t('genericError', { detail: detail || code });
   }, [t]);
 }
