@@ -6,15 +6,10 @@ import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import {
   createImportSession, hostEvents, launchBrowser, pressToClose, screenshot, startHostApp, widgetFrame, type HostApp,
 } from './support/browser.ts';
-import { csv } from './support/files.ts';
+import { csv, NAME_EMAIL_AGE } from './support/files.ts';
 import { startReceiver, type Receiver } from './support/receiver.ts';
 import { startService, waitFor, type TestService } from './support/service.ts';
 
-const COLUMNS = [
-  { key: 'name', name: 'Name', type: 'string', required: true },
-  { key: 'email', name: 'Email', type: 'email', required: true },
-  { key: 'age', name: 'Age', type: 'integer' },
-];
 const FILE = csv([
   ['Name', 'Email', 'How old'],
   ['Ann', 'ann@example.com', '31'],
@@ -32,7 +27,7 @@ let page: Page;
 beforeAll(async () => {
   receiver = await startReceiver();
   t = await startService({ SHEETHOOK_WEB_DIR: inject('webDir') });
-  expect((await t.api('POST', '/v1/templates', { code: 'people', name: 'People', columns: COLUMNS })).status).toBe(201);
+  expect((await t.api('POST', '/v1/templates', { code: 'people', name: 'People', columns: NAME_EMAIL_AGE })).status).toBe(201);
   expect((await t.api('PUT', '/v1/templates/people/destination', { webhook: { callbackUrl: receiver.url } })).status).toBe(200);
   host = await startHostApp({
     serviceUrl: t.url,
