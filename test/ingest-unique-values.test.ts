@@ -61,6 +61,14 @@ describe('unique values', () => {
     expect(new Set(marked.values())).toEqual(new Set(['a', 'b', 'c']));
   });
 
+  it('keeps one set of files however many columns are unique, and names a column past the 255th', () => {
+    const keys = Array.from({ length: 300 }, (_, i) => `c${i}`);
+    const rows = Array.from({ length: 40 }, (_, r) => Object.fromEntries(keys.map((k, i) => [k, i === 299 ? `v${r % 7}` : `${k}-${r}`])));
+    const marked = found(rows, keys.map((k) => column(k, true)));
+    expect(marked).toEqual(expected(rows, keys));
+    expect(new Set(marked.values())).toEqual(new Set(['c299']));
+  });
+
   it('tells apart texts that differ only in characters UTF-8 cannot carry, and in case', () => {
     const rows = [{ a: '\ud800x' }, { a: '\udbffx' }, { a: 'Ab' }, { a: 'ab' }, { a: '\ud800x' }, { a: 'é' }, { a: 'e\u0301' }];
     expect([...found(rows, [column('a', true)]).keys()]).toEqual([5]);

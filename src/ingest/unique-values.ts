@@ -14,6 +14,8 @@ import type { Column } from './types.ts';
 const BUCKETS = 64;
 /** Bytes a bucket gathers before they are written out. */
 const BUCKET_BUFFER = 32 * 1024;
+/** An entry's column, row and text length, before its text. */
+const ENTRY_HEAD = 10;
 
 /**
  * The value of a record's field as the uniqueness rule compares it: text as it is, other values as their JSON
@@ -44,14 +46,15 @@ class BucketFile {
     this.fd = openSync(path, 'w');
   }
 
-  /** One entry: the row (4 bytes), the text's length in code units (4 bytes), the text. */
-  add(row: number, text: string): void {
-    const size = 8 + 2 * text.length;
+  /** One entry: the unique column's index (2 bytes), the row (4), the text's length in code units (4), the text. */
+  add(column: number, row: number, text: string): void {
+    const size = ENTRY_HEAD + 2 * text.length;
     if (this.used + size > this.buffer.length) this.flush();
     if (size > this.buffer.length) this.buffer = Buffer.allocUnsafe(size);
-    this.buffer.writeUInt32LE(row, this.used);
-    this.buffer.writeUInt32LE(text.length, this.used + 4);
-    this.buffer.write(text, this.used + 8, 'utf16le');
+    this.buffer.writeUInt16LE(column, this.used);
+    this.buffer.writeUInt32LE(row, this.used + 2);
+    this.buffer.writeUInt32LE(text.length, this.used + 6);
+    this.buffer.write(text, this.used + ENTRY_HEAD, 'utf16le');
     this.used += size;
   }
 
@@ -67,17 +70,19 @@ class BucketFile {
     this.fd = null;
   }
 
-  /** The entries in the order they were added; the file is closed. */
-  entries(): { rows: Uint32Array; texts: string[] } {
+  /** The entries of one column, in the order they were added; the file is closed and read again for each column. */
+  entries(column: number): { rows: Uint32Array; texts: string[] } {
     this.flush();
     this.close();
     const data = readFileSync(this.path);
     const rows: number[] = [];
     const texts: string[] = [];
     for (let at = 0; at < data.length;) {
-      rows.push(data.readUInt32LE(at));
-      const end = at + 8 + 2 * data.readUInt32LE(at + 4);
-      texts.push(data.toString('utf16le', at + 8, end));
+      const end = at + ENTRY_HEAD + 2 * data.readUInt32LE(at + 6);
+      if (data.readUInt16LE(at) === column) {
+        rows.push(data.readUInt32LE(at + 2));
+        texts.push(data.toString('utf16le', at + ENTRY_HEAD, end));
+      }
       at = end;
     }
     return { rows: Uint32Array.from(rows), texts };
@@ -104,12 +109,14 @@ export function collectUniqueValues(columns: readonly Column[]): UniqueValues | 
   const unique = columns.filter((c) => c.unique);
   if (unique.length === 0) return null;
   const dir = mkdtempSync(join(tmpdir(), 'sheethook-unique-'));
-  const buckets = unique.map((column, c) => Array.from({ length: BUCKETS }, (_, b) => new BucketFile(join(dir, `${c}-${b}`))));
+  // One set of files for every unique column, each entry naming its column: open files and buffers stay the same
+  // however many columns are unique.
+  const buckets = Array.from({ length: BUCKETS }, (_, b) => new BucketFile(join(dir, String(b))));
   let discarded = false;
   const discard = () => {
     if (discarded) return;
     discarded = true;
-    for (const files of buckets) for (const file of files) file.close();
+    for (const file of buckets) file.close();
     rmSync(dir, { recursive: true, force: true });
   };
 
@@ -118,15 +125,16 @@ export function collectUniqueValues(columns: readonly Column[]): UniqueValues | 
     add(row, data) {
       for (let c = 0; c < unique.length; c++) {
         const text = uniqueText(data[unique[c].key]);
-        if (text !== null) buckets[c][bucketOf(text)].add(row, text);
+        if (text !== null) buckets[bucketOf(text)].add(c, row, text);
       }
     },
     *duplicates(lastRow) {
       try {
-        // For each row, 1 + the index of the unique column it repeats a value of; 0 for none.
-        const repeats = new Uint8Array(lastRow + 1);
+        // For each row, 1 + the index of the unique column it repeats a value of; 0 for none. A column is done
+        // over every bucket before the next: a row it marks claims no value in the next.
+        const repeats = new Uint16Array(lastRow + 1);
         for (let c = 0; c < unique.length; c++) {
-          for (const file of buckets[c]) markRepeats(file.entries(), repeats, c + 1);
+          for (const file of buckets) markRepeats(file.entries(c), repeats, c + 1);
         }
         const messages = unique.map((column) => ({ [column.key]: `${column.name} must be unique: the same value is in an earlier row` }));
         for (let first = 1; first <= lastRow; first += RECORD_BLOCK) {
@@ -148,7 +156,7 @@ export function collectUniqueValues(columns: readonly Column[]): UniqueValues | 
 }
 
 /** Marks in `repeats` every row of one bucket whose text an earlier row not marked yet holds. */
-function markRepeats({ rows, texts }: { rows: Uint32Array; texts: string[] }, repeats: Uint8Array, mark: number): void {
+function markRepeats({ rows, texts }: { rows: Uint32Array; texts: string[] }, repeats: Uint16Array, mark: number): void {
   const order: number[] = [];
   for (let i = 0; i < rows.length; i++) if (repeats[rows[i]] === 0) order.push(i);
   // Entries were added in row order, and the sort is stable: each text's first entry is its earliest row.
