@@ -1,5 +1,5 @@
 // A template's sample file: its column names as headings and one row of plausible values, as CSV or XLSX.
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import Papa from 'papaparse';
 import { sampleValue } from '../delivery/sample-chunk.ts';
 import type { Column } from '../ingest/types.ts';
@@ -26,7 +26,9 @@ export function sampleCsv(columns: readonly Column[]): string {
 }
 
 export async function sampleXlsx(columns: readonly Column[]): Promise<Buffer> {
-  const workbook = new ExcelJS.Workbook();
+  // Loaded when a sample workbook is first asked for: a service that is never asked does without its memory.
+  const { default: Excel } = await import('exceljs');
+  const workbook = new Excel.Workbook();
   const sheet = workbook.addWorksheet('Sample');
   sheet.addRow(columns.map((c) => c.name)).font = { bold: true };
   sheet.addRow(exampleRow(columns));
@@ -34,7 +36,6 @@ export async function sampleXlsx(columns: readonly Column[]): Promise<Buffer> {
     sheet.getColumn(i + 1).width = Math.max(12, column.name.length + 2);
     const values = column.type === 'select' ? column.selectValues ?? [] : [];
     if (values.length === 0) return;
-    const letter = sheet.getColumn(i + 1).letter;
     const validation: ExcelJS.DataValidation = {
       type: 'list',
       allowBlank: true,
@@ -45,7 +46,8 @@ export async function sampleXlsx(columns: readonly Column[]): Promise<Buffer> {
       errorTitle: column.name,
       error: `${column.name} must be one of the listed values`,
     };
-    dataValidations(sheet).add(`${letter}2:${letter}${DROPDOWN_ROWS + 1}`, validation);
+    // Alike validations of neighbouring cells are written as one range by exceljs.
+    for (let row = 2; row <= DROPDOWN_ROWS + 1; row++) sheet.getCell(row, i + 1).dataValidation = validation;
   });
   return Buffer.from(await workbook.xlsx.writeBuffer());
 }
@@ -62,9 +64,4 @@ function listFormula(workbook: ExcelJS.Workbook, column: Column, values: string[
   values.forEach((v, i) => { lists.getCell(i + 1, col).value = v; });
   const letter = lists.getColumn(col).letter;
   return `${LISTS_SHEET}!$${letter}$1:$${letter}$${values.length}`;
-}
-
-/** A validation for a whole range at once: exceljs writes it as one, where a cell's own would be one per cell. */
-function dataValidations(sheet: ExcelJS.Worksheet): { add(range: string, validation: ExcelJS.DataValidation): void } {
-  return (sheet as unknown as { dataValidations: { add(range: string, validation: ExcelJS.DataValidation): void } }).dataValidations;
 }
