@@ -101,6 +101,8 @@ describe('without a web build', () => {
       const body = await res.json();
       expect(body.code).toBe('web_not_built');
       expect(body.detail).toContain('npm run build');
+      // The server's directories are not the caller's business.
+      expect(body.detail).not.toContain('/');
     }
   });
 });

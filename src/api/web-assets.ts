@@ -31,8 +31,8 @@ const IMMUTABLE = 'public, max-age=31536000, immutable';
 export async function webAssetRoutes(app: FastifyInstance, webDir: string): Promise<void> {
   const widgetDir = join(webDir, 'widget');
   const embedFile = join(webDir, 'embed.js');
-  const notBuilt = (what: string) => new AppError(503, 'web_not_built',
-    `${what} is not built: run "npm run build" (looked for ${what === 'the widget' ? join(widgetDir, 'index.html') : embedFile})`);
+  // Where it was looked for goes to the log only: a caller learns nothing of the server's directories.
+  const notBuilt = (what: string) => new AppError(503, 'web_not_built', `${what} is not built: the operator runs "npm run build"`);
 
   app.get('/widget', (_req, reply) => reply.redirect('/widget/', 301));
   // Registered only on a directory that exists: without a web build (a service run from source) the routes say so.
@@ -49,7 +49,7 @@ export async function webAssetRoutes(app: FastifyInstance, webDir: string): Prom
       },
     });
   } else {
-    app.log.warn({ webDir }, 'the widget is not built: /widget/ answers 503 until "npm run build" makes it');
+    app.log.warn({ looked: join(widgetDir, 'index.html') }, 'the widget is not built: /widget/ answers 503 until "npm run build" makes it');
     app.get('/widget/*', async () => { throw notBuilt('the widget'); });
   }
 
