@@ -34,8 +34,6 @@ beforeAll(async () => {
     session: (origin) => createImportSession(t.url, { template: 'people', allowedOrigins: [origin] }),
   });
   browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  page.setDefaultTimeout(15_000);
 });
 
 afterAll(async () => {
@@ -81,7 +79,13 @@ async function openFileChooser(widget: Frame): Promise<FileChooser> {
   }
 }
 
-it('completes an import with the keyboard only', { timeout: 120_000 }, async () => {
+// Chromium's key dispatch now and then never answers on a busy machine (a press has no timeout of its own): the
+// test is tried again on a fresh page, and fails when three tries do.
+it('completes an import with the keyboard only', { timeout: 60_000, retry: 2 }, async () => {
+  await page?.close().catch(() => undefined);
+  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  page.setDefaultTimeout(15_000);
+  receiver.received.length = 0;
   await page.goto(host.origin + '/');
   for (let i = 0; i < 5 && (await page.evaluate(() => document.activeElement?.id)) !== 'import'; i++) await page.keyboard.press('Tab');
   await page.keyboard.press('Enter');
