@@ -56,7 +56,10 @@ it('runs built, without a TypeScript loader: migrates, reads a file on its threa
   // The build made the web parts too, and the built service serves them.
   const widget = await fetch(`${running.url}/widget/`);
   expect(widget.status).toBe(200);
-  expect(await widget.text()).toMatch(/<script type="module"[^>]* src="\/widget\/assets\//);
+  expect(await widget.text()).toMatch(/<script type="module"[^>]* src="\/assets\/widget-/);
+  const consolePage = await fetch(`${running.url}/admin/`);
+  expect(consolePage.status).toBe(200);
+  expect(await consolePage.text()).toMatch(/<script type="module"[^>]* src="\/assets\/admin-/);
   const embed = await fetch(`${running.url}/embed.js`);
   expect(embed.status).toBe(200);
   expect(await embed.text()).toContain('Sheethook');

@@ -1,21 +1,43 @@
-// Builds the import widget (web/widget) into dist/web/widget, served by the service at /widget/.
+// Builds the web apps in one multi-page build: the import widget (web/widget) and the admin console (web/admin) into
+// dist/web/widget and dist/web/admin, their scripts and styles (and the chunks they share, React first) into
+// dist/web/assets. The service serves them at /widget/, /admin/ and /assets/.
+import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
-// `vite` (dev server) sends the API to a running service, so the widget calls it on its own origin as it does when
-// served. The Host header is kept: the service takes a request whose Origin matches it for the widget's own.
-const proxy = { '/v1': { target: process.env.SHEETHOOK_URL ?? 'http://127.0.0.1:3000', changeOrigin: false } };
+const outDir = here('../dist/web');
+// `vite` (dev server) sends the API to a running service, so the apps call it on their own origin as they do when
+// served. The Host header is kept: the service takes a request whose Origin matches it for its own.
+const service = { target: process.env.SHEETHOOK_URL ?? 'http://127.0.0.1:3000', changeOrigin: false };
+const proxy = { '/v1': service, '/embed.js': service };
+
+/**
+ * dist/web also holds embed.js, built by its own script (npm run build:embed), so the output directory is not emptied
+ * as a whole: only what this build writes is removed before it writes it again.
+ */
+function cleanOwnOutput(): Plugin {
+  return {
+    name: 'sheethook-clean-own-output',
+    apply: 'build',
+    buildStart() {
+      for (const dir of ['widget', 'admin', 'assets']) rmSync(`${outDir}/${dir}`, { recursive: true, force: true });
+    },
+  };
+}
 
 export default defineConfig({
-  root: here('./widget'),
-  base: '/widget/',
-  plugins: [react()],
+  root: here('.'),
+  base: '/',
+  plugins: [react(), cleanOwnOutput()],
   build: {
-    outDir: here('../dist/web/widget'),
-    emptyOutDir: true,
+    outDir,
+    emptyOutDir: false,
     target: 'es2022',
+    rolldownOptions: {
+      input: { widget: here('./widget/index.html'), admin: here('./admin/index.html') },
+    },
   },
   server: { proxy },
   preview: { proxy },

@@ -1,8 +1,9 @@
-// Serves the web build on the API role: the import widget at /widget/ and the embed script at /embed.js.
+// Serves the web build on the API role: the import widget at /widget/, the admin console at /admin/, the scripts and
+// styles both load at /assets/, and the embed script at /embed.js.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { AppError } from '../errors.ts';
 
 /**
@@ -24,12 +25,33 @@ export const WIDGET_CSP = [
   'frame-ancestors *',
 ].join('; ');
 
+/**
+ * The console runs with an API key's powers (through its session cookie): it loads nothing but its own files, runs
+ * no inline script or style, talks only to its own origin, frames only the widget (its "Try import"), and no page may
+ * frame it (clickjacking).
+ */
+export const CONSOLE_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "font-src 'self'",
+  "connect-src 'self'",
+  "frame-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
 /** Vite writes every file whose name carries its content hash under assets/: such a URL never changes content. */
 const HASHED = /[\\/]assets[\\/]/;
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 
 export async function webAssetRoutes(app: FastifyInstance, webDir: string): Promise<void> {
   const widgetDir = join(webDir, 'widget');
+  const consolePage = join(webDir, 'admin', 'index.html');
+  const assetsDir = join(webDir, 'assets');
   const embedFile = join(webDir, 'embed.js');
   // Where it was looked for goes to the log only: a caller learns nothing of the server's directories.
   const notBuilt = (what: string) => new AppError(503, 'web_not_built', `${what} is not built: the operator runs "npm run build"`);
@@ -52,6 +74,37 @@ export async function webAssetRoutes(app: FastifyInstance, webDir: string): Prom
     app.log.warn({ looked: join(widgetDir, 'index.html') }, 'the widget is not built: /widget/ answers 503 until "npm run build" makes it');
     app.get('/widget/*', async () => { throw notBuilt('the widget'); });
   }
+
+  // The scripts and styles of both apps (and the chunks they share), each named by its content's hash.
+  if (existsSync(assetsDir)) {
+    await app.register(fastifyStatic, {
+      root: assetsDir,
+      prefix: '/assets/',
+      decorateReply: false,
+      cacheControl: false,
+      setHeaders: (reply) => {
+        reply.header('x-content-type-options', 'nosniff');
+        reply.header('cache-control', IMMUTABLE);
+      },
+    });
+  } else {
+    app.get('/assets/*', async () => { throw notBuilt('the web apps'); });
+  }
+
+  // The console routes in the browser: every path below /admin/ is its one page, which shows what the path names.
+  app.get('/admin', (_req, reply) => reply.redirect('/admin/', 301));
+  const consoleRoute = (_req: unknown, reply: FastifyReply) => {
+    if (!existsSync(consolePage)) throw notBuilt('the console');
+    reply.header('content-security-policy', CONSOLE_CSP);
+    reply.header('x-frame-options', 'DENY');
+    reply.header('cross-origin-opener-policy', 'same-origin');
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('referrer-policy', 'no-referrer');
+    reply.header('cache-control', 'no-cache');
+    return reply.sendFile('index.html', join(webDir, 'admin'), { cacheControl: false });
+  };
+  app.get('/admin/', consoleRoute);
+  app.get('/admin/*', consoleRoute);
 
   // Hosts load /embed.js by a fixed URL: no-cache keeps them on the current build, its ETag keeps that cheap.
   app.get('/embed.js', (_req, reply) => {

@@ -17,7 +17,7 @@ export default function setup(project: TestProject) {
   const scripts = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).scripts as Record<string, string>;
   const builds: [script: string, output: string, sources: string[]][] = [
     ['build:embed', 'dist/web/embed.js', ['web/embed']],
-    ['build:web', 'dist/web/widget/index.html', ['web/widget', 'web/vite.config.ts', 'package-lock.json']],
+    ['build:web', 'dist/web/admin/index.html', ['web/widget', 'web/admin', 'web/shared', 'web/vite.config.ts', 'web/budget.mjs', 'package-lock.json']],
   ];
   for (const [script, output, sources] of builds) {
     if (!scripts[script]) continue;

@@ -1,4 +1,7 @@
 // The one client of the public API the widget speaks, with the shapes of the import-session contract.
+import { ApiError, apiError } from '../../shared/api-error.ts';
+
+export { ApiError };
 
 export type CellValue = string | number | boolean | null | string[];
 
@@ -67,12 +70,6 @@ export type RecordFilter = 'all' | 'valid' | 'invalid';
 export interface ReplaceRequest { column: string; find: string; replace: string; matchCase: boolean; wholeCell: boolean }
 export interface ReplaceResult { rowsChanged: number; validRecords: number; invalidRecords: number }
 
-/** An answer of the API that is not a success: its status and the `{ code, detail }` body. */
-export class ApiError extends Error {
-  constructor(readonly status: number, readonly code: string, readonly detail: string) {
-    super(detail || code);
-  }
-}
 
 /** Codes that mean the token can no longer be used: the widget shows a screen, not the step. */
 export const SESSION_ENDED = new Set(['session_expired', 'session_revoked', 'unauthorized']);
@@ -187,8 +184,7 @@ export class Api {
   }
 
   private failure(status: number, body: unknown): ApiError {
-    const b = (body ?? {}) as { code?: string; detail?: string };
-    const error = new ApiError(status, b.code ?? `http_${status}`, b.detail ?? '');
+    const error = apiError(status, body);
     if (status === 401 && SESSION_ENDED.has(error.code)) this.onSessionEnded(error);
     return error;
   }
