@@ -155,6 +155,9 @@ export const ApiKeyCreate = Type.Union([
   Type.Object({ name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })) }, { additionalProperties: false }),
 ]);
 
+/** A key is never this long; a longer value is refused before it is hashed. */
+export const ConsoleSignIn = Type.Object({ apiKey: Type.String({ minLength: 1, maxLength: 1000 }) }, { additionalProperties: false });
+
 export const ApiKeyParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
 
 /** How long an import session lives: a minute to a day, an hour by default. */
