@@ -18,8 +18,8 @@ export function Field({ label, hint, error, className, children }: Props) {
     <div className={className ? `field ${className}` : 'field'}>
       <label htmlFor={id}>{label}</label>
       {children({ id, 'aria-describedby': described || undefined, 'aria-invalid': error ? true : undefined })}
-      {hint && <p id={`${id}-hint`} className="hint">{hint}</p>}
       {error && <p id={`${id}-error`} className="field-error">{error}</p>}
+      {hint && <p id={`${id}-hint`} className="hint">{hint}</p>}
     </div>
   );
 }

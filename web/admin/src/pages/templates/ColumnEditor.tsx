@@ -94,7 +94,7 @@ export function ColumnEditor({ draft: d, index, count, error, onChange, onMove, 
             )}
           </>
         )}
-        <Field label="Alternate headings" className="wide" hint="Other headings a file may use for this column, one a line: they are mapped to it." error={at('alternateKeys')}>
+        <Field label="Alternate headings" hint="Other headings a file may use for this column, one a line: they are mapped to it." error={at('alternateKeys')}>
           {(c) => <textarea {...c} rows={2} value={d.alternateKeys} onChange={(e) => onChange({ alternateKeys: e.target.value })} />}
         </Field>
         <Field label="Default value" hint="Stands in for an empty cell, checked like one." error={at('defaultValue')}>
