@@ -2,6 +2,7 @@
 
 const numbers = new Intl.NumberFormat('en');
 const dateTimes = new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeStyle: 'short' });
+const preciseTimes = new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeStyle: 'medium' });
 const relative = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
 
 export const formatNumber = (n: number) => numbers.format(n);
@@ -10,6 +11,13 @@ export function formatDate(iso: string | null | undefined): string {
   if (!iso) return '—';
   const date = new Date(iso);
   return Number.isNaN(date.getTime()) ? iso : dateTimes.format(date);
+}
+
+/** To the second: attempts of one page are often seconds apart. */
+export function formatDateSeconds(iso: string | null | undefined): string {
+  if (!iso) return '—';
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? iso : preciseTimes.format(date);
 }
 
 /** "3 minutes ago", "in 2 hours": how far a moment is from now. */

@@ -7,6 +7,7 @@ import { Field } from '../../components/Field.tsx';
 import { Notice, Problem } from '../../components/Messages.tsx';
 import { describeError, useApi } from '../../use-api.ts';
 import { fieldErrorOf, type FieldError } from './field-errors.ts';
+import { RevealedSecret } from './SigningSecret.tsx';
 
 /** The API's ranges and defaults (WEBHOOK_LIMITS): shown as hints, checked by the API. */
 const LIMITS = {
@@ -75,6 +76,8 @@ export function DestinationForm({ code, destination, onSaved }: Props) {
   const [warnings, setWarnings] = useState<string[]>([]);
   const [busy, setBusy] = useState(false);
   const [confirmDisable, setConfirmDisable] = useState(false);
+  /** The signing secret, in the answer that made the destination only. */
+  const [madeSecret, setMadeSecret] = useState<string | null>(null);
   const form = useRef<HTMLFormElement>(null);
   const [tries, setTries] = useState(0);
 
@@ -93,6 +96,7 @@ export function DestinationForm({ code, destination, onSaved }: Props) {
     setProblem(null);
     setNews(null);
     setWarnings([]);
+    setMadeSecret(null);
     if (!draft.enabled) {
       if (destination) setConfirmDisable(true);
       else setNews('The webhook is not enabled: nothing to save.');
@@ -103,6 +107,7 @@ export function DestinationForm({ code, destination, onSaved }: Props) {
       const saved = await api.saveDestination(code, settingsOf(draft));
       setDraft(draftOf(saved));
       setWarnings(saved.warnings ?? []);
+      setMadeSecret(saved.signingSecret ?? null);
       setNews(destination ? 'Destination saved.' : 'Webhook enabled: the destination is saved.');
       onSaved(saved);
     } catch (err) {
@@ -173,6 +178,7 @@ export function DestinationForm({ code, destination, onSaved }: Props) {
       <div className="actions">
         <button type="submit" className="primary" disabled={busy}>{busy ? 'Saving…' : 'Save destination'}</button>
       </div>
+      {madeSecret && <RevealedSecret secret={madeSecret} />}
       {confirmDisable && (
         <ConfirmDialog title="Disable the webhook?" confirm="Disable and delete"
           onConfirm={async () => {

@@ -20,7 +20,6 @@ export function DestinationSection({ template }: { template: Template }) {
     throw err;
   }), [template.code]);
   const [current, setCurrent] = useState<Destination | null | undefined>(undefined);
-  const [madeSecret, setMadeSecret] = useState<string | null>(null);
 
   if (found.error) return <LoadFailed error={found.error} retry={found.reload} />;
   if (found.data === undefined) return <Loading what="the destination" />;
@@ -31,12 +30,9 @@ export function DestinationSection({ template }: { template: Template }) {
       {query.get('created') && <Notice>Template “{template.name}” created. Enable its webhook to receive the rows of its imports.</Notice>}
       {destination && <PauseControl code={template.code} destination={destination} onChange={setCurrent} />}
       <DestinationForm code={template.code} destination={destination}
-        onSaved={(saved) => {
-          setCurrent(saved);
-          setMadeSecret(saved?.signingSecret ?? null);
-        }} />
+        onSaved={setCurrent} />
       {destination && <TestDelivery code={template.code} authHeaderName={destination.webhook.authHeaderName} />}
-      {destination && <SigningSecret code={template.code} madeSecret={madeSecret} />}
+      {destination && <SigningSecret code={template.code} />}
     </>
   );
 }

@@ -1,4 +1,4 @@
-// The destination's signing secret: shown once when it is made or rotated; rotation keeps the old one signing for a
+// The destination's signing secret: shown once when it is rotated (DestinationForm shows the one a new destination gets); rotation keeps the old one signing for a
 // grace period; and how a receiver verifies a delivery with the standardwebhooks library.
 import { useId, useState } from 'react';
 import type { RotatedSecret } from '../../api.ts';
@@ -46,7 +46,7 @@ export function RevealedSecret({ secret, note }: { secret: string; note?: string
   );
 }
 
-export function SigningSecret({ code, madeSecret }: { code: string; madeSecret: string | null }) {
+export function SigningSecret({ code }: { code: string }) {
   const api = useApi();
   const id = useId();
   const [grace, setGrace] = useState(24 * 3600);
@@ -61,7 +61,6 @@ export function SigningSecret({ code, madeSecret }: { code: string; madeSecret: 
         Every request carries Standard Webhooks headers: <code>webhook-id</code>, <code>webhook-timestamp</code> and <code>webhook-signature</code>,
         an HMAC of the body made with this secret. Your receiver checks it to know the rows come from here.
       </p>
-      {madeSecret && !rotated && <RevealedSecret secret={madeSecret} />}
       {rotated && (
         <RevealedSecret secret={rotated.signingSecret}
           note={rotated.previousSecretExpiresAt

@@ -1,8 +1,9 @@
 // An upload's pages as delivered: each page's status, attempts, latency, last error and webhook-id, its attempts'
 // log with the receiver's answers, and a box to choose it for redelivery.
+import { Fragment } from 'react';
 import type { Attempt, PageLog } from '../../api.ts';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
-import { formatDate, formatMs, formatNumber } from '../../format.ts';
+import { formatDateSeconds, formatMs, formatNumber } from '../../format.ts';
 
 interface Props {
   pages: PageLog[];
@@ -10,10 +11,14 @@ interface Props {
   onChoose: (page: number, chosen: boolean) => void;
 }
 
-const lastError = (a: Attempt | undefined) => {
-  if (!a || a.outcome === 'delivered') return null;
-  return [a.httpStatus !== null ? `HTTP ${a.httpStatus}` : null, a.error ?? a.outcome.replace(/_/g, ' ')].filter(Boolean).join(': ');
+/** What went wrong in an attempt, once: its HTTP status, and the error when it says more than the status. */
+const whatWentWrong = (a: Attempt) => {
+  const status = a.httpStatus !== null ? `HTTP ${a.httpStatus}` : null;
+  const error = a.error && a.error !== status ? a.error : null;
+  return [status, error ?? (status ? null : a.outcome.replace(/_/g, ' '))].filter(Boolean).join(': ');
 };
+
+const lastError = (a: Attempt | undefined) => (!a || a.outcome === 'delivered' ? null : whatWentWrong(a));
 
 export function DeliveriesTable({ pages, chosen, onChoose }: Props) {
   return (
@@ -31,22 +36,27 @@ export function DeliveriesTable({ pages, chosen, onChoose }: Props) {
           {pages.map((p) => {
             const last = p.attempts.at(-1);
             return (
-              <tr key={p.page} data-page={p.page} data-status={p.status}>
-                <td>
-                  <input type="checkbox" aria-label={`Choose page ${p.page}`} checked={chosen.has(p.page)} disabled={p.status === 'pending'}
-                    onChange={(e) => onChoose(p.page, e.target.checked)} />
-                </td>
-                <th scope="row" className="number">{p.page}</th>
-                <td><StatusBadge status={p.status} /></td>
-                <td className="number">{formatNumber(p.recordCount)}</td>
-                <td className="number">{p.attempts.length}</td>
-                <td className="number nowrap">{formatMs(last?.durationMs)}</td>
-                <td className="last-error">
-                  {lastError(last) ?? '—'}
-                  {p.attempts.length > 0 && <AttemptLog page={p.page} attempts={p.attempts} />}
-                </td>
-                <td><code className="webhook-id">{p.webhookId}</code></td>
-              </tr>
+              <Fragment key={p.page}>
+                <tr data-page={p.page} data-status={p.status}>
+                  <td>
+                    <input type="checkbox" aria-label={`Choose page ${p.page}`} checked={chosen.has(p.page)} disabled={p.status === 'pending'}
+                      onChange={(e) => onChoose(p.page, e.target.checked)} />
+                  </td>
+                  <th scope="row" className="number">{p.page}</th>
+                  <td><StatusBadge status={p.status} /></td>
+                  <td className="number">{formatNumber(p.recordCount)}</td>
+                  <td className="number">{p.attempts.length}</td>
+                  <td className="number nowrap">{formatMs(last?.durationMs)}</td>
+                  <td className="last-error">{lastError(last) ?? '—'}</td>
+                  <td><code className="webhook-id">{p.webhookId}</code></td>
+                </tr>
+                {p.attempts.length > 0 && (
+                  <tr className="log-row" data-log-of={p.page}>
+                    <td />
+                    <td colSpan={7}><AttemptLog page={p.page} attempts={p.attempts} /></td>
+                  </tr>
+                )}
+              </Fragment>
             );
           })}
         </tbody>
@@ -63,9 +73,7 @@ function AttemptLog({ page, attempts }: { page: number; attempts: Attempt[] }) {
         {attempts.map((a, i) => (
           <li key={i}>
             <p>
-              <strong>{formatDate(a.at)}</strong>: {a.outcome.replace(/_/g, ' ')}
-              {a.httpStatus !== null && <>, HTTP {a.httpStatus}</>}, {formatMs(a.durationMs)}
-              {a.error && <> ({a.error})</>}
+              <strong>{formatDateSeconds(a.at)}</strong>: {a.outcome === 'delivered' ? `delivered, HTTP ${a.httpStatus}` : whatWentWrong(a)}, in {formatMs(a.durationMs)}
             </p>
             {a.responseExcerpt !== null && a.responseExcerpt !== '' && (
               <pre className="excerpt" tabIndex={0} aria-label={`Response to attempt ${i + 1} of page ${page}`}>{a.responseExcerpt}</pre>

@@ -83,7 +83,7 @@ export function UploadsPage() {
       {data && (
         <>
           <p className="hint" id={`${id}-count`} role="status">
-            {data.total === 0 ? 'No uploads match.' : `${formatNumber(data.total)} uploads${working ? '; refreshed every few seconds while work runs' : ''}.`}
+            {data.total === 0 ? 'No uploads match.' : `${formatNumber(data.total)} ${data.total === 1 ? 'upload' : 'uploads'}${working ? '; refreshed every few seconds while work runs' : ''}.`}
           </p>
           {data.uploads.length > 0 && (
             <div className="table-scroll">
