@@ -77,6 +77,8 @@ export const destinations = pgTable('destinations', {
   /** The secret before the last rotation, encrypted: it signs too until `previousSecretExpiresAt`. */
   previousSigningSecret: text('previous_signing_secret'),
   previousSecretExpiresAt: timestamp('previous_secret_expires_at', { withTimezone: true }),
+  /** Set while deliveries to it are paused: its pages stay pending, unclaimed, until it is resumed. */
+  pausedAt: timestamp('paused_at', { withTimezone: true }),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 });
