@@ -29,6 +29,7 @@ import { createKeyAuth, type KeyAuth } from './key-auth.ts';
 import { describeRequestErrors } from './request-errors.ts';
 import { useRequestValidation } from './request-validation.ts';
 import { authenticateSession, type SessionAccess } from './session-auth.ts';
+import { statsRoutes } from './stats.ts';
 import { templateRoutes } from './templates.ts';
 import { uploadFlowRoutes } from './upload-flow.ts';
 import { uploadRoutes } from './uploads.ts';
@@ -116,6 +117,7 @@ export async function buildHttp(deps: ApiDeps, options: { serveApi: boolean }): 
   apiKeyRoutes(app, deps, auth);
   importSessionRoutes(app, deps);
   consoleSessionRoutes(app, deps, consoleAuth);
+  statsRoutes(app, deps);
   return app;
 }
 

@@ -116,6 +116,16 @@ export const UploadsQuery = Type.Object({
   limit: pageLimit,
 }, { additionalProperties: false });
 
+/** The most buckets one statistics request may ask for: a year of days. */
+export const MAX_STATS_BUCKETS = 366;
+
+export const StatsQuery = Type.Object({
+  from: Type.Optional(Type.String({ format: 'date-time' })),
+  to: Type.Optional(Type.String({ format: 'date-time' })),
+  bucket: Type.Union([Type.Literal('hour'), Type.Literal('day')], { default: 'hour' }),
+  template: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+}, { additionalProperties: false });
+
 export const DeliveriesQuery = Type.Object({
   status: Type.Optional(literals(Object.values(ChunkStatus))),
   fromPage: Type.Integer({ minimum: 1, default: 1 }),

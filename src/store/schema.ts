@@ -77,6 +77,8 @@ export const destinations = pgTable('destinations', {
   /** The secret before the last rotation, encrypted: it signs too until `previousSecretExpiresAt`. */
   previousSigningSecret: text('previous_signing_secret'),
   previousSecretExpiresAt: timestamp('previous_secret_expires_at', { withTimezone: true }),
+  /** Set while deliveries to it are paused: its pages stay pending, unclaimed, until it is resumed. */
+  pausedAt: timestamp('paused_at', { withTimezone: true }),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 });
@@ -223,7 +225,11 @@ export const deliveryAttempts = pgTable('delivery_attempts', {
   httpStatus: integer('http_status'),
   error: text('error'),
   responseExcerpt: text('response_excerpt'),
-}, (t) => [index('delivery_attempts_upload_page').on(t.uploadId, t.page, t.id)]);
+}, (t) => [
+  index('delivery_attempts_upload_page').on(t.uploadId, t.page, t.id),
+  // The dashboard's statistics read the attempts of a time range, however old their uploads.
+  index('delivery_attempts_started').on(t.startedAt),
+]);
 
 /** Facts about the installation that every process must agree on, such as which secret key seals its secrets. */
 export const serviceSettings = pgTable('service_settings', {
