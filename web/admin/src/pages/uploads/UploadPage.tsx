@@ -21,9 +21,13 @@ export function UploadPage({ uploadId }: { uploadId: string }) {
   const api = useApi();
   const [fromPage, setFromPage] = useState(1);
   const found = useResource(
-    async (): Promise<{ upload: Upload; deliveries: Deliveries }> => {
+    async (): Promise<{ upload: Upload; deliveries: Deliveries; paused: boolean }> => {
       const [upload, deliveries] = await Promise.all([api.upload(uploadId), api.deliveries(uploadId, fromPage, PAGES_SHOWN)]);
-      return { upload, deliveries };
+      // Pages that wait for a paused destination look stuck: the page says why.
+      const paused = upload.status === 'delivering' && upload.template
+        ? await api.destination(upload.template).then((d) => Boolean(d.paused), () => false)
+        : false;
+      return { upload, deliveries, paused };
     },
     [uploadId, fromPage],
     (data) => (WORKING.has(data.upload.status) ? POLL_MS : null),
@@ -36,7 +40,7 @@ export function UploadPage({ uploadId }: { uploadId: string }) {
 
   if (found.error) return <><PageHeader title="Upload" /><LoadFailed error={found.error} retry={found.reload} /></>;
   if (!found.data) return <Loading what="the upload" />;
-  const { upload: u, deliveries } = found.data;
+  const { upload: u, deliveries, paused } = found.data;
 
   const redeliver = async (pages: number[] | null) => {
     setBusy(true);
@@ -75,6 +79,12 @@ export function UploadPage({ uploadId }: { uploadId: string }) {
       {news && <Notice>{news}</Notice>}
       {problem && <Problem>{problem}</Problem>}
       {u.error && <p className="problem">{u.error}</p>}
+      {paused && u.template && (
+        <p className="notice">
+          The destination of template <code>{u.template}</code> is paused: these pages wait, and are sent in order once it
+          is <Link to={`/templates/${encodeURIComponent(u.template)}/destination`}>resumed</Link>.
+        </p>
+      )}
 
       <ul className="totals" aria-label="Totals">
         <Total name="Rows read" value={u.totalRecords} />
