@@ -82,13 +82,19 @@ function Chart({ title, summary, lines, stats, percent = false }: { title: strin
       size: [lines.length > 1 ? 0.4 : 0.7, 40], gap: 1, align: lines.length === 1 ? 0 : i === 0 ? -1 : 1,
     });
     const x = stats.series.map((p) => new Date(p.at).getTime() / 1000);
-    const data: uPlot.AlignedData = [x, ...lines.map((l) => stats.series.map((p) => l.value(p)))];
+    // A bar of nothing is not drawn (null), rather than as a stroke along the axis.
+    const data: uPlot.AlignedData = [x, ...lines.map((l) => stats.series.map((p) => {
+      const v = l.value(p);
+      return l.bars && v === 0 ? null : v;
+    }))];
+    // Half a bucket either side, so the first and last bars are drawn whole.
+    const half = (stats.bucket === 'hour' ? 3600 : 86_400) / 2;
     const plot = new uPlot({
       width: Math.max(240, el.clientWidth),
       height: 200,
       legend: { show: true, live: false },
       cursor: { drag: { x: false, y: false } },
-      scales: { x: { time: true }, y: percent ? { range: [0, 100] } : { range: (_u, _min, max) => [0, Math.max(1, max * 1.1)] } },
+      scales: { x: { time: true, range: (_u, min, max) => [min - half, max + half] }, y: percent ? { range: [0, 100] } : { range: (_u, _min, max) => [0, Math.max(1, max * 1.1)] } },
       axes: [
         { ...axis },
         { ...axis, size: 56, values: (_u, ticks) => ticks.map((v) => (percent ? `${v}%` : lines[0].format === formatMs ? formatMs(v) : formatNumber(v))) },
@@ -125,7 +131,7 @@ function Chart({ title, summary, lines, stats, percent = false }: { title: strin
       <div ref={box} className="chart-canvas" aria-hidden="true" />
       <details>
         <summary>{title}: the figures<span className="visually-hidden"> as a table</span></summary>
-        <div className="table-scroll chart-table" tabIndex={0} aria-label={`${title}, by ${stats.bucket}`}>
+        <div className="table-scroll chart-table" tabIndex={0} role="region" aria-label={`${title}, by ${stats.bucket}`}>
           <table>
             <thead>
               <tr><th scope="col">{stats.bucket === 'hour' ? 'Hour' : 'Day'}</th>{lines.map((l) => <th key={l.label} scope="col" className="number">{l.label}</th>)}</tr>

@@ -59,12 +59,12 @@ export function DashboardPage() {
               : 'No upload is being delivered now.'}
           </p>
           <ul className="totals" aria-label={`Totals over the last ${chosen.label}`}>
-            <li><span className="value">{formatNumber(t.attempts)}</span> <span className="name">delivery attempts</span></li>
+            <li><span className="value">{formatNumber(t.attempts)}</span> <span className="name">attempts</span></li>
             <li><span className="value">{formatNumber(t.delivered)}</span> <span className="name">delivered</span></li>
-            <li><span className="value">{formatNumber(t.failed)}</span> <span className="name">failed attempts</span></li>
+            <li><span className="value">{formatNumber(t.failed)}</span> <span className="name">failed</span></li>
             <li><span className="value">{formatPercent(t.successRate)}</span> <span className="name">success rate</span></li>
-            <li><span className="value">{formatMs(t.p50Ms)}</span> <span className="name">latency p50</span></li>
-            <li><span className="value">{formatMs(t.p95Ms)}</span> <span className="name">latency p95</span></li>
+            <li><span className="value">{formatMs(t.p50Ms)}</span> <span className="name">p50 latency</span></li>
+            <li><span className="value">{formatMs(t.p95Ms)}</span> <span className="name">p95 latency</span></li>
             <li><span className="value">{formatNumber(t.rowsImported)}</span> <span className="name">rows imported</span></li>
             <li><span className="value">{formatNumber(t.uploads)}</span> <span className="name">uploads</span></li>
           </ul>
