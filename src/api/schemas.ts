@@ -112,6 +112,9 @@ const literals = <T extends string>(values: readonly T[]) => Type.Union(values.m
 export const UploadsQuery = Type.Object({
   status: Type.Optional(literals(Object.values(UploadStatus))),
   template: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+  /** On `createdAt`: from included, to excluded. */
+  from: Type.Optional(Type.String({ format: 'date-time' })),
+  to: Type.Optional(Type.String({ format: 'date-time' })),
   offset: Type.Integer({ minimum: 0, default: 0 }),
   limit: pageLimit,
 }, { additionalProperties: false });

@@ -6,6 +6,7 @@ import { badRequest } from '../errors.ts';
 import { BUCKET_MS, deliveryStats, type AttemptFigures } from '../store/stats-queries.ts';
 import type { ApiDeps } from './http.ts';
 import { MAX_STATS_BUCKETS, StatsQuery } from './schemas.ts';
+import { timeRangeOrLast } from './time-range.ts';
 
 /** The range when none is given: the last day. */
 const DEFAULT_RANGE_MS = 24 * 3_600_000;
@@ -15,9 +16,7 @@ export function statsRoutes(app: FastifyInstance, deps: ApiDeps): void {
 
   r.get('/v1/stats', { schema: { querystring: StatsQuery } }, async (req) => {
     const { bucket, template } = req.query;
-    const to = req.query.to ? new Date(req.query.to) : new Date();
-    const from = req.query.from ? new Date(req.query.from) : new Date(to.getTime() - DEFAULT_RANGE_MS);
-    if (from >= to) throw badRequest('invalid_request', `from: must be before to (${to.toISOString()}), not ${from.toISOString()}`);
+    const { from, to } = timeRangeOrLast(req.query, DEFAULT_RANGE_MS);
     // Buckets are aligned on UTC hours or days, the first holding `from`.
     const step = BUCKET_MS[bucket];
     const buckets = Math.ceil((to.getTime() - Math.floor(from.getTime() / step) * step) / step);
