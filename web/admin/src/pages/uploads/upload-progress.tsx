@@ -7,7 +7,7 @@ export function UploadProgress({ upload: u }: { upload: Upload }) {
     return <span className="hint">{u.status === 'ingesting' ? 'reading the file…' : 'no pages'}</span>;
   }
   const settled = u.pagesDelivered + u.pagesFailed + u.pagesCancelled;
-  const words = `${formatNumber(u.pagesDelivered)} of ${formatNumber(u.totalPages)} pages delivered`
+  const words = `${formatNumber(u.pagesDelivered)} of ${formatNumber(u.totalPages)} ${u.totalPages === 1 ? 'page' : 'pages'} delivered`
     + (u.pagesFailed ? `, ${formatNumber(u.pagesFailed)} failed` : '')
     + (u.pagesPending && settled > 0 ? `, ${formatNumber(u.pagesPending)} pending` : '');
   return (
