@@ -1,6 +1,7 @@
 // The frame of every signed-in page: a skip link, the header with the session, the navigation (a menu button folds it
 // below 800 px wide) and the page. A move to another page puts focus on its heading, as a page load would.
 import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { focusHeadingOf } from '../focus-heading.ts';
 import { Link, useLocation } from '../router.tsx';
 import { useSession } from '../use-api.ts';
 
@@ -24,8 +25,7 @@ export function Layout({ children }: { children: ReactNode }) {
       first.current = false;
       return;
     }
-    const heading = main.current?.querySelector<HTMLElement>('h1');
-    (heading ?? main.current)?.focus();
+    focusHeadingOf(main.current);
   }, [path]);
 
   return (

@@ -52,12 +52,15 @@ export default function Charts({ stats, rangeLabel }: { stats: Stats; rangeLabel
           { label: 'p95', color: COLORS.orange, value: (p) => p.p95Ms, format: formatMs },
         ]} />
       <Chart title="Rows imported" stats={stats}
-        summary={`${formatNumber(t.rowsImported)} rows read from ${formatNumber(t.uploads)} uploads in the last ${rangeLabel}.`
+        summary={`${formatNumber(t.rowsImported)} rows read from ${formatNumber(t.uploads)} ${t.uploads === 1 ? 'upload' : 'uploads'} in the last ${rangeLabel}.`
           + (most && most.rowsImported > 0 ? ` Most in one ${per}: ${when(most.at)}, ${formatNumber(most.rowsImported)}.` : '')}
         lines={[{ label: 'Rows imported', color: COLORS.violet, value: (p) => p.rowsImported, format: count, bars: true }]} />
     </div>
   );
 }
+
+/** Counts are whole: their axis steps by whole numbers. */
+const WHOLE_STEPS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000, 20_000, 50_000, 100_000, 200_000, 500_000, 1e6, 2e6, 5e6, 1e7];
 
 const count = (v: number | null) => (v === null ? '—' : formatNumber(v));
 
@@ -97,7 +100,7 @@ function Chart({ title, summary, lines, stats, percent = false }: { title: strin
       scales: { x: { time: true, range: (_u, min, max) => [min - half, max + half] }, y: percent ? { range: [0, 100] } : { range: (_u, _min, max) => [0, Math.max(1, max * 1.1)] } },
       axes: [
         { ...axis },
-        { ...axis, size: 56, values: (_u, ticks) => ticks.map((v) => (percent ? `${v}%` : lines[0].format === formatMs ? formatMs(v) : formatNumber(v))) },
+        { ...axis, size: 56, ...(percent || lines[0].format === formatMs ? {} : { incrs: WHOLE_STEPS }), values: (_u, ticks) => ticks.map((v) => (percent ? `${v}%` : lines[0].format === formatMs ? formatMs(v) : formatNumber(v))) },
       ],
       series: [
         {},
