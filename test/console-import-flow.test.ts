@@ -168,6 +168,15 @@ it('makes a template and its webhook, tests it, imports through the widget, and 
     { name: 'Dee', email: 'dee@example.com', age: 23 },
   ]);
 
+  // A page chosen by hand goes again too, delivered already or not: page 1, with its own webhook-id.
+  const firstId = await row(1).locator('.webhook-id').textContent();
+  await row(1).getByLabel('Choose page 1').check();
+  await page.getByRole('button', { name: 'Redeliver chosen pages (1)' }).click();
+  await page.getByText('Page 1 queued to be sent again.').waitFor();
+  await waitFor(async () => (await row(1).locator('td.number').nth(1).textContent()) === '2' && (await row(1).getAttribute('data-status')) === 'delivered',
+    'page 1 delivered a second time');
+  expect(receiver.received.filter((r) => r.body?.uploadId !== 'test').map((r) => [r.body.page, r.headers['webhook-id']]).at(-1)).toEqual([1, firstId]);
+
   // The uploads list shows it, with its counts.
   await openFromNav(page, 'Uploads');
   await consoleStep(page, 'uploads', 'Uploads');
