@@ -47,7 +47,7 @@ export function useResource<T>(load: () => Promise<T>, deps: DependencyList, pol
       generation.current++;
       clearTimeout(timer.current);
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // The caller's inputs say when to load again; `load` itself is read from the latest render.
   }, deps);
 
   return { data, error, loading, reload: run };

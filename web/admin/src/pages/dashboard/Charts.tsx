@@ -122,7 +122,6 @@ function Chart({ title, summary, lines, stats, percent = false }: { title: strin
       plot.destroy();
     };
     // A chart's lines are fixed by its title; only new figures draw it again.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [stats, percent]);
 
   return (
