@@ -27,10 +27,24 @@ function cleanOwnOutput(): Plugin {
   };
 }
 
+/** In the development server as in the service: every path below /admin/ is the console's one page. */
+function consoleRoutes(): Plugin {
+  return {
+    name: 'sheethook-console-routes',
+    configureServer(server) {
+      server.middlewares.use((req, _res, next) => {
+        const path = req.url?.split('?')[0] ?? '';
+        if (/^\/admin\/(?!src\/|@)[^.]*$/.test(path)) req.url = '/admin/index.html';
+        next();
+      });
+    },
+  };
+}
+
 export default defineConfig({
   root: here('.'),
   base: '/',
-  plugins: [react(), cleanOwnOutput()],
+  plugins: [react(), cleanOwnOutput(), consoleRoutes()],
   build: {
     outDir,
     emptyOutDir: false,
