@@ -1,5 +1,6 @@
 // The credential formats: an API key (`sk_` and 24 random bytes in base64url, and the first characters a list shows
-// to tell keys apart), and an import session token (`ist_` and 32 random bytes), told apart by their prefix.
+// to tell keys apart), an import session token (`ist_` and 32 random bytes), told apart by their prefix, and a
+// console session's cookie token (32 random bytes, never sent as a bearer token).
 import { randomBytes } from 'node:crypto';
 
 /** `sk_` and 8 characters: 48 of the key's 192 random bits, enough to recognise it, far too few to guess the rest. */
@@ -13,3 +14,6 @@ export const apiKeyPrefix = (key: string) => key.slice(0, PREFIX_LENGTH);
 export const SESSION_TOKEN_PREFIX = 'ist_';
 
 export const generateSessionToken = () => `${SESSION_TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
+
+/** Only ever in an HttpOnly cookie: it needs no prefix to tell it from the credentials a bearer header carries. */
+export const generateConsoleToken = () => randomBytes(32).toString('base64url');

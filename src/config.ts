@@ -35,6 +35,8 @@ export interface Config {
   leaseMarginMs: number;
   /** The web build (widget/ and embed.js) that the API serves; dist/web of the package unless set. */
   webDir: string;
+  /** How long a console session (cookie) lives without a request, and at most. */
+  console: { idleMs: number; maxMs: number };
 }
 
 /** src/config.ts and dist/config.js both sit one level below the package's root. */
@@ -65,6 +67,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     uploadTtlMs: int(env, 'SHEETHOOK_UPLOAD_TTL_MINUTES', 24 * 60, 1, 365 * 24 * 60) * 60_000,
     leaseMarginMs: int(env, 'SHEETHOOK_LEASE_MARGIN_MS', 30_000, 1000, 3_600_000),
     webDir: resolve(env.SHEETHOOK_WEB_DIR || PACKAGE_WEB_DIR),
+    console: {
+      idleMs: Math.round(number(env, 'SHEETHOOK_CONSOLE_IDLE_MINUTES', 30, 0.01, 7 * 24 * 60) * 60_000),
+      maxMs: Math.round(number(env, 'SHEETHOOK_CONSOLE_MAX_HOURS', 12, 0.01, 365 * 24) * 3_600_000),
+    },
   };
 }
 
@@ -92,6 +98,17 @@ function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number
   const value = Number(raw);
   if (!Number.isInteger(value) || value < min || value > max) {
     throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+/** A duration may be a fraction (0.5 minutes), as a short one is what a test or a cautious operator wants. */
+function number(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be a number from ${min} to ${max}, got "${raw}"`);
   }
   return value;
 }

@@ -27,6 +27,8 @@ describe('webhook destination', () => {
         callbackUrl: 'http://127.0.0.1:9/hook', chunkSize: 100, authHeaderName: null, retryCount: 0, retryInterval: 1000,
         retryBackoff: 'fixed', timeoutMs: 30000, concurrency: 1, maxRequestsPerSecond: null,
       },
+      paused: false,
+      pausedAt: null,
       signingSecret: expect.stringMatching(/^whsec_[A-Za-z0-9+/]{43}=$/),
     });
     const changed = await t.api('PUT', path, { webhook: {

@@ -1,11 +1,12 @@
-// A template's webhook destination: where its imports are delivered, in what chunks, with what retries and flow control, signed with what secret.
+// A template's webhook destination: where its imports are delivered, in what chunks, with what retries and flow control, signed with what secret;
+// paused and resumed.
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { AppError, badRequest, notFound } from '../errors.ts';
 import { BlockedAddressError } from '../delivery/address-guard.ts';
 import { generateSigningSecret } from '../delivery/signer.ts';
 import {
-  deleteDestination, findDestination, rotateSigningSecret, upsertDestination, type DestinationRow,
+  deleteDestination, findDestination, rotateSigningSecret, setDestinationPaused, upsertDestination, type DestinationRow,
 } from '../store/templates-queries.ts';
 import type { ApiDeps } from './http.ts';
 import { CodeParams, DestinationBody, RotateSecretBody, SECRET_GRACE_SECONDS, WEBHOOK_LIMITS } from './schemas.ts';
@@ -62,6 +63,19 @@ export function destinationRoutes(app: FastifyInstance, deps: ApiDeps): void {
     return present(row);
   });
 
+  // Pages of uploads to a paused destination wait in the queue, untried; on resume the workers of every process are
+  // woken to send them, in page order.
+  for (const action of ['pause', 'resume'] as const) {
+    r.post(`${path}/${action}`, { schema: { params: CodeParams } }, async (req) => {
+      const template = await requireTemplate(deps, req.projectId, req.params.code);
+      const row = await setDestinationPaused(deps.db, template.id, action === 'pause');
+      if (!row) throw notFound(`destination of template "${req.params.code}"`);
+      req.log.info({ template: template.code }, action === 'pause' ? 'destination paused' : 'destination resumed');
+      if (action === 'resume') deps.delivery.wake();
+      return present(row);
+    });
+  }
+
   r.delete(path, { schema: { params: CodeParams } }, async (req, reply) => {
     const template = await requireTemplate(deps, req.projectId, req.params.code);
     if (!(await deleteDestination(deps.db, template.id))) throw notFound(`destination of template "${req.params.code}"`);
@@ -113,5 +127,7 @@ function present(row: DestinationRow) {
       concurrency: row.concurrency,
       maxRequestsPerSecond: row.maxRequestsPerSecond,
     },
+    paused: row.pausedAt !== null,
+    pausedAt: row.pausedAt?.toISOString() ?? null,
   };
 }

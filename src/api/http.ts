@@ -21,11 +21,15 @@ import { destinationTestRoutes } from './destination-test.ts';
 import { destinationRoutes } from './destinations.ts';
 import { importRoutes } from './imports.ts';
 import { answerPreflights } from './cors.ts';
+import { createConsoleAuth, type ConsoleAuth } from './console-auth.ts';
+import { consoleToken } from './console-cookie.ts';
+import { CONSOLE_SESSION_ROUTES, consoleSessionRoutes } from './console-sessions.ts';
 import { importSessionRoutes } from './import-sessions.ts';
 import { createKeyAuth, type KeyAuth } from './key-auth.ts';
 import { describeRequestErrors } from './request-errors.ts';
 import { useRequestValidation } from './request-validation.ts';
 import { authenticateSession, type SessionAccess } from './session-auth.ts';
+import { statsRoutes } from './stats.ts';
 import { templateRoutes } from './templates.ts';
 import { uploadFlowRoutes } from './upload-flow.ts';
 import { uploadRoutes } from './uploads.ts';
@@ -100,7 +104,8 @@ export async function buildHttp(deps: ApiDeps, options: { serveApi: boolean }): 
   await webAssetRoutes(app, deps.config.webDir);
   await app.register(multipart);
   const auth = createKeyAuth(deps.db, deps.log);
-  app.addHook('onRequest', authenticator(deps, auth));
+  const consoleAuth = createConsoleAuth(deps.db, deps.config, deps.log);
+  app.addHook('onRequest', authenticator(deps, auth, consoleAuth));
   answerPreflights(app);
 
   templateRoutes(app, deps);
@@ -111,15 +116,26 @@ export async function buildHttp(deps: ApiDeps, options: { serveApi: boolean }): 
   uploadFlowRoutes(app, deps);
   apiKeyRoutes(app, deps, auth);
   importSessionRoutes(app, deps);
+  consoleSessionRoutes(app, deps, consoleAuth);
+  statsRoutes(app, deps);
   return app;
 }
 
-/** A `/v1` request carries an import session token (`ist_...`) or an API key; a preflight carries neither. */
-function authenticator(deps: ApiDeps, auth: KeyAuth) {
+/**
+ * A `/v1` request carries an import session token (`ist_...`) or an API key, or else the console's cookie, which acts
+ * as the key it was signed in with; a preflight carries none. An Authorization header wins over the cookie. The
+ * console's session routes authenticate themselves.
+ */
+function authenticator(deps: ApiDeps, auth: KeyAuth, consoleAuth: ConsoleAuth) {
   return async (req: FastifyRequest, reply: FastifyReply) => {
     if (req.method === 'OPTIONS' || !req.url.startsWith('/v1/')) return;
+    if (CONSOLE_SESSION_ROUTES.has(req.routeOptions.url ?? '')) return;
     const token = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '')?.[1];
     if (token?.startsWith(SESSION_TOKEN_PREFIX)) return authenticateSession(deps.db, req, reply, token);
+    if (req.headers.authorization === undefined && consoleToken(req) !== undefined) {
+      await consoleAuth.authenticate(req, reply);
+      return;
+    }
     return auth.authenticate(req);
   };
 }

@@ -112,8 +112,21 @@ const literals = <T extends string>(values: readonly T[]) => Type.Union(values.m
 export const UploadsQuery = Type.Object({
   status: Type.Optional(literals(Object.values(UploadStatus))),
   template: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+  /** On `createdAt`: from included, to excluded. */
+  from: Type.Optional(Type.String({ format: 'date-time' })),
+  to: Type.Optional(Type.String({ format: 'date-time' })),
   offset: Type.Integer({ minimum: 0, default: 0 }),
   limit: pageLimit,
+}, { additionalProperties: false });
+
+/** The most buckets one statistics request may ask for: a year of days. */
+export const MAX_STATS_BUCKETS = 366;
+
+export const StatsQuery = Type.Object({
+  from: Type.Optional(Type.String({ format: 'date-time' })),
+  to: Type.Optional(Type.String({ format: 'date-time' })),
+  bucket: Type.Union([Type.Literal('hour'), Type.Literal('day')], { default: 'hour' }),
+  template: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
 }, { additionalProperties: false });
 
 export const DeliveriesQuery = Type.Object({
@@ -154,6 +167,9 @@ export const ApiKeyCreate = Type.Union([
   Type.Null(),
   Type.Object({ name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })) }, { additionalProperties: false }),
 ]);
+
+/** A key is never this long; a longer value is refused before it is hashed. */
+export const ConsoleSignIn = Type.Object({ apiKey: Type.String({ minLength: 1, maxLength: 1000 }) }, { additionalProperties: false });
 
 export const ApiKeyParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
 

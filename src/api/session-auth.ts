@@ -5,6 +5,7 @@ import { AppError } from '../errors.ts';
 import type { Db } from '../store/db.ts';
 import { hashApiKey } from '../store/projects-queries.ts';
 import { findSessionByToken, sessionOfUpload } from '../store/sessions-queries.ts';
+import { isSameOrigin } from './same-origin.ts';
 import { SESSION_ROUTES } from './session-routes.ts';
 
 /** What a request made with a session token may use of its session. */
@@ -66,12 +67,4 @@ function allowOrigin(req: FastifyRequest, reply: FastifyReply, allowed: string[]
     throw new AppError(403, 'origin_not_allowed', `origin ${origin} is not among this import session's allowedOrigins`);
   }
   reply.header('access-control-allow-origin', origin);
-}
-
-function isSameOrigin(req: FastifyRequest, origin: string): boolean {
-  try {
-    return new URL(origin).host === req.headers.host;
-  } catch {
-    return false;
-  }
 }

@@ -12,6 +12,7 @@ import type { Sniff } from '../ingest/sniff.ts';
 import type { ApiDeps } from './http.ts';
 import { attachment } from './attachment.ts';
 import { recordsCsv, recordsCsvName } from './records-csv.ts';
+import { timeRange } from './time-range.ts';
 import { DeliveriesQuery, RecordsCsvQuery, RecordsQuery, RedeliverBody, UploadParams, UploadsQuery } from './schemas.ts';
 
 const NOT_YET_DELIVERED = new Set<string>([UploadStatus.mapping, UploadStatus.ingesting, UploadStatus.reviewing]);
@@ -28,7 +29,8 @@ export function uploadRoutes(app: FastifyInstance, deps: ApiDeps): void {
 
   r.get('/v1/uploads', { schema: { querystring: UploadsQuery } }, async (req) => {
     const { status, template, offset, limit } = req.query;
-    const found = await listUploads(deps.db, req.projectId, { status, templateCode: template }, offset, limit);
+    const { from: createdFrom, to: createdTo } = timeRange(req.query);
+    const found = await listUploads(deps.db, req.projectId, { status, templateCode: template, createdFrom, createdTo }, offset, limit);
     const pages = await pageCountsOf(deps.db, found.uploads.map((u) => u.id));
     return {
       uploads: found.uploads.map((u) => present(u, pages.get(u.id) ?? {})),

@@ -72,7 +72,8 @@ const DESTINATION_COLUMNS = `
 
 /**
  * The pages of each upload being delivered that may be in flight: its `concurrency` lowest unsettled pages (one, by
- * default, which keeps pages strictly in order). A page waiting for its retry keeps its place in the window.
+ * default, which keeps pages strictly in order). A page waiting for its retry keeps its place in the window. Uploads to
+ * a paused destination have none: their pages wait, unclaimed and untried, until it is resumed.
  */
 const WINDOWS = `
   SELECT w.upload_id, w.page, w.next_attempt_at, w.lease_until, u.template_id,
@@ -83,7 +84,7 @@ const WINDOWS = `
     SELECT c.upload_id, c.page, c.next_attempt_at, c.lease_until FROM chunks c
     WHERE c.upload_id = u.id AND c.status = ${PENDING}
     ORDER BY c.page LIMIT coalesce(d.concurrency, 1)) w
-  WHERE u.status = ${DELIVERING}`;
+  WHERE u.status = ${DELIVERING} AND d.paused_at IS NULL`;
 
 /**
  * Locks the chunk of `row` (upload_id, page) if it is still due and not leased, skipping it if another claim holds it.
@@ -153,9 +154,9 @@ const CLAIM_DUE = byLeaseMargin((leaseMarginMs) => prepared(`sheethook_claim_due
     (SELECT count(*) FROM pickable)::int AS waiting`));
 
 /**
- * Claims up to `limit` due chunks: pages in their upload's window, due, and not leased; for a rate-limited destination,
- * only as many as it has send slots within SLOT_HORIZON_MS, each reserving its slot on the destination row in this
- * same statement. SKIP LOCKED and the lease keep two workers off the same chunk; the destination's row lock makes
+ * Claims up to `limit` due chunks: pages in their upload's window, due, not leased, and not to a paused destination;
+ * for a rate-limited destination, only as many as it has send slots within SLOT_HORIZON_MS, each reserving its slot on
+ * the destination row in this same statement. SKIP LOCKED and the lease keep two workers off the same chunk; the destination's row lock makes
  * workers in every process take its slots one after the other. `waiting`: how many could have been claimed, had
  * `limit` been no limit.
  */
@@ -206,11 +207,12 @@ const SETTLE_MANY_AND_CLAIM = byLeaseMargin((leaseMarginMs) => prepared(`sheetho
     WHERE c.upload_id = ANY (ARRAY(SELECT upload_id FROM s)) AND c.page = ANY (ARRAY(SELECT page FROM s))
       AND c.upload_id = s.upload_id AND c.page = s.page
   ), targets AS MATERIALIZED (
-    -- The uploads whose next pages this statement may claim: still delivering, to a destination without a rate limit
-    -- (whose pages take the claim that reserves send slots).
+    -- The uploads whose next pages this statement may claim: still delivering, to a destination not paused and without
+    -- a rate limit (whose pages take the claim that reserves send slots).
     SELECT u.id AS upload_id, d.concurrency, d.timeout_ms, ${DESTINATION_COLUMNS}
     FROM uploads u JOIN destinations d ON d.template_id = u.template_id
     WHERE u.id IN (SELECT upload_id FROM s) AND u.status = ${DELIVERING} AND d.max_requests_per_second IS NULL
+      AND d.paused_at IS NULL
   ), windows AS (
     -- As WINDOWS, though this statement's snapshot still has the pages it settles as pending: those are left out.
     SELECT t.upload_id, w.page, w.next_attempt_at, w.lease_until,
@@ -276,7 +278,7 @@ const SETTLE_ONE_AND_CLAIM = byLeaseMargin((leaseMarginMs) => prepared(`sheethoo
   ), target AS MATERIALIZED (
     SELECT d.concurrency, d.timeout_ms, ${DESTINATION_COLUMNS}
     FROM uploads u JOIN destinations d ON d.template_id = u.template_id
-    WHERE u.id = $1 AND u.status = ${DELIVERING} AND d.max_requests_per_second IS NULL
+    WHERE u.id = $1 AND u.status = ${DELIVERING} AND d.max_requests_per_second IS NULL AND d.paused_at IS NULL
   ), window_pages AS MATERIALIZED (
     SELECT c.page, c.next_attempt_at, c.lease_until FROM chunks c
     WHERE c.upload_id = $1 AND c.status = ${PENDING} AND NOT (c.page = $2 AND $3 <> ${PENDING})

@@ -29,6 +29,23 @@ export const apiKeys = pgTable('api_keys', {
   createdAt: createdAt(),
 });
 
+/**
+ * A console session: a browser signed in with an API key holds only a random token in an HttpOnly cookie, whose hash
+ * is kept here. It acts as its key, for the key's project, and goes with the key when the key is revoked.
+ */
+export const consoleSessions = pgTable('console_sessions', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  /** sha256 of the cookie's token. */
+  tokenHash: text('token_hash').notNull().unique(),
+  apiKeyId: uuid('api_key_id').notNull().references(() => apiKeys.id, { onDelete: 'cascade' }),
+  projectId: uuid('project_id').notNull().references(() => projects.id, { onDelete: 'cascade' }),
+  createdAt: createdAt(),
+  /** When a request last used the session, written at most about once a minute: its idle time counts from here. */
+  lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull().defaultNow(),
+  /** Its end however busy it is. */
+  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+}, (t) => [index('console_sessions_api_key').on(t.apiKeyId)]);
+
 export const templates = pgTable('templates', {
   id: uuid('id').primaryKey().defaultRandom(),
   projectId: uuid('project_id').notNull().references(() => projects.id, { onDelete: 'cascade' }),
@@ -60,6 +77,8 @@ export const destinations = pgTable('destinations', {
   /** The secret before the last rotation, encrypted: it signs too until `previousSecretExpiresAt`. */
   previousSigningSecret: text('previous_signing_secret'),
   previousSecretExpiresAt: timestamp('previous_secret_expires_at', { withTimezone: true }),
+  /** Set while deliveries to it are paused: its pages stay pending, unclaimed, until it is resumed. */
+  pausedAt: timestamp('paused_at', { withTimezone: true }),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 });
@@ -206,7 +225,11 @@ export const deliveryAttempts = pgTable('delivery_attempts', {
   httpStatus: integer('http_status'),
   error: text('error'),
   responseExcerpt: text('response_excerpt'),
-}, (t) => [index('delivery_attempts_upload_page').on(t.uploadId, t.page, t.id)]);
+}, (t) => [
+  index('delivery_attempts_upload_page').on(t.uploadId, t.page, t.id),
+  // The dashboard's statistics read the attempts of a time range, however old their uploads.
+  index('delivery_attempts_started').on(t.startedAt),
+]);
 
 /** Facts about the installation that every process must agree on, such as which secret key seals its secrets. */
 export const serviceSettings = pgTable('service_settings', {

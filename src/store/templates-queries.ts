@@ -9,7 +9,8 @@ export type TemplateRow = typeof templates.$inferSelect;
 export type DestinationRow = typeof destinations.$inferSelect;
 /** The settings a PUT sets; signing secrets change only when one is first made or rotated. */
 export type DestinationInput = Omit<typeof destinations.$inferInsert,
-  'templateId' | 'createdAt' | 'updatedAt' | 'signingSecret' | 'previousSigningSecret' | 'previousSecretExpiresAt' | 'nextSlotAt'>;
+  'templateId' | 'createdAt' | 'updatedAt' | 'signingSecret' | 'previousSigningSecret' | 'previousSecretExpiresAt' | 'nextSlotAt'
+  | 'pausedAt'>;
 
 export async function insertTemplate(db: Db, projectId: string, t: { code: string; name: string; columns: Column[] }) {
   const rows = await db.insert(templates).values({ projectId, ...t }).onConflictDoNothing().returning();
@@ -100,6 +101,17 @@ export async function reserveSendSlot(db: Db, templateId: string): Promise<numbe
     WHERE ${destinations.templateId} = ${templateId} AND ${destinations.maxRequestsPerSecond} IS NOT NULL
     RETURNING (extract(epoch FROM ${destinations.nextSlotAt} - ${gap} - clock_timestamp()) * 1000)::float8 AS "slotInMs"`);
   return row ? row.slotInMs : null;
+}
+
+/**
+ * Pauses deliveries to a destination (keeping when it was first paused, should it be paused again) or resumes them;
+ * undefined when the template has no destination. The delivery queue leaves a paused destination's pages pending.
+ */
+export async function setDestinationPaused(db: Db, templateId: string, paused: boolean): Promise<DestinationRow | undefined> {
+  const [row] = await db.update(destinations)
+    .set({ pausedAt: paused ? sql`coalesce(${destinations.pausedAt}, now())` : null, updatedAt: sql`now()` })
+    .where(eq(destinations.templateId, templateId)).returning();
+  return row;
 }
 
 export async function deleteDestination(db: Db, templateId: string): Promise<boolean> {

@@ -1,5 +1,5 @@
 // Uploads and their records: created by an import, filled by ingest, frozen into a chunk plan.
-import { and, count, desc, eq, sql } from 'drizzle-orm';
+import { and, count, desc, eq, gte, lt, sql } from 'drizzle-orm';
 import { rows, type Db } from './db.ts';
 import { uploads } from './schema.ts';
 import { insertChunkPlan, recordCounts } from './records-queries.ts';
@@ -17,7 +17,13 @@ export async function findUpload(db: Db, projectId: string, id: string): Promise
   return row;
 }
 
-export interface UploadFilter { status?: UploadStatus; templateCode?: string }
+export interface UploadFilter {
+  status?: UploadStatus;
+  templateCode?: string;
+  /** Made at or after `createdFrom`, and before `createdTo`. */
+  createdFrom?: Date;
+  createdTo?: Date;
+}
 
 /** A page of a project's uploads, newest first, and how many the filter lets through in all. */
 export async function listUploads(
@@ -27,6 +33,8 @@ export async function listUploads(
     eq(uploads.projectId, projectId),
     filter.status ? eq(uploads.status, filter.status) : undefined,
     filter.templateCode ? eq(uploads.templateCode, filter.templateCode) : undefined,
+    filter.createdFrom ? gte(uploads.createdAt, filter.createdFrom) : undefined,
+    filter.createdTo ? lt(uploads.createdAt, filter.createdTo) : undefined,
   );
   // The id breaks ties between uploads made in the same instant, so that pages neither repeat nor skip one.
   const [page, [{ total }]] = await Promise.all([
