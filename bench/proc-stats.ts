@@ -1,6 +1,6 @@
 // What the kernel counts for a process: peak resident memory (VmHWM) and CPU time; null where /proc is not there.
 
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 
 export function peakRssMb(pid: number | 'self' = 'self'): number | null {
   try {
@@ -9,6 +9,11 @@ export function peakRssMb(pid: number | 'self' = 'self'): number | null {
   } catch {
     return null;
   }
+}
+
+/** Starts a new peak (VmHWM) from the resident memory now, as `echo 5 > /proc/PID/clear_refs` does. */
+export function resetPeakRss(pid: number): void {
+  writeFileSync(`/proc/${pid}/clear_refs`, '5');
 }
 
 /** A process's resident memory now (VmRSS), in MiB. */

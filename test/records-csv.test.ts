@@ -104,6 +104,22 @@ describe('records as CSV', () => {
     expect(parsed[1]).toEqual(['2', '1', 'p1@example.com', 'note 1', '', '']);
   });
 
+  it('defuses the text cells a spreadsheet would run as formulas, leaving numbers and phone numbers as they are', async () => {
+    const notes = ['=1+2', '@SUM(A1)', "+cmd|' /C calc'!A0", '-2+3', '\t=HYPERLINK("x")', '+1 555 0100', '-5', 'plain'];
+    const file = csv([['Id', 'Email', 'Note, free text'], ...notes.map((note, i) => [String(-i), `f${i}@example.com`, note])]);
+    const created = await t.api('POST', '/v1/uploads', importForm({ template: 'people', file }));
+    const id = created.body.uploadId;
+    await t.api('POST', `/v1/uploads/${id}/validate`);
+    await waitFor(async () => (await t.api('GET', `/v1/uploads/${id}`)).body.status === 'reviewing', 'review');
+    const res = await download(`/v1/uploads/${id}/records.csv?type=all`);
+    const parsed = Papa.parse<string[]>(res.text.slice(1), { skipEmptyLines: true }).data.slice(1);
+    expect(parsed.map((line) => line[3])).toEqual([
+      "'=1+2", "'@SUM(A1)", "'+cmd|' /C calc'!A0", "'-2+3", '\'\t=HYPERLINK("x")', '+1 555 0100', '-5', 'plain',
+    ]);
+    // The ids are numbers, -1 to -7: never prefixed.
+    expect(parsed.map((line) => line[1])).toEqual(notes.map((_, i) => String(-i)));
+  });
+
   it('refuses a type it does not know', async () => {
     const bad = await t.api('GET', `/v1/uploads/${uploadId}/records.csv?type=broken`);
     expect(bad.status).toBe(400);

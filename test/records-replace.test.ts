@@ -169,6 +169,27 @@ describe('find & replace in a column', () => {
     expect(own.body.rowsChanged).toBe(0);
   });
 
+  it('finds text that JSON writes escaped: quotes, backslashes, tabs and letters of other scripts', async () => {
+    const cities = ['Say "hi"', 'C:\\temp', 'a\tb', 'Zürich', 'ZÜRICH 😀'];
+    const file = csv([['Id', 'Email', 'City'], ...cities.map((city, i) => [String(i + 1), `q${i}@example.com`, city])]);
+    const created = await t.api('POST', '/v1/uploads', importForm({ template: 'people', file }));
+    await t.api('POST', `/v1/uploads/${created.body.uploadId}/validate`);
+    const { uploadId } = created.body;
+    await waitFor(async () => (await t.api('GET', `/v1/uploads/${uploadId}`)).body.status === 'reviewing', 'review');
+    const city = async (row: number) => (await records(uploadId)).find((r) => r.row === row)!.data.city;
+
+    expect((await replace(uploadId, { column: 'city', find: '"hi"', replace: "'hi'" })).body.rowsChanged).toBe(1);
+    expect(await city(1)).toBe("Say 'hi'");
+    expect((await replace(uploadId, { column: 'city', find: '\\temp', replace: '/tmp' })).body.rowsChanged).toBe(1);
+    expect(await city(2)).toBe('C:/tmp');
+    expect((await replace(uploadId, { column: 'city', find: '\t', replace: ' ' })).body.rowsChanged).toBe(1);
+    expect(await city(3)).toBe('a b');
+    // Case folded beyond ASCII; a character outside the Basic Multilingual Plane found whole.
+    expect((await replace(uploadId, { column: 'city', find: 'zürich', replace: 'Geneva' })).body.rowsChanged).toBe(2);
+    expect((await replace(uploadId, { column: 'city', find: '😀', replace: '!' })).body.rowsChanged).toBe(1);
+    expect(await city(5)).toBe('Geneva !');
+  });
+
   it('refuses an upload not in review, an unknown column and an empty find', async () => {
     const created = await t.api('POST', '/v1/uploads', importForm({ template: 'people', file: csv([['Id', 'Email'], ['1', 'a@b.co']]) }));
     const mapping = await replace(created.body.uploadId, { column: 'id', find: '1', replace: '2' });

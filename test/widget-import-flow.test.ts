@@ -103,6 +103,14 @@ it('imports a file through the widget embedded on another origin: fix, delete, r
   await widget.getByRole('button', { name: 'Invalid (2)' }).waitFor();
   await widget.getByLabel('Select row 4').check();
   await widget.getByRole('button', { name: 'Delete selected rows (1)' }).click();
+  // Asked once more; Cancel keeps the row, then the deletion is confirmed.
+  const ask = widget.getByRole('alertdialog', { name: 'Delete 1 selected rows?' });
+  await ask.getByRole('button', { name: 'Cancel' }).click();
+  await ask.waitFor({ state: 'detached' });
+  expect(await widget.getByRole('button', { name: 'Delete selected rows (1)' }).isEnabled()).toBe(true);
+  await widget.getByRole('button', { name: 'Delete selected rows (1)' }).click();
+  await screenshot(page, 'widget-delete-confirm');
+  await ask.getByRole('button', { name: 'Delete 1 rows' }).click();
   await widget.getByText('1 rows deleted.').waitFor();
   // Dee's age, by find & replace in the Age column.
   await widget.getByRole('button', { name: 'Find and replace' }).click();

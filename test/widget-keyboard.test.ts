@@ -122,6 +122,10 @@ it('completes an import with the keyboard only', { timeout: 60_000, retry: 2 }, 
   await page.keyboard.press('Space');
   await keyTo(widget, /^button\|Delete selected rows \(1\)$/, 'Shift+Tab');
   await page.keyboard.press('Enter');
+  // The question takes focus on Cancel; Tab to the deletion.
+  await keyTo(widget, /^button\|Cancel$/);
+  await keyTo(widget, /^button\|Delete 1 rows$/);
+  await page.keyboard.press('Enter');
   await widget.getByText('1 rows deleted.').waitFor();
   // Find & replace: the dialog takes focus; type-ahead picks the column, Enter replaces.
   await keyTo(widget, /^button\|Find and replace$/);

@@ -17,12 +17,26 @@ const cellText = (value: unknown, column: Column): string => {
   return cell === null ? '' : String(cell);
 };
 
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 /** The text with the replacement made (the same text when `find` is not in it). */
 function replacer({ find, replace, matchCase, wholeCell }: Replacement): (text: string) => string {
-  const escaped = find.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const escaped = escapeRegExp(find);
   const pattern = new RegExp(wholeCell ? `^${escaped}$` : escaped, matchCase ? 'gu' : 'giu');
   // A function, so a `$` in the replacement is taken as it is.
   return (text) => text.replace(pattern, () => replace);
+}
+
+/**
+ * Whether a record's JSON can hold a cell the replacement changes: the records that cannot are not parsed. `find` is
+ * in the JSON as it is in the cell unless JSON escapes one of its characters (quotes, backslashes, control
+ * characters, lone surrogates) or the cell joins a multi-select's values, which the JSON keeps apart: then every
+ * record is looked at.
+ */
+function prefilter({ column, find, matchCase }: Replacement): ((line: string) => boolean) | undefined {
+  if (column.multiSelect || /["\\\u0000-\u001f]|\p{Cs}/u.test(find)) return undefined;
+  const pattern = new RegExp(escapeRegExp(find), matchCase ? 'u' : 'iu');
+  return (line) => pattern.test(line);
 }
 
 /**
@@ -33,6 +47,7 @@ function replacer({ find, replace, matchCase, wholeCell }: Replacement): (text: 
 export async function replaceInColumn(db: Db, uploadId: string, columns: Column[], r: Replacement): Promise<number | undefined> {
   const validate = compileRowValidator(columns);
   const change = replacer(r);
+  const mayChange = prefilter(r);
   let rowsChanged = 0;
   const indexes = new Map<string, UniqueIndex>();
   // Made before the first block's transaction, so that reading the upload holds no lock; another unique column's is
@@ -50,7 +65,7 @@ export async function replaceInColumn(db: Db, uploadId: string, columns: Column[
         edits.push({ record, validated: validate(cells) });
       }
       return checkUnique(tx, uploadId, columns, r.column, edits, indexes);
-    });
+    }, mayChange);
     if (changed === undefined) return undefined;
     rowsChanged += changed;
   }

@@ -9,6 +9,14 @@ import { toCell } from './record-check.ts';
 const BOM = '\uFEFF';
 const NEWLINE = '\r\n';
 
+/**
+ * The text cells Excel or LibreOffice would run as a formula: those starting with = or @ (or a tab or carriage return
+ * before one), and with + or - unless the rest is a number or a phone number (digits, spaces, dots, commas,
+ * parentheses), which stay as they are. Papa Parse puts a ' before each, and Excel shows the text; numbers are never
+ * touched.
+ */
+const FORMULA = /^(?:[=@\t\r]|[+-](?![\d\s.,()]*$))/;
+
 /** `Row` (the row as the spreadsheet shows it), the template's column names, then `Errors`; a block of rows at a time. */
 export async function* recordsCsv(db: Db, uploadId: string, columns: Column[], filter: RecordFilter): AsyncGenerator<string> {
   yield BOM + Papa.unparse([['Row', ...columns.map((c) => c.name), 'Errors']], { newline: NEWLINE }) + NEWLINE;
@@ -16,15 +24,16 @@ export async function* recordsCsv(db: Db, uploadId: string, columns: Column[], f
   for (const block of await recordBlockNumbers(db, uploadId, filter)) {
     const records = await blockRecords(db, uploadId, block, filter);
     if (records.length === 0) continue;
-    yield Papa.unparse(records.map((r) => line(r, columns, names)), { newline: NEWLINE }) + NEWLINE;
+    yield Papa.unparse(records.map((r) => line(r, columns, names)), { newline: NEWLINE, escapeFormulae: FORMULA }) + NEWLINE;
   }
 }
 
-function line(record: StoredRecord, columns: Column[], names: Map<string, string>): string[] {
+/** A record's cells: numbers and booleans as they are (never taken for a formula), texts as text. */
+function line(record: StoredRecord, columns: Column[], names: Map<string, string>): (string | number | boolean)[] {
   const errors = Object.entries(record.errors ?? {}).map(([key, message]) => `${names.get(key) ?? key}: ${message}`).join('; ');
-  return [String(record.sheetRow ?? ''), ...columns.map((c) => {
+  return [record.sheetRow ?? '', ...columns.map((c) => {
     const cell = toCell(record.data[c.key], c);
-    return cell === null ? '' : String(cell);
+    return cell instanceof Date ? cell.toISOString() : cell ?? '';
   }), errors];
 }
 

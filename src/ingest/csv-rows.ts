@@ -1,6 +1,7 @@
-// Streams the rows of a CSV file: read in pieces, decoded, and parsed by papaparse's parser piece by piece.
+// Streams the rows of a CSV file: read in pieces, decoded, and parsed by papaparse's streaming parser piece by piece.
 
 import { open } from 'node:fs/promises';
+import type { Duplex } from 'node:stream';
 import iconv from 'iconv-lite';
 import Papa from 'papaparse';
 import { AppError } from '../errors.ts';
@@ -15,8 +16,9 @@ import { isSystemError } from './system-error.ts';
 const PIECE_BYTES = 64 * 1024;
 
 /**
- * Text an unfinished row may reach beyond the largest field: every piece re-parses the unfinished row from its start,
- * so without a bound an unclosed quote would cost quadratic time and hold the rest of the file in memory.
+ * Text written without a row coming out, beyond the largest field: papaparse re-parses an unfinished row from its start
+ * with every piece, so without a bound an unclosed quote would cost quadratic time and hold the rest of the file in
+ * memory.
  */
 const UNFINISHED_ROW_SLACK = 1024 * 1024;
 
@@ -43,34 +45,58 @@ function lineBreakOf(text: string, delimiter: string): '\n' | '\r\n' | '\r' {
 
 /**
  * The rows in batches, a batch per piece of the file: the consumer waits once per piece, not per row. Text is parsed
- * as soon as it is decoded; the unfinished row at the end of a piece waits for the next one.
+ * as soon as it is decoded, through papaparse's public streaming interface (`NODE_STREAM_INPUT`, the same as a
+ * program streaming a file through it); the unfinished row at the end of a piece waits inside it for the next one.
  */
 export async function* csvRowBatches(
   path: string, encoding: string, delimiter: string, maxFieldBytes: number, maxColumns = DEFAULT_MAX_COLUMNS,
 ): AsyncGenerator<string[][]> {
   const file = await open(path, 'r');
+  let parser: Duplex | undefined;
   try {
     const decoder = decoding(encoding);
     // A row far too wide is refused from its text, before papaparse builds an array of its fields.
     const scanWidths = csvWidthScanner(delimiter, maxColumns);
     const unfinishedLimit = maxFieldBytes + UNFINISHED_ROW_SLACK;
-    let parser: Papa.Parser | undefined;
-    let unfinished = '';
+    let batch: string[][] = [];
+    let failure: Error | undefined;
+    let ended: Promise<void> | undefined;
+    /** Text written since the last piece that gave a row. */
+    let rowless = 0;
     const buffer = Buffer.allocUnsafe(PIECE_BYTES);
     for (;;) {
       const { bytesRead } = await file.read(buffer, 0, PIECE_BYTES, null);
       const last = bytesRead === 0;
-      const decoded = last ? decoder.end() : decoder.write(buffer.subarray(0, bytesRead));
-      scanWidths(decoded);
-      const text = unfinished + decoded;
-      if (text !== '') {
-        parser ??= new Papa.Parser({ delimiter, newline: lineBreakOf(text, delimiter), quoteChar: '"', escapeChar: '"' });
-        const parsed = parser.parse(text, 0, !last) as Papa.ParseResult<string[]>;
-        unfinished = last ? '' : text.slice(parsed.meta.cursor);
-        if (unfinished.length > unfinishedLimit) {
+      const text = last ? decoder.end() : decoder.write(buffer.subarray(0, bytesRead));
+      scanWidths(text);
+      if (text !== '' && !parser) {
+        const csv = Papa.parse(Papa.NODE_STREAM_INPUT, { delimiter, newline: lineBreakOf(text, delimiter), quoteChar: '"', escapeChar: '"' });
+        parser = csv;
+        // Flowing: each row comes out as it is parsed, while the piece is written.
+        csv.on('data', (row: string[]) => { batch.push(row); });
+        csv.on('error', (error: Error) => { failure = error; });
+        ended = new Promise((resolve, reject) => {
+          csv.once('end', resolve);
+          csv.once('error', reject);
+        });
+      }
+      if (parser && text !== '') {
+        const written = parser;
+        await new Promise<void>((resolve, reject) => written.write(text, (error) => (error ? reject(error) : resolve())));
+        rowless = batch.length > 0 ? 0 : rowless + text.length;
+        if (rowless > unfinishedLimit) {
           throw fieldTooLarge(maxFieldBytes, ' or a line that never ends (often a quote that is never closed)');
         }
-        if (parsed.data.length > 0) yield parsed.data;
+      }
+      if (last && parser) {
+        parser.end();
+        await ended;
+      }
+      if (failure) throw failure;
+      if (batch.length > 0) {
+        const rows = batch;
+        batch = [];
+        yield rows;
       }
       if (last) return;
     }
@@ -79,7 +105,8 @@ export async function* csvRowBatches(
     if (error instanceof AppError || isSystemError(error)) throw error;
     throw new AppError(400, 'file_unreadable', `The CSV file could not be read: ${(error as Error).message}`, { cause: error });
   } finally {
-    // Reached on early exit too: nothing may keep the file open.
+    // Reached on early exit too: nothing may keep the file open, nor the parser its text.
+    parser?.destroy();
     await file.close();
   }
 }

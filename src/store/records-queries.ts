@@ -194,27 +194,45 @@ export async function addDuplicateErrors(store: Pick<Store, 'write'>, uploadId: 
   await store.write(ADD_DUPLICATES, [uploadId, d.block, d.errorsJson, d.count]);
 }
 
-interface BlockForUpdate { firstRow: number; rowCount: number; lines: string; errors: Record<string, Record<string, string>>; deleted: number[] }
-
-async function lockBlock(tx: Db, uploadId: string, block: number): Promise<BlockForUpdate | undefined> {
-  const [found] = await rows<BlockForUpdate>(tx, sql`
-    SELECT first_row AS "firstRow", row_count AS "rowCount", lines, errors, deleted FROM record_blocks
-    WHERE upload_id = ${uploadId} AND block = ${block} FOR UPDATE`);
-  return found;
+interface BlockForUpdate {
+  firstRow: number;
+  rowCount: number;
+  /** One per row of the block, '' for a deleted one. */
+  lines: string[];
+  errors: Record<string, Record<string, string>>;
+  deleted: number[];
 }
 
-async function saveBlock(tx: Db, uploadId: string, block: number, b: BlockForUpdate, lines: string[]): Promise<void> {
+/**
+ * Locks a block and reads it for a change. Its text comes a line to a row, split by the database: a block's whole
+ * text would be one string of a few hundred kilobytes, which the collector keeps in its old generation, and an edit
+ * walking every block would leave a thousand of them behind.
+ */
+async function lockBlock(tx: Db, uploadId: string, block: number): Promise<BlockForUpdate | undefined> {
+  const [found] = await rows<Omit<BlockForUpdate, 'lines'>>(tx, sql`
+    SELECT first_row AS "firstRow", row_count AS "rowCount", errors, deleted FROM record_blocks
+    WHERE upload_id = ${uploadId} AND block = ${block} FOR UPDATE`);
+  if (!found) return undefined;
+  const split = await rows<{ line: string }>(tx, sql`
+    SELECT l.line FROM record_blocks b CROSS JOIN LATERAL unnest(string_to_array(b.lines, E'\n')) WITH ORDINALITY AS l(line, n)
+    WHERE b.upload_id = ${uploadId} AND b.block = ${block} ORDER BY l.n`);
+  // A block of one deleted row is the empty text, which splits into no line at all.
+  const lines = split.length === 0 ? Array<string>(found.rowCount).fill('') : split.map((l) => l.line);
+  return { ...found, lines };
+}
+
+/** Writes a block's lines back, each its own parameter, joined by the database (no block-sized string here either). */
+async function saveBlock(tx: Db, uploadId: string, block: number, b: BlockForUpdate): Promise<void> {
+  const { lines } = b;
   let invalid = 0;
   for (const row of Object.keys(b.errors)) if (lines[Number(row) - b.firstRow] !== '') invalid++;
   const live = lines.reduce((n, line) => n + (line === '' ? 0 : 1), 0);
   await tx.execute(sql`
-    UPDATE record_blocks SET lines = ${lines.join('\n')}, errors = ${JSON.stringify(b.errors)}::jsonb,
+    UPDATE record_blocks SET lines = array_to_string(ARRAY[${sql.join(lines.map((line) => sql`${line}`), sql`, `)}]::text[], E'\n'),
+      errors = ${JSON.stringify(b.errors)}::jsonb,
       deleted = ${intArray(b.deleted)}::int[], valid_count = ${live - invalid}, invalid_count = ${invalid}
     WHERE upload_id = ${uploadId} AND block = ${block}`);
 }
-
-/** Splits a block's text back into its lines; a block of one deleted row is the empty text. */
-const splitLines = (b: BlockForUpdate) => (b.lines === '' ? Array<string>(b.rowCount).fill('') : b.lines.split('\n'));
 
 /**
  * Replaces one record in its block, inside the caller's transaction; whether the row was there (and not deleted)
@@ -224,31 +242,33 @@ export async function rewriteRecord(tx: Db, uploadId: string, record: StoredReco
   const block = blockOf(record.row);
   const b = await lockBlock(tx, uploadId, block);
   if (!b) return undefined;
-  const lines = splitLines(b);
+  const { lines } = b;
   const at = record.row - b.firstRow;
   if (at >= lines.length || lines[at] === '') return undefined;
   const wasValid = !(String(record.row) in b.errors);
   lines[at] = JSON.stringify(record.data);
   delete b.errors[record.row];
   if (record.errors !== null) b.errors[record.row] = record.errors;
-  await saveBlock(tx, uploadId, block, b, lines);
+  await saveBlock(tx, uploadId, block, b);
   return { wasValid };
 }
 
 /**
  * Rewrites some records of one block inside the caller's transaction: `edit` gets the block's records (deleted rows
- * left out; `sheetRow` not read, as an edit does not change it) and answers the ones it changed. How many changed, and how many more are valid than before; undefined
- * when the block is not there.
+ * left out, and those whose JSON `mayChange` says no to; `sheetRow` not read, as an edit does not change it) and
+ * answers the ones it changed. How many changed, and how many more are valid than before; undefined when the block is
+ * not there.
  */
 export async function rewriteBlock(
   tx: Db, uploadId: string, block: number, edit: (records: StoredRecord[]) => Promise<StoredRecord[]>,
+  mayChange: (line: string) => boolean = () => true,
 ): Promise<{ changed: number; validDelta: number } | undefined> {
   const b = await lockBlock(tx, uploadId, block);
   if (!b) return undefined;
-  const lines = splitLines(b);
+  const { lines } = b;
   const records: StoredRecord[] = [];
   lines.forEach((line, at) => {
-    if (line === '') return;
+    if (line === '' || !mayChange(line)) return;
     const row = b.firstRow + at;
     const errors = b.errors[row] ?? null;
     records.push({ row, sheetRow: null, valid: errors === null, data: JSON.parse(line), errors });
@@ -262,7 +282,7 @@ export async function rewriteBlock(
     delete b.errors[record.row];
     if (record.errors !== null) b.errors[record.row] = record.errors;
   }
-  if (changed.length > 0) await saveBlock(tx, uploadId, block, b, lines);
+  if (changed.length > 0) await saveBlock(tx, uploadId, block, b);
   return { changed: changed.length, validDelta };
 }
 
@@ -274,7 +294,7 @@ export async function eraseRecords(tx: Db, uploadId: string, rowNumbers: number[
   for (const [block, wanted] of [...byBlock].sort((a, b) => a[0] - b[0])) {
     const b = await lockBlock(tx, uploadId, block);
     if (!b) continue;
-    const lines = splitLines(b);
+    const { lines } = b;
     let changed = false;
     for (const row of wanted) {
       const at = row - b.firstRow;
@@ -285,7 +305,7 @@ export async function eraseRecords(tx: Db, uploadId: string, rowNumbers: number[
       b.deleted.push(row);
       changed = true;
     }
-    if (changed) await saveBlock(tx, uploadId, block, b, lines);
+    if (changed) await saveBlock(tx, uploadId, block, b);
   }
   return erased.sort((a, b) => a.row - b.row);
 }

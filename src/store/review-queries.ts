@@ -60,14 +60,15 @@ export function removeRecords(db: Db, uploadId: string, rowNumbers: number[]): P
 }
 
 /**
- * Rewrites some records of one block (see `rewriteBlock`) in a transaction of its own, keeping the upload's counts
+ * Rewrites some records of one block (see `rewriteBlock`, and its `mayChange`) in a transaction of its own, keeping the upload's counts
  * right: how many records changed, or undefined when the upload is not in review.
  */
 export function editBlock(
   db: Db, uploadId: string, block: number, edit: (tx: Db, records: StoredRecord[]) => Promise<StoredRecord[]>,
+  mayChange?: (line: string) => boolean,
 ): Promise<number | undefined> {
   return whileInReview(db, uploadId, async (tx) => {
-    const result = await rewriteBlock(tx, uploadId, block, (records) => edit(tx, records));
+    const result = await rewriteBlock(tx, uploadId, block, (records) => edit(tx, records), mayChange);
     if (!result || result.changed === 0) return 0;
     await tx.execute(sql`
       UPDATE uploads SET valid_records = valid_records + ${result.validDelta}, invalid_records = invalid_records - ${result.validDelta},

@@ -4,6 +4,7 @@ import { useCallback, useEffect, useState } from 'react';
 import type { RecordFilter, RecordRow, TemplateColumn, Upload } from '../api.ts';
 import { useTexts } from '../i18n/texts.ts';
 import { useApi, useFailure } from '../use-api.ts';
+import { DeleteRowsDialog } from './DeleteRowsDialog.tsx';
 import { FindReplaceDialog } from './FindReplaceDialog.tsx';
 import { ReviewGrid } from './ReviewGrid.tsx';
 
@@ -76,9 +77,7 @@ export function ReviewStep({ upload, columns, onUpload, onStartOver, onContinue 
           ))}
         </div>
         <div className="button-row">
-          <button type="button" disabled={selected.size === 0} onClick={() => void deleteSelected()}>
-            {t('deleteSelected', { count: selected.size })}
-          </button>
+          <DeleteRowsDialog count={selected.size} onConfirm={deleteSelected} />
           <FindReplaceDialog uploadId={id} columns={columns} onReplaced={(r) => {
             setStatus(t('replaced', { count: r.rowsChanged }));
             setVersion((v) => v + 1);
