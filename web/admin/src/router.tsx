@@ -2,7 +2,7 @@
 // through history without reloading the page.
 import { useSyncExternalStore, type AnchorHTMLAttributes, type MouseEvent } from 'react';
 
-export const BASE = '/admin';
+const BASE = '/admin';
 const CHANGE = 'sheethook:navigate';
 
 function subscribe(onChange: () => void): () => void {

@@ -11,7 +11,7 @@ import { useResource } from '../../use-resource.ts';
 
 const Charts = lazy(() => import('./Charts.tsx'));
 
-export type Range = '24h' | '7d' | '30d';
+type Range = '24h' | '7d' | '30d';
 const RANGES: { range: Range; label: string; hours: number; bucket: 'hour' | 'day' }[] = [
   { range: '24h', label: '24 hours', hours: 24, bucket: 'hour' },
   { range: '7d', label: '7 days', hours: 7 * 24, bucket: 'hour' },

@@ -13,7 +13,7 @@ import { useResource } from '../../use-resource.ts';
 import { UploadProgress } from './upload-progress.tsx';
 
 const PAGE_SIZE = 25;
-export const POLL_MS = 3000;
+const POLL_MS = 3000;
 const STATUSES = ['mapping', 'ingesting', 'reviewing', 'delivering', 'completed', 'completed_with_failures', 'failed', 'expired', 'cancelled'];
 
 /** A day picked in the filter (YYYY-MM-DD, the browser's time zone) as the instant it starts. */
