@@ -21,8 +21,10 @@ import { destinationTestRoutes } from './destination-test.ts';
 import { destinationRoutes } from './destinations.ts';
 import { importRoutes } from './imports.ts';
 import { answerPreflights } from './cors.ts';
+import { Health } from './answer-schemas.ts';
 import { importSessionRoutes } from './import-sessions.ts';
 import { createKeyAuth, type KeyAuth } from './key-auth.ts';
+import { useApiReference } from './openapi.ts';
 import { describeRequestErrors } from './request-errors.ts';
 import { useRequestValidation } from './request-validation.ts';
 import { authenticateSession, type SessionAccess } from './session-auth.ts';
@@ -93,8 +95,17 @@ export async function buildHttp(deps: ApiDeps, options: { serveApi: boolean }): 
   });
   app.setNotFoundHandler((req, reply) => reply.code(404).send({ code: 'not_found', detail: `no route ${req.method} ${req.url.split('?')[0]}` }));
 
-  app.get('/health', async () => ({ status: 'ok', role: deps.config.role }));
-  app.get('/metrics', async (_req, reply) => reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics()));
+  // The reference documents the API: a worker, which serves none of it, serves no reference either.
+  if (options.serveApi) await useApiReference(app);
+  app.get('/health', {
+    schema: { tags: ['Operational'], operationId: 'health', summary: 'Whether the service is ready, and its role', response: { 200: Health } },
+  }, async () => ({ status: 'ok', role: deps.config.role }));
+  app.get('/metrics', {
+    schema: {
+      tags: ['Operational'], operationId: 'metrics', summary: 'Prometheus metrics',
+      response: { 200: { description: 'Metrics in the Prometheus text format', content: { 'text/plain': { schema: { type: 'string' } } } } },
+    },
+  }, async (_req, reply) => reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics()));
   if (!options.serveApi) return app;
 
   await webAssetRoutes(app, deps.config.webDir);

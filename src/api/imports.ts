@@ -9,11 +9,12 @@ import { findDestination } from '../store/templates-queries.ts';
 import { checkMapping, readHead } from './file-head.ts';
 import type { ApiDeps } from './http.ts';
 import { intField, receiveFile, type ReceivedFile } from './receive-file.ts';
+import { ImportForm } from './schemas.ts';
 import { requireTemplate } from './templates.ts';
 import type { TemplateRow } from '../store/templates-queries.ts';
 
 export function importRoutes(app: FastifyInstance, deps: ApiDeps): void {
-  app.post('/v1/imports', { config: { multipart: true } }, async (req, reply) => {
+  app.post('/v1/imports', { config: { multipart: ImportForm } }, async (req, reply) => {
     const received = await receiveFile(req, deps);
     try {
       const template = await requireTemplate(deps, req.projectId, received.fields.template);

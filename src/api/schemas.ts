@@ -5,7 +5,11 @@ import { MAX_CONCURRENCY } from '../store/delivery-queue.ts';
 import { COLUMN_TYPES } from '../ingest/types.ts';
 import { ChunkStatus, UploadStatus } from '../store/states.ts';
 
-export const ErrorBody = Type.Object({ code: Type.String(), detail: Type.String() });
+/** Every error answer: a code for programs, and a sentence for people that names the problem. */
+export const ErrorBody = Type.Object({
+  code: Type.String({ description: 'e.g. invalid_request, not_found, wrong_status, forbidden_for_session' }),
+  detail: Type.String({ description: 'what is wrong, naming the field or thing at fault' }),
+});
 
 /** Longer than any cell can be (the field size limit is 1 MiB). */
 const MAX_TEXT_LENGTH = 1024 * 1024;
@@ -177,3 +181,24 @@ export const SessionCreate = Type.Object({
 export type SessionCreate = Static<typeof SessionCreate>;
 
 export const SessionParams = Type.Object({ sessionId: Type.String({ format: 'uuid' }) });
+
+/**
+ * The multipart form of an import. The route reads the form itself as it arrives (receive-file.ts): this schema is
+ * for the API reference only, and fastify does not check a body against it.
+ */
+export const ImportForm = Type.Object({
+  template: Type.String({ description: 'the template\'s code' }),
+  file: Type.String({ format: 'binary', contentMediaType: 'application/octet-stream', description: 'a CSV (or other delimited text) or XLSX file' }),
+  sheet: Type.Optional(Type.String({ description: 'the name of the XLSX sheet to read; else the one whose headings match best' })),
+  headerRow: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000, description: 'the header row among the non-blank rows, from 0; else found' })),
+  authHeaderValue: Type.Optional(Type.String({ maxLength: 8192, description: 'sent to the receiver in the destination\'s authHeaderName header' })),
+  extra: Type.Optional(Type.String({ description: 'goes into every page as `extra`: parsed when it is JSON, else the text' })),
+});
+
+/** The form of an interactive upload: with an import session token, `template` may be left out, and `authHeaderValue` and `extra` come from the session. */
+export const UploadForm = Type.Object({
+  ...ImportForm.properties,
+  template: Type.Optional(Type.String({ description: 'the template\'s code; with an import session token, the session\'s (and may be left out)' })),
+  authHeaderValue: Type.Optional(Type.String({ maxLength: 8192, description: 'not with an import session token: the session carries it' })),
+  extra: Type.Optional(Type.String({ description: 'not with an import session token: the session carries it' })),
+});

@@ -18,7 +18,7 @@ import { createUpload } from './imports.ts';
 import { sessionTemplate, sessionUploadFields } from './import-sessions.ts';
 import { receiveFile } from './receive-file.ts';
 import { checkRecord, toCell } from './record-check.ts';
-import { ReplaceBody, UploadParams } from './schemas.ts';
+import { ReplaceBody, UploadForm, UploadParams } from './schemas.ts';
 import { replaceInColumn } from './find-replace.ts';
 import { requireTemplate } from './templates.ts';
 
@@ -39,7 +39,7 @@ export function uploadFlowRoutes(app: FastifyInstance, deps: ApiDeps): void {
     if (upload.status !== status) throw conflict('wrong_status', `the upload is ${upload.status}; ${action} needs it to be ${status}`);
   };
 
-  r.post('/v1/uploads', { config: { multipart: true } }, async (req, reply) => {
+  r.post('/v1/uploads', { config: { multipart: UploadForm } }, async (req, reply) => {
     const received = await receiveFile(req, deps);
     try {
       const session = req.importSession;

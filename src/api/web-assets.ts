@@ -34,7 +34,9 @@ export async function webAssetRoutes(app: FastifyInstance, webDir: string): Prom
   // Where it was looked for goes to the log only: a caller learns nothing of the server's directories.
   const notBuilt = (what: string) => new AppError(503, 'web_not_built', `${what} is not built: the operator runs "npm run build"`);
 
-  app.get('/widget', (_req, reply) => reply.redirect('/widget/', 301));
+  // Files for browsers, not API operations: left out of the API reference.
+  const hide = { schema: { hide: true } };
+  app.get('/widget', hide, (_req, reply) => reply.redirect('/widget/', 301));
   // Registered only on a directory that exists: without a web build (a service run from source) the routes say so.
   if (existsSync(webDir)) await app.register(fastifyStatic, { root: webDir, serve: false });
   if (existsSync(join(widgetDir, 'index.html'))) {
@@ -50,11 +52,11 @@ export async function webAssetRoutes(app: FastifyInstance, webDir: string): Prom
     });
   } else {
     app.log.warn({ looked: join(widgetDir, 'index.html') }, 'the widget is not built: /widget/ answers 503 until "npm run build" makes it');
-    app.get('/widget/*', async () => { throw notBuilt('the widget'); });
+    app.get('/widget/*', hide, async () => { throw notBuilt('the widget'); });
   }
 
   // Hosts load /embed.js by a fixed URL: no-cache keeps them on the current build, its ETag keeps that cheap.
-  app.get('/embed.js', (_req, reply) => {
+  app.get('/embed.js', hide, (_req, reply) => {
     if (!existsSync(embedFile)) throw notBuilt('the embed script');
     reply.header('cache-control', 'no-cache');
     reply.header('x-content-type-options', 'nosniff');
