@@ -29,8 +29,8 @@ const Count = (description?: string) => Type.Integer({ minimum: 0, description }
 /** An error answer, saying when a route gives it. */
 export const errorAnswer = (description: string) => Type.Object(ErrorBody.properties, { description });
 
-/** An answer with no body. */
-export const noContent = (description: string) => Type.Null({ description });
+/** An answer with no body (204): the route sends nothing. */
+export const noContent = (description: string) => Type.Unsafe<void>({ type: 'null', description });
 
 const UPLOAD_STATUSES = Object.values(UploadStatus);
 
