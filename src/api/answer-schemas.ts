@@ -26,8 +26,11 @@ const Moment = (description?: string) => Type.Unsafe<string | Date>({ type: 'str
 const Id = (description?: string) => Type.String({ format: 'uuid', description });
 const Count = (description?: string) => Type.Integer({ minimum: 0, description });
 
+/** ErrorBody as fastify knows it (`app.addSchema`): error answers refer to it, and the API reference names it once. */
+export const ERROR_BODY_SCHEMA = { $id: 'ErrorBody', title: 'ErrorBody', ...ErrorBody };
+
 /** An error answer, saying when a route gives it. */
-export const errorAnswer = (description: string) => Type.Object(ErrorBody.properties, { description });
+export const errorAnswer = (description: string) => Type.Unsafe<Static<typeof ErrorBody>>({ $ref: 'ErrorBody#', description });
 
 /** An answer with no body (204): the route sends nothing. */
 export const noContent = (description: string) => Type.Unsafe<void>({ type: 'null', description });

@@ -21,7 +21,7 @@ import { destinationTestRoutes } from './destination-test.ts';
 import { destinationRoutes } from './destinations.ts';
 import { importRoutes } from './imports.ts';
 import { answerPreflights } from './cors.ts';
-import { Health } from './answer-schemas.ts';
+import { ERROR_BODY_SCHEMA, Health } from './answer-schemas.ts';
 import { importSessionRoutes } from './import-sessions.ts';
 import { createKeyAuth, type KeyAuth } from './key-auth.ts';
 import { useApiReference } from './openapi.ts';
@@ -71,6 +71,7 @@ export async function buildHttp(deps: ApiDeps, options: { serveApi: boolean }): 
   });
   useRequestValidation(app);
   useBodyParsers(app);
+  app.addSchema(ERROR_BODY_SCHEMA);
   app.decorateRequest('projectId', '');
   app.decorateRequest('importSession', null);
   app.addHook('onSend', async (req, reply) => { reply.header('x-request-id', req.id); });
