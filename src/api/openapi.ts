@@ -4,6 +4,7 @@ import swagger, { type SwaggerTransform } from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance, FastifySchema } from 'fastify';
 import { errorAnswer } from './answer-schemas.ts';
+import { DOCS_THEME_CSS } from './docs-theme.ts';
 import { SESSION_ROUTES } from './session-routes.ts';
 
 const VERSION: string = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version;
@@ -84,14 +85,15 @@ export async function useApiReference(app: FastifyInstance): Promise<void> {
   await app.register(swaggerUi, {
     routePrefix: '/docs',
     staticCSP: DOCS_CSP,
-    uiConfig: { layout: 'BaseLayout', deepLinking: true, docExpansion: 'list', defaultModelsExpandDepth: -1 },
+    // No deep links: swagger-ui puts each one inside its operation's button, a link in a button (nested-interactive).
+    uiConfig: { layout: 'BaseLayout', deepLinking: false, docExpansion: 'list', defaultModelsExpandDepth: -1, syntaxHighlight: { theme: 'obsidian' } },
     uiHooks: {
       onRequest: (_req, reply, done) => {
         reply.header('x-content-type-options', 'nosniff').header('referrer-policy', 'no-referrer');
         done();
       },
     },
-    theme: { title: 'sheethook API reference' },
+    theme: { title: 'sheethook API reference', css: [{ filename: 'theme.css', content: DOCS_THEME_CSS }] },
   });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 }

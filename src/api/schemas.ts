@@ -42,7 +42,18 @@ export const TemplateCreate = Type.Object({
   code: Type.String({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9_-]+$' }),
   name: Type.String({ minLength: 1, maxLength: 200 }),
   columns: Columns,
-}, { additionalProperties: false });
+}, {
+  additionalProperties: false,
+  // What the API reference shows as the body to send; it is not checked against.
+  examples: [{
+    code: 'people', name: 'People',
+    columns: [
+      { key: 'name', name: 'Name', type: 'string', required: true },
+      { key: 'email', name: 'Email', type: 'email', required: true, unique: true },
+      { key: 'age', name: 'Age', type: 'integer', min: 0 },
+    ],
+  }],
+});
 export type TemplateCreate = Static<typeof TemplateCreate>;
 
 export const TemplatePatch = Type.Object({
@@ -85,7 +96,10 @@ export const WebhookSettings = Type.Object({
   maxRequestsPerSecond: limitOrNull('maxRequestsPerSecond'),
 }, { additionalProperties: false });
 
-export const DestinationBody = Type.Object({ webhook: WebhookSettings }, { additionalProperties: false });
+export const DestinationBody = Type.Object({ webhook: WebhookSettings }, {
+  additionalProperties: false,
+  examples: [{ webhook: { callbackUrl: 'https://api.example.com/imports', chunkSize: 100, authHeaderName: 'X-Api-Key', retryCount: 3, retryInterval: 1000 } }],
+});
 export type DestinationBody = Static<typeof DestinationBody>;
 
 /** How long the replaced signing secret keeps signing after a rotation: a day by default, a week at most. */
@@ -177,7 +191,13 @@ export const SessionCreate = Type.Object({
   allowedOrigins: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 300 }), { minItems: 1, maxItems: 50 })),
   expiresInSeconds: Type.Integer({ ...SESSION_SECONDS }),
   maxRecords: Type.Optional(Type.Integer({ minimum: 1, maximum: 2 ** 31 - 1 })),
-}, { additionalProperties: false });
+}, {
+  additionalProperties: false,
+  examples: [{
+    template: 'people', authHeaderValue: 'the receiver\'s token for this person', extra: { userId: 42 },
+    user: { id: '42', email: 'ann@example.com' }, allowedOrigins: ['https://app.example.com'],
+  }],
+});
 export type SessionCreate = Static<typeof SessionCreate>;
 
 export const SessionParams = Type.Object({ sessionId: Type.String({ format: 'uuid' }) });
