@@ -11,7 +11,7 @@ import { moveStatus, removeRecords, replaceRecord, setMapping } from '../store/r
 import { UploadStatus } from '../store/states.ts';
 import { findDestination } from '../store/templates-queries.ts';
 import { writeChunkPlan, type UploadRow } from '../store/uploads-queries.ts';
-import { requireUpload, sheetOf } from './uploads.ts';
+import { noUpload, requireUpload, sheetOf } from './uploads.ts';
 import { checkMapping, readHead, type FileHead } from './file-head.ts';
 import type { ApiDeps } from './http.ts';
 import { createUpload } from './imports.ts';
@@ -22,7 +22,6 @@ import { ReplaceBody, UploadForm, UploadParams } from './schemas.ts';
 import { replaceInColumn } from './find-replace.ts';
 import { requireTemplate } from './templates.ts';
 import { Confirmed, DeletedRows, errorAnswer, MappingView, noContent, RecordView, ReplaceResult, UploadQueued } from './answer-schemas.ts';
-import { noUpload } from './uploads.ts';
 
 const MappingBody = Type.Object({
   headerRow: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000 })),
@@ -34,8 +33,8 @@ const RecordParams = Type.Object({ uploadId: Type.String({ format: 'uuid' }), ro
 const RecordPatch = Type.Object({ data: Type.Record(Type.String(), CellValue) }, { additionalProperties: false });
 const DeleteBody = Type.Object({ rows: Type.Array(Type.Integer({ minimum: 1 }), { minItems: 1, maxItems: 10_000 }) }, { additionalProperties: false });
 
-const flow = ['Interactive import'];
-const records = ['Records'];
+const flowTags = ['Interactive import'];
+const recordTags = ['Records'];
 const notInReview = errorAnswer('The upload is not in `reviewing` (or was confirmed meanwhile): `wrong_status`');
 const noRow = errorAnswer('No upload with this id, or no such row: `not_found`');
 
@@ -49,7 +48,7 @@ export function uploadFlowRoutes(app: FastifyInstance, deps: ApiDeps): void {
   r.post('/v1/uploads', {
     config: { multipart: UploadForm },
     schema: {
-      tags: flow, operationId: 'createUpload', summary: 'Upload a file to map, validate, review and confirm step by step',
+      tags: flowTags, operationId: 'createUpload', summary: 'Upload a file to map, validate, review and confirm step by step',
       response: {
         201: {
           ...MappingView,
@@ -57,7 +56,7 @@ export function uploadFlowRoutes(app: FastifyInstance, deps: ApiDeps): void {
         },
         400: errorAnswer('A field or the file is refused: `invalid_request` names the field; `file_empty`, `file_unreadable`, '
           + '`file_too_large` (unpacked), `field_too_large`, `sheet_not_found`, `too_many_columns`'),
-        403: errorAnswer('`forbidden_for_session`: a `template` other than the session\'s; or see the other 403s'),
+        403: errorAnswer('The credentials may not do this: `forbidden_for_session` (also for a `template` other than the session\'s), `origin_not_allowed`'),
         404: errorAnswer('No template with this code: `not_found`'),
         415: errorAnswer('Not multipart: `multipart_required`; a file neither CSV nor XLSX (an `.xls` too): `unsupported_format`'),
       },
@@ -80,7 +79,7 @@ export function uploadFlowRoutes(app: FastifyInstance, deps: ApiDeps): void {
 
   r.get('/v1/uploads/:uploadId/mapping', {
     schema: {
-      tags: flow, operationId: 'getMapping', summary: 'The headings, their suggested columns and a sample; which heading feeds which column',
+      tags: flowTags, operationId: 'getMapping', summary: 'The headings, their suggested columns and a sample; which heading feeds which column',
       params: UploadParams, response: { 200: MappingView, 404: noUpload },
     },
   }, async (req) => {
@@ -91,7 +90,7 @@ export function uploadFlowRoutes(app: FastifyInstance, deps: ApiDeps): void {
 
   r.put('/v1/uploads/:uploadId/mapping', {
     schema: {
-      tags: flow, operationId: 'putMapping', summary: 'Set the header row, or which heading feeds a column (`{ columnKey: headingIndex | null }`)',
+      tags: flowTags, operationId: 'putMapping', summary: 'Set the header row, or which heading feeds a column (`{ columnKey: headingIndex | null }`)',
       params: UploadParams, body: MappingBody,
       response: { 200: MappingView, 404: noUpload, 409: errorAnswer('The upload is not in `mapping`: `wrong_status`') },
     },
@@ -109,7 +108,7 @@ export function uploadFlowRoutes(app: FastifyInstance, deps: ApiDeps): void {
 
   r.post('/v1/uploads/:uploadId/validate', {
     schema: {
-      tags: flow, operationId: 'validateUpload', summary: 'Read the whole file with the mapping; the upload goes to `reviewing`',
+      tags: flowTags, operationId: 'validateUpload', summary: 'Read the whole file with the mapping; the upload goes to `reviewing`',
       params: UploadParams,
       response: {
         202: UploadQueued,
@@ -132,7 +131,7 @@ export function uploadFlowRoutes(app: FastifyInstance, deps: ApiDeps): void {
 
   r.patch('/v1/uploads/:uploadId/records/:row', {
     schema: {
-      tags: records, operationId: 'updateRecord', summary: 'Edit a record\'s cells; the row is validated again',
+      tags: recordTags, operationId: 'updateRecord', summary: 'Edit a record\'s cells; the row is validated again',
       params: RecordParams, body: RecordPatch, response: { 200: RecordView, 404: noRow, 409: notInReview },
     },
   }, async (req) => {
@@ -158,7 +157,7 @@ export function uploadFlowRoutes(app: FastifyInstance, deps: ApiDeps): void {
 
   r.post('/v1/uploads/:uploadId/records/replace', {
     schema: {
-      tags: records, operationId: 'replaceInRecords', summary: 'Find and replace in one column; changed rows are validated again',
+      tags: recordTags, operationId: 'replaceInRecords', summary: 'Find and replace in one column; changed rows are validated again',
       params: UploadParams, body: ReplaceBody, response: { 200: ReplaceResult, 404: noUpload, 409: notInReview },
     },
   }, async (req) => {
@@ -177,7 +176,7 @@ export function uploadFlowRoutes(app: FastifyInstance, deps: ApiDeps): void {
 
   r.delete('/v1/uploads/:uploadId/records/:row', {
     schema: {
-      tags: records, operationId: 'deleteRecord', summary: 'Delete a record', params: RecordParams,
+      tags: recordTags, operationId: 'deleteRecord', summary: 'Delete a record', params: RecordParams,
       response: { 204: noContent('Deleted'), 404: noRow, 409: notInReview },
     },
   }, async (req, reply) => {
@@ -188,7 +187,7 @@ export function uploadFlowRoutes(app: FastifyInstance, deps: ApiDeps): void {
 
   r.post('/v1/uploads/:uploadId/records/delete', {
     schema: {
-      tags: records, operationId: 'deleteRecords', summary: 'Delete records by row', params: UploadParams, body: DeleteBody,
+      tags: recordTags, operationId: 'deleteRecords', summary: 'Delete records by row', params: UploadParams, body: DeleteBody,
       response: { 200: DeletedRows, 404: noUpload, 409: notInReview },
     },
   }, async (req) => {
@@ -197,7 +196,7 @@ export function uploadFlowRoutes(app: FastifyInstance, deps: ApiDeps): void {
 
   r.post('/v1/uploads/:uploadId/confirm', {
     schema: {
-      tags: flow, operationId: 'confirmUpload', summary: 'Freeze the records and deliver the valid ones', params: UploadParams,
+      tags: flowTags, operationId: 'confirmUpload', summary: 'Freeze the records and deliver the valid ones', params: UploadParams,
       response: {
         202: Confirmed,
         404: noUpload,
