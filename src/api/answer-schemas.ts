@@ -8,9 +8,10 @@ import { ErrorBody } from './schemas.ts';
 
 // fastify writes an answer with its schema (fast-json-stringify): a property the schema does not name is left out,
 // and a value is made to fit its type (null written as "" for a string). So each shape names every field its route
-// returns, in the order the route returns them; a field that may be null has the type null too; an open shape
-// (a record's cells, a session's user) takes any property. Values are plain types with the allowed values listed
-// (`enum`), never unions of literals: a union is checked value by value as it is written.
+// returns, in the order the route returns them (fastify writes the required ones first, then the optional ones), and
+// a field always there is required (a required field missing fails the answer); one that may be null has the type
+// null too; an open shape (a record's cells, a session's user) takes any property. Values are plain types with the
+// allowed values listed (`enum`), never unions of literals: a union is checked value by value as it is written.
 
 /** A value or null: one schema of two types, which is written as null or as the value's type, never coerced. */
 function orNull<T extends TSchema>(schema: T) {
