@@ -1,8 +1,8 @@
 // `npm start` runs the service as `npm run build` made it (dist/, no TypeScript loader): that build migrates a fresh
 // store, reads a file on its reading thread and delivers every valid row, as the service run from source does, and
-// serves the widget and the embed script it built.
+// serves the widget and the embed script it built, and the API reference.
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -63,4 +63,11 @@ it('runs built, without a TypeScript loader: migrates, reads a file on its threa
   const embed = await fetch(`${running.url}/embed.js`);
   expect(embed.status).toBe(200);
   expect(await embed.text()).toContain('Sheethook');
+
+  // The API reference, its version read from package.json beside dist/.
+  const reference = await fetch(`${running.url}/openapi.json`);
+  expect(reference.status).toBe(200);
+  const pkg = JSON.parse(readFileSync(`${ROOT}/package.json`, 'utf8'));
+  expect((await reference.json()).info).toMatchObject({ title: 'sheethook', version: pkg.version });
+  expect((await fetch(`${running.url}/docs/`)).status).toBe(200);
 });

@@ -18,8 +18,12 @@ export function useBodyParsers(app: FastifyInstance): void {
 
 declare module 'fastify' {
   interface FastifyContextConfig {
-    /** The route reads a file: its body is multipart/form-data, not JSON. */
-    multipart?: boolean;
+    /**
+     * The route reads a file: its body is multipart/form-data, not JSON, with these fields. The route reads them
+     * itself as they arrive; the schema (of plain type here: fastify's config types cannot carry TypeBox's) is what the
+     * API reference shows.
+     */
+    multipart?: object;
   }
 }
 

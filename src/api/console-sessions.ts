@@ -8,16 +8,26 @@ import { deleteConsoleSession, insertConsoleSession, type ConsoleSessionFound } 
 import { findApiKey, hashApiKey, touchApiKey } from '../store/projects-queries.ts';
 import { refuseCrossSite, type ConsoleAuth } from './console-auth.ts';
 import { clearConsoleCookie, consoleToken, setConsoleCookie } from './console-cookie.ts';
+import { ConsoleSession, errorAnswer, noContent } from './answer-schemas.ts';
 import type { ApiDeps } from './http.ts';
 import { ConsoleSignIn } from './schemas.ts';
 
 /** These routes are about the cookie itself: they authenticate by it alone (or, to sign in, by the key in the body). */
 export const CONSOLE_SESSION_ROUTES = new Set(['/v1/console/sessions', '/v1/console/sessions/current']);
 
+const tags = ['Console'];
+const crossSite = errorAnswer('A request another site could have made: `cross_site`');
+
 export function consoleSessionRoutes(app: FastifyInstance, deps: ApiDeps, consoleAuth: ConsoleAuth): void {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
 
-  r.post('/v1/console/sessions', { schema: { body: ConsoleSignIn } }, async (req, reply) => {
+  r.post('/v1/console/sessions', {
+    schema: {
+      tags, operationId: 'signInToConsole', summary: 'Sign in with an API key: the answer sets the session cookie',
+      body: ConsoleSignIn,
+      response: { 201: ConsoleSession, 401: errorAnswer('The API key is not valid: `unauthorized`'), 403: crossSite },
+    },
+  }, async (req, reply) => {
     // No cookie yet, and any client may sign in; a page of another site may not sign a browser in to its own key.
     refuseCrossSite(req, false);
     const key = await findApiKey(deps.db, hashApiKey(req.body.apiKey));
@@ -32,10 +42,17 @@ export function consoleSessionRoutes(app: FastifyInstance, deps: ApiDeps, consol
     return reply.code(201).send(present(session));
   });
 
-  r.get('/v1/console/sessions/current', async (req, reply) => present(await consoleAuth.authenticate(req, reply)));
+  r.get('/v1/console/sessions/current', {
+    schema: {
+      tags, operationId: 'getConsoleSession', summary: 'The console session of the cookie',
+      response: { 200: ConsoleSession, 401: errorAnswer('No session, or it ended: `unauthorized`, `session_expired`'), 403: crossSite },
+    },
+  }, async (req, reply) => present(await consoleAuth.authenticate(req, reply)));
 
   // Signing out always succeeds, so a page whose session has already ended can still clear its cookie.
-  r.delete('/v1/console/sessions/current', async (req, reply) => {
+  r.delete('/v1/console/sessions/current', {
+    schema: { tags, operationId: 'signOutOfConsole', summary: 'Sign out: the session ends and its cookie is cleared', response: { 204: noContent('Signed out'), 403: crossSite } },
+  }, async (req, reply) => {
     const token = consoleToken(req);
     refuseCrossSite(req, token !== undefined);
     const ended = token ? await deleteConsoleSession(deps.db, hashApiKey(token)) : undefined;

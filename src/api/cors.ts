@@ -1,5 +1,6 @@
 // CORS preflights of the API: a host page may call /v1 with an import session token from its own origin.
 import type { FastifyInstance } from 'fastify';
+import { noContent } from './answer-schemas.ts';
 
 const ALLOWED_METHODS = 'GET, POST, PUT, PATCH, DELETE';
 const ALLOWED_HEADERS = 'Authorization, Content-Type';
@@ -12,7 +13,13 @@ const MAX_AGE_SECONDS = 600;
  * no use in a browser, and its requests get no CORS headers at all.
  */
 export function answerPreflights(app: FastifyInstance): void {
-  app.options('/v1/*', async (req, reply) => {
+  app.options('/v1/*', {
+    schema: {
+      tags: ['Import sessions'], operationId: 'corsPreflight',
+      summary: 'CORS preflight of a browser calling the API with an import session token from another origin',
+      response: { 204: noContent('Allowed methods and headers, for the Origin the request names') },
+    },
+  }, async (req, reply) => {
     const origin = req.headers.origin;
     if (origin) {
       reply.header('access-control-allow-origin', origin)

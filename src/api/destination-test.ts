@@ -11,12 +11,17 @@ import { findDestinationForSending, reserveSendSlot } from '../store/templates-q
 import type { ApiDeps } from './http.ts';
 import { CodeParams, DestinationTestBody } from './schemas.ts';
 import { requireTemplate } from './templates.ts';
+import { errorAnswer, TestDelivery } from './answer-schemas.ts';
 
 export function destinationTestRoutes(app: FastifyInstance, deps: ApiDeps): void {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
 
   r.post('/v1/templates/:code/destination/test', {
-    schema: { params: CodeParams, body: DestinationTestBody },
+    schema: {
+      tags: ['Destinations'], operationId: 'testDestination', summary: 'Send one page of sample records to the destination, as a delivery would',
+      params: CodeParams, body: DestinationTestBody,
+      response: { 200: TestDelivery, 404: errorAnswer('No template with this code, or it has no destination: `not_found`') },
+    },
   }, async (req) => {
     const template = await requireTemplate(deps, req.projectId, req.params.code);
     const destination = await findDestinationForSending(deps.db, template.id);

@@ -11,6 +11,7 @@ import {
 import type { ApiDeps } from './http.ts';
 import { CodeParams, DestinationBody, RotateSecretBody, SECRET_GRACE_SECONDS, WEBHOOK_LIMITS } from './schemas.ts';
 import { requireTemplate } from './templates.ts';
+import { DestinationSaved, DestinationView, errorAnswer, noContent, SecretRotated } from './answer-schemas.ts';
 
 /** Headers sheethook sets itself; an auth header of the same name would break the request or its signature. */
 const RESERVED_HEADERS = new Set([
@@ -19,12 +20,23 @@ const RESERVED_HEADERS = new Set([
 ]);
 const HEADER_TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
+const tags = ['Destinations'];
+const noTemplate = errorAnswer('No template with this code: `not_found`');
+const noDestination = errorAnswer('No template with this code, or it has no destination: `not_found`');
+
 export function destinationRoutes(app: FastifyInstance, deps: ApiDeps): void {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
   const path = '/v1/templates/:code/destination';
 
   r.put(path, {
-    schema: { params: CodeParams, body: DestinationBody },
+    schema: {
+      tags, operationId: 'putDestination', summary: 'Create or replace a template\'s webhook destination', params: CodeParams, body: DestinationBody,
+      response: {
+        200: DestinationSaved,
+        400: errorAnswer('The request is refused: `invalid_request` names the field; `destination_address_blocked` for a callbackUrl on an address not allowed'),
+        404: noTemplate,
+      },
+    },
   }, async (req) => {
     const template = await requireTemplate(deps, req.projectId, req.params.code);
     const w = req.body.webhook;
@@ -47,7 +59,12 @@ export function destinationRoutes(app: FastifyInstance, deps: ApiDeps): void {
     return { ...present(row), ...(secretMade ? { signingSecret: secret } : {}), ...(warnings.length > 0 ? { warnings } : {}) };
   });
 
-  r.post(`${path}/rotate-secret`, { schema: { params: CodeParams, body: RotateSecretBody } }, async (req) => {
+  r.post(`${path}/rotate-secret`, {
+    schema: {
+      tags, operationId: 'rotateSigningSecret', summary: 'Make a new signing secret; the old one keeps signing for `graceSeconds`',
+      params: CodeParams, body: RotateSecretBody, response: { 200: SecretRotated, 404: noDestination },
+    },
+  }, async (req) => {
     const template = await requireTemplate(deps, req.projectId, req.params.code);
     const graceSeconds = req.body?.graceSeconds ?? SECRET_GRACE_SECONDS.default;
     const secret = generateSigningSecret();
@@ -56,7 +73,9 @@ export function destinationRoutes(app: FastifyInstance, deps: ApiDeps): void {
     return { signingSecret: secret, previousSecretExpiresAt: rotated.previousSecretExpiresAt?.toISOString() ?? null };
   });
 
-  r.get(path, { schema: { params: CodeParams } }, async (req) => {
+  r.get(path, {
+    schema: { tags, operationId: 'getDestination', summary: 'Read a template\'s destination', params: CodeParams, response: { 200: DestinationView, 404: noDestination } },
+  }, async (req) => {
     const template = await requireTemplate(deps, req.projectId, req.params.code);
     const row = await findDestination(deps.db, template.id);
     if (!row) throw notFound(`destination of template "${req.params.code}"`);
@@ -66,7 +85,13 @@ export function destinationRoutes(app: FastifyInstance, deps: ApiDeps): void {
   // Pages of uploads to a paused destination wait in the queue, untried; on resume the workers of every process are
   // woken to send them, in page order.
   for (const action of ['pause', 'resume'] as const) {
-    r.post(`${path}/${action}`, { schema: { params: CodeParams } }, async (req) => {
+    r.post(`${path}/${action}`, {
+      schema: {
+        tags, operationId: `${action}Destination`,
+        summary: action === 'pause' ? 'Pause a destination: its pages wait, untried, until it is resumed' : 'Resume a paused destination: its waiting pages go out in order',
+        params: CodeParams, response: { 200: DestinationView, 404: noDestination },
+      },
+    }, async (req) => {
       const template = await requireTemplate(deps, req.projectId, req.params.code);
       const row = await setDestinationPaused(deps.db, template.id, action === 'pause');
       if (!row) throw notFound(`destination of template "${req.params.code}"`);
@@ -76,7 +101,12 @@ export function destinationRoutes(app: FastifyInstance, deps: ApiDeps): void {
     });
   }
 
-  r.delete(path, { schema: { params: CodeParams } }, async (req, reply) => {
+  r.delete(path, {
+    schema: {
+      tags, operationId: 'deleteDestination', summary: 'Delete a template\'s destination', params: CodeParams,
+      response: { 204: noContent('Deleted'), 404: noDestination },
+    },
+  }, async (req, reply) => {
     const template = await requireTemplate(deps, req.projectId, req.params.code);
     if (!(await deleteDestination(deps.db, template.id))) throw notFound(`destination of template "${req.params.code}"`);
     return reply.code(204).send();

@@ -24,8 +24,10 @@ import { answerPreflights } from './cors.ts';
 import { createConsoleAuth, type ConsoleAuth } from './console-auth.ts';
 import { consoleToken } from './console-cookie.ts';
 import { CONSOLE_SESSION_ROUTES, consoleSessionRoutes } from './console-sessions.ts';
+import { ERROR_BODY_SCHEMA, Health } from './answer-schemas.ts';
 import { importSessionRoutes } from './import-sessions.ts';
 import { createKeyAuth, type KeyAuth } from './key-auth.ts';
+import { useApiReference } from './openapi.ts';
 import { describeRequestErrors } from './request-errors.ts';
 import { useRequestValidation } from './request-validation.ts';
 import { authenticateSession, type SessionAccess } from './session-auth.ts';
@@ -73,6 +75,7 @@ export async function buildHttp(deps: ApiDeps, options: { serveApi: boolean }): 
   });
   useRequestValidation(app);
   useBodyParsers(app);
+  app.addSchema(ERROR_BODY_SCHEMA);
   app.decorateRequest('projectId', '');
   app.decorateRequest('importSession', null);
   app.addHook('onSend', async (req, reply) => { reply.header('x-request-id', req.id); });
@@ -97,8 +100,17 @@ export async function buildHttp(deps: ApiDeps, options: { serveApi: boolean }): 
   });
   app.setNotFoundHandler((req, reply) => reply.code(404).send({ code: 'not_found', detail: `no route ${req.method} ${req.url.split('?')[0]}` }));
 
-  app.get('/health', async () => ({ status: 'ok', role: deps.config.role }));
-  app.get('/metrics', async (_req, reply) => reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics()));
+  // The reference documents the API: a worker, which serves none of it, serves no reference either.
+  if (options.serveApi) await useApiReference(app);
+  app.get('/health', {
+    schema: { tags: ['Operational'], operationId: 'health', summary: 'Whether the service is ready, and its role', response: { 200: Health } },
+  }, async () => ({ status: 'ok', role: deps.config.role }));
+  app.get('/metrics', {
+    schema: {
+      tags: ['Operational'], operationId: 'metrics', summary: 'Prometheus metrics',
+      response: { 200: { description: 'Metrics in the Prometheus text format', content: { 'text/plain': { schema: { type: 'string' } } } } },
+    },
+  }, async (_req, reply) => reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics()));
   if (!options.serveApi) return app;
 
   await webAssetRoutes(app, deps.config.webDir);

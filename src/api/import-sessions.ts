@@ -12,6 +12,10 @@ import { generateSessionToken } from '../api-key.ts';
 import type { SessionAccess } from './session-auth.ts';
 import { SessionCreate, SessionParams } from './schemas.ts';
 import { requireTemplate } from './templates.ts';
+import { CurrentSession, errorAnswer, noContent, SessionMade, SessionView } from './answer-schemas.ts';
+
+const tags = ['Import sessions'];
+const noSession = errorAnswer('No import session with this id: `not_found`');
 
 /** As much as a multipart field of an import may hold. */
 const MAX_EXTRA_BYTES = 1024 * 1024;
@@ -19,7 +23,17 @@ const MAX_EXTRA_BYTES = 1024 * 1024;
 export function importSessionRoutes(app: FastifyInstance, deps: ApiDeps): void {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
 
-  r.post('/v1/import-sessions', { schema: { body: SessionCreate } }, async (req, reply) => {
+  r.post('/v1/import-sessions', {
+    schema: {
+      tags, operationId: 'createImportSession', summary: 'Start one person\'s import: a token for their browser, the secrets kept here',
+      body: SessionCreate,
+      response: {
+        201: SessionMade,
+        404: errorAnswer('No template with this code: `not_found`'),
+        409: errorAnswer('The template has no destination: `destination_missing`'),
+      },
+    },
+  }, async (req, reply) => {
     const body = req.body;
     const allowedOrigins = body.allowedOrigins?.map((origin, i) => checkOrigin(origin, i)) ?? null;
     const extraJson = typeof body.extra === 'string' ? extraToJson(body.extra) : JSON.stringify(body.extra ?? null);
@@ -44,7 +58,16 @@ export function importSessionRoutes(app: FastifyInstance, deps: ApiDeps): void {
     return reply.code(201).send({ sessionId: session.id, sessionToken: token, expiresAt: session.expiresAt.toISOString() });
   });
 
-  r.get('/v1/import-sessions/current', async (req) => {
+  r.get('/v1/import-sessions/current', {
+    schema: {
+      tags, operationId: 'getCurrentImportSession', summary: 'The session of the token: its template\'s columns and the limits',
+      response: {
+        200: CurrentSession,
+        403: errorAnswer('Asked with an API key: `session_token_required`; or `origin_not_allowed`'),
+        404: errorAnswer('The session\'s template was deleted: `not_found`'),
+      },
+    },
+  }, async (req) => {
     const access = req.importSession;
     if (!access) throw new AppError(403, 'session_token_required', 'this route answers a request made with an import session token (ist_...), not an API key');
     const found = await findSession(deps.db, req.projectId, access.id);
@@ -65,13 +88,23 @@ export function importSessionRoutes(app: FastifyInstance, deps: ApiDeps): void {
     };
   });
 
-  r.get('/v1/import-sessions/:sessionId', { schema: { params: SessionParams } }, async (req) => {
+  r.get('/v1/import-sessions/:sessionId', {
+    schema: {
+      tags, operationId: 'getImportSession', summary: 'An import session\'s state (never its token or secret)', params: SessionParams,
+      response: { 200: SessionView, 404: noSession },
+    },
+  }, async (req) => {
     const found = await findSession(deps.db, req.projectId, req.params.sessionId);
     if (!found) throw notFound(`import session ${req.params.sessionId}`);
     return present(found.session, found.templateCode, found.expired);
   });
 
-  r.delete('/v1/import-sessions/:sessionId', { schema: { params: SessionParams } }, async (req, reply) => {
+  r.delete('/v1/import-sessions/:sessionId', {
+    schema: {
+      tags, operationId: 'revokeImportSession', summary: 'End an import session at once (again: 204)', params: SessionParams,
+      response: { 204: noContent('Revoked'), 404: noSession },
+    },
+  }, async (req, reply) => {
     if (!(await revokeSession(deps.db, req.projectId, req.params.sessionId))) throw notFound(`import session ${req.params.sessionId}`);
     req.log.info({ sessionId: req.params.sessionId }, 'import session revoked');
     return reply.code(204).send();
@@ -117,10 +150,11 @@ const COLUMN_FIELDS = [
   'min', 'max', 'minLength', 'maxLength', 'dateFormats', 'defaultValue',
 ] as const satisfies readonly (keyof Column)[];
 
-function publicColumn(column: Column) {
+/** The column with only the fields of COLUMN_FIELDS: a Column still, as they include each field a column must have. */
+function publicColumn(column: Column): Column {
   const shown: Record<string, unknown> = {};
   for (const field of COLUMN_FIELDS) if (column[field] !== undefined) shown[field] = column[field];
-  return shown;
+  return shown as unknown as Column;
 }
 
 function present(session: SessionRow, templateCode: string | null, expired: boolean) {

@@ -9,11 +9,29 @@ import { findDestination } from '../store/templates-queries.ts';
 import { checkMapping, readHead } from './file-head.ts';
 import type { ApiDeps } from './http.ts';
 import { intField, receiveFile, type ReceivedFile } from './receive-file.ts';
+import { ImportForm } from './schemas.ts';
+import { errorAnswer, UploadQueued } from './answer-schemas.ts';
 import { requireTemplate } from './templates.ts';
 import type { TemplateRow } from '../store/templates-queries.ts';
 
 export function importRoutes(app: FastifyInstance, deps: ApiDeps): void {
-  app.post('/v1/imports', { config: { multipart: true } }, async (req, reply) => {
+  app.post('/v1/imports', {
+    config: { multipart: ImportForm },
+    schema: {
+      tags: ['Imports'], operationId: 'createImport', summary: 'Import a file: read, validate and deliver its rows in the background',
+      response: {
+        202: {
+          ...UploadQueued,
+          headers: { location: { type: 'string', description: 'the upload: /v1/uploads/{uploadId}' } },
+        },
+        400: errorAnswer('A field or the file is refused: `invalid_request` names the field; `missing_columns` names them and the headings found; '
+          + '`no_data_rows`, `file_empty`, `file_unreadable`, `file_too_large` (unpacked), `field_too_large`, `sheet_not_found`, `too_many_columns`'),
+        404: errorAnswer('No template with this code: `not_found`'),
+        409: errorAnswer('The template has no destination: `destination_missing`'),
+        415: errorAnswer('Not multipart: `multipart_required`; a file neither CSV nor XLSX (an `.xls` too): `unsupported_format`'),
+      },
+    },
+  }, async (req, reply) => {
     const received = await receiveFile(req, deps);
     try {
       const template = await requireTemplate(deps, req.projectId, received.fields.template);

@@ -5,7 +5,11 @@ import { MAX_CONCURRENCY } from '../store/delivery-queue.ts';
 import { COLUMN_TYPES } from '../ingest/types.ts';
 import { ChunkStatus, UploadStatus } from '../store/states.ts';
 
-export const ErrorBody = Type.Object({ code: Type.String(), detail: Type.String() });
+/** Every error answer: a code for programs, and a sentence for people that names the problem. */
+export const ErrorBody = Type.Object({
+  code: Type.String({ description: 'e.g. invalid_request, not_found, wrong_status, forbidden_for_session' }),
+  detail: Type.String({ description: 'what is wrong, naming the field or thing at fault' }),
+});
 
 /** Longer than any cell can be (the field size limit is 1 MiB). */
 const MAX_TEXT_LENGTH = 1024 * 1024;
@@ -38,7 +42,18 @@ export const TemplateCreate = Type.Object({
   code: Type.String({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9_-]+$' }),
   name: Type.String({ minLength: 1, maxLength: 200 }),
   columns: Columns,
-}, { additionalProperties: false });
+}, {
+  additionalProperties: false,
+  // What the API reference shows as the body to send; it is not checked against.
+  examples: [{
+    code: 'people', name: 'People',
+    columns: [
+      { key: 'name', name: 'Name', type: 'string', required: true },
+      { key: 'email', name: 'Email', type: 'email', required: true, unique: true },
+      { key: 'age', name: 'Age', type: 'integer', min: 0 },
+    ],
+  }],
+});
 export type TemplateCreate = Static<typeof TemplateCreate>;
 
 export const TemplatePatch = Type.Object({
@@ -81,7 +96,10 @@ export const WebhookSettings = Type.Object({
   maxRequestsPerSecond: limitOrNull('maxRequestsPerSecond'),
 }, { additionalProperties: false });
 
-export const DestinationBody = Type.Object({ webhook: WebhookSettings }, { additionalProperties: false });
+export const DestinationBody = Type.Object({ webhook: WebhookSettings }, {
+  additionalProperties: false,
+  examples: [{ webhook: { callbackUrl: 'https://api.example.com/imports', chunkSize: 100, authHeaderName: 'X-Api-Key', retryCount: 3, retryInterval: 1000 } }],
+});
 export type DestinationBody = Static<typeof DestinationBody>;
 
 /** How long the replaced signing secret keeps signing after a rotation: a day by default, a week at most. */
@@ -189,7 +207,34 @@ export const SessionCreate = Type.Object({
   allowedOrigins: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 300 }), { minItems: 1, maxItems: 50 })),
   expiresInSeconds: Type.Integer({ ...SESSION_SECONDS }),
   maxRecords: Type.Optional(Type.Integer({ minimum: 1, maximum: 2 ** 31 - 1 })),
-}, { additionalProperties: false });
+}, {
+  additionalProperties: false,
+  examples: [{
+    template: 'people', authHeaderValue: 'the receiver\'s token for this person', extra: { userId: 42 },
+    user: { id: '42', email: 'ann@example.com' }, allowedOrigins: ['https://app.example.com'],
+  }],
+});
 export type SessionCreate = Static<typeof SessionCreate>;
 
 export const SessionParams = Type.Object({ sessionId: Type.String({ format: 'uuid' }) });
+
+/**
+ * The multipart form of an import. The route reads the form itself as it arrives (receive-file.ts): this schema is
+ * for the API reference only, and fastify does not check a body against it.
+ */
+export const ImportForm = Type.Object({
+  template: Type.String({ description: 'the template\'s code' }),
+  file: Type.String({ format: 'binary', contentMediaType: 'application/octet-stream', description: 'a CSV (or other delimited text) or XLSX file' }),
+  sheet: Type.Optional(Type.String({ description: 'the name of the XLSX sheet to read; else the one whose headings match best' })),
+  headerRow: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000, description: 'the header row among the non-blank rows, from 0; else found' })),
+  authHeaderValue: Type.Optional(Type.String({ maxLength: 8192, description: 'sent to the receiver in the destination\'s authHeaderName header' })),
+  extra: Type.Optional(Type.String({ description: 'goes into every page as `extra`: parsed when it is JSON, else the text' })),
+});
+
+/** The form of an interactive upload: with an import session token, `template` may be left out, and `authHeaderValue` and `extra` come from the session. */
+export const UploadForm = Type.Object({
+  ...ImportForm.properties,
+  template: Type.Optional(Type.String({ description: 'the template\'s code; with an import session token, the session\'s (and may be left out)' })),
+  authHeaderValue: Type.Optional(Type.String({ maxLength: 8192, description: 'not with an import session token: the session carries it' })),
+  extra: Type.Optional(Type.String({ description: 'not with an import session token: the session carries it' })),
+});

@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { badRequest } from '../errors.ts';
 import { BUCKET_MS, deliveryStats, type AttemptFigures } from '../store/stats-queries.ts';
+import { DeliveryStats } from './answer-schemas.ts';
 import type { ApiDeps } from './http.ts';
 import { MAX_STATS_BUCKETS, StatsQuery } from './schemas.ts';
 import { timeRangeOrLast } from './time-range.ts';
@@ -14,7 +15,12 @@ const DEFAULT_RANGE_MS = 24 * 3_600_000;
 export function statsRoutes(app: FastifyInstance, deps: ApiDeps): void {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
 
-  r.get('/v1/stats', { schema: { querystring: StatsQuery } }, async (req) => {
+  r.get('/v1/stats', {
+    schema: {
+      tags: ['Statistics'], operationId: 'getStats', summary: 'Delivery attempts by outcome, success rate, latency and rows imported, by hour or day',
+      querystring: StatsQuery, response: { 200: DeliveryStats },
+    },
+  }, async (req) => {
     const { bucket, template } = req.query;
     const { from, to } = timeRangeOrLast(req.query, DEFAULT_RANGE_MS);
     // Buckets are aligned on UTC hours or days, the first holding `from`.

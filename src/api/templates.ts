@@ -9,24 +9,52 @@ import {
 } from '../store/templates-queries.ts';
 import type { ApiDeps } from './http.ts';
 import { CodeParams, SampleQuery, TemplateCreate, TemplatePatch } from './schemas.ts';
+import { errorAnswer, noContent, TemplateList, TemplateView } from './answer-schemas.ts';
 import { attachment } from './attachment.ts';
 import { sampleCsv, sampleXlsx } from './sample-file.ts';
+
+const tags = ['Templates'];
+const noTemplate = errorAnswer('No template with this code: `not_found`');
 
 export function templateRoutes(app: FastifyInstance, deps: ApiDeps): void {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
 
-  r.post('/v1/templates', { schema: { body: TemplateCreate } }, async (req, reply) => {
+  r.post('/v1/templates', {
+    schema: {
+      tags, operationId: 'createTemplate', summary: 'Create a template', body: TemplateCreate,
+      response: { 201: TemplateView, 409: errorAnswer('A template with this code exists: `template_exists`') },
+    },
+  }, async (req, reply) => {
     const columns = checkColumns(req.body.columns as Column[]);
     const row = await insertTemplate(deps.db, req.projectId, { ...req.body, columns });
     if (!row) throw conflict('template_exists', `a template with code "${req.body.code}" already exists`);
     return reply.code(201).send(present(row));
   });
 
-  r.get('/v1/templates', async (req) => ({ templates: (await listTemplates(deps.db, req.projectId)).map(present) }));
+  r.get('/v1/templates', {
+    schema: { tags, operationId: 'listTemplates', summary: 'List the templates', response: { 200: TemplateList } },
+  }, async (req) => ({ templates: (await listTemplates(deps.db, req.projectId)).map(present) }));
 
-  r.get('/v1/templates/:code', { schema: { params: CodeParams } }, async (req) => present(await requireTemplate(deps, req.projectId, req.params.code)));
+  r.get('/v1/templates/:code', {
+    schema: { tags, operationId: 'getTemplate', summary: 'Read a template', params: CodeParams, response: { 200: TemplateView, 404: noTemplate } },
+  }, async (req) => present(await requireTemplate(deps, req.projectId, req.params.code)));
 
-  r.get('/v1/templates/:code/sample', { schema: { params: CodeParams, querystring: SampleQuery } }, async (req, reply) => {
+  r.get('/v1/templates/:code/sample', {
+    schema: {
+      tags, operationId: 'getTemplateSample', summary: 'A sample file to fill in: the column names as headings and one example row',
+      params: CodeParams, querystring: SampleQuery,
+      response: {
+        200: {
+          description: 'A download named `<code>-sample.csv` (or `.xlsx`)',
+          content: {
+            'text/csv': { schema: { type: 'string' } },
+            'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': { schema: { type: 'string', format: 'binary' } },
+          },
+        },
+        404: noTemplate,
+      },
+    },
+  }, async (req, reply) => {
     const template = await requireTemplate(deps, req.projectId, req.params.code);
     const columns = template.columns as Column[];
     if (req.query.format === 'xlsx') {
@@ -37,14 +65,24 @@ export function templateRoutes(app: FastifyInstance, deps: ApiDeps): void {
       .header('content-disposition', attachment(`${template.code}-sample.csv`)).send(sampleCsv(columns));
   });
 
-  r.patch('/v1/templates/:code', { schema: { params: CodeParams, body: TemplatePatch } }, async (req) => {
+  r.patch('/v1/templates/:code', {
+    schema: {
+      tags, operationId: 'updateTemplate', summary: 'Change a template\'s name or columns', params: CodeParams, body: TemplatePatch,
+      response: { 200: TemplateView, 404: noTemplate },
+    },
+  }, async (req) => {
     const columns = req.body.columns ? checkColumns(req.body.columns as Column[]) : undefined;
     const row = await updateTemplate(deps.db, req.projectId, req.params.code, { name: req.body.name, columns });
     if (!row) throw notFound(`template "${req.params.code}"`);
     return present(row);
   });
 
-  r.delete('/v1/templates/:code', { schema: { params: CodeParams } }, async (req, reply) => {
+  r.delete('/v1/templates/:code', {
+    schema: {
+      tags, operationId: 'deleteTemplate', summary: 'Delete a template (its uploads stay)', params: CodeParams,
+      response: { 204: noContent('Deleted'), 404: noTemplate },
+    },
+  }, async (req, reply) => {
     if (!(await deleteTemplate(deps.db, req.projectId, req.params.code))) throw notFound(`template "${req.params.code}"`);
     return reply.code(204).send();
   });

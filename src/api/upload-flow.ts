@@ -11,16 +11,17 @@ import { moveStatus, removeRecords, replaceRecord, setMapping } from '../store/r
 import { UploadStatus } from '../store/states.ts';
 import { findDestination } from '../store/templates-queries.ts';
 import { writeChunkPlan, type UploadRow } from '../store/uploads-queries.ts';
-import { requireUpload, sheetOf } from './uploads.ts';
+import { noUpload, requireUpload, sheetOf } from './uploads.ts';
 import { checkMapping, readHead, type FileHead } from './file-head.ts';
 import type { ApiDeps } from './http.ts';
 import { createUpload } from './imports.ts';
 import { sessionTemplate, sessionUploadFields } from './import-sessions.ts';
 import { receiveFile } from './receive-file.ts';
 import { checkRecord, toCell } from './record-check.ts';
-import { ReplaceBody, UploadParams } from './schemas.ts';
+import { ReplaceBody, UploadForm, UploadParams } from './schemas.ts';
 import { replaceInColumn } from './find-replace.ts';
 import { requireTemplate } from './templates.ts';
+import { Confirmed, DeletedRows, errorAnswer, MappingView, noContent, RecordView, ReplaceResult, UploadQueued } from './answer-schemas.ts';
 
 const MappingBody = Type.Object({
   headerRow: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000 })),
@@ -32,6 +33,11 @@ const RecordParams = Type.Object({ uploadId: Type.String({ format: 'uuid' }), ro
 const RecordPatch = Type.Object({ data: Type.Record(Type.String(), CellValue) }, { additionalProperties: false });
 const DeleteBody = Type.Object({ rows: Type.Array(Type.Integer({ minimum: 1 }), { minItems: 1, maxItems: 10_000 }) }, { additionalProperties: false });
 
+const flowTags = ['Interactive import'];
+const recordTags = ['Records'];
+const notInReview = errorAnswer('The upload is not in `reviewing` (or was confirmed meanwhile): `wrong_status`');
+const noRow = errorAnswer('No upload with this id, or no such row: `not_found`');
+
 export function uploadFlowRoutes(app: FastifyInstance, deps: ApiDeps): void {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
   const load = (projectId: string, uploadId: string) => requireUpload(deps, projectId, uploadId);
@@ -39,7 +45,23 @@ export function uploadFlowRoutes(app: FastifyInstance, deps: ApiDeps): void {
     if (upload.status !== status) throw conflict('wrong_status', `the upload is ${upload.status}; ${action} needs it to be ${status}`);
   };
 
-  r.post('/v1/uploads', { config: { multipart: true } }, async (req, reply) => {
+  r.post('/v1/uploads', {
+    config: { multipart: UploadForm },
+    schema: {
+      tags: flowTags, operationId: 'createUpload', summary: 'Upload a file to map, validate, review and confirm step by step',
+      response: {
+        201: {
+          ...MappingView,
+          headers: { location: { type: 'string', description: 'the upload: /v1/uploads/{uploadId}' } },
+        },
+        400: errorAnswer('A field or the file is refused: `invalid_request` names the field; `file_empty`, `file_unreadable`, '
+          + '`file_too_large` (unpacked), `field_too_large`, `sheet_not_found`, `too_many_columns`'),
+        403: errorAnswer('The credentials may not do this: `forbidden_for_session` (also for a `template` other than the session\'s), `origin_not_allowed`'),
+        404: errorAnswer('No template with this code: `not_found`'),
+        415: errorAnswer('Not multipart: `multipart_required`; a file neither CSV nor XLSX (an `.xls` too): `unsupported_format`'),
+      },
+    },
+  }, async (req, reply) => {
     const received = await receiveFile(req, deps);
     try {
       const session = req.importSession;
@@ -48,20 +70,31 @@ export function uploadFlowRoutes(app: FastifyInstance, deps: ApiDeps): void {
         : await requireTemplate(deps, req.projectId, received.fields.template);
       const upload = await createUpload(deps, req.projectId, template, received, false, session ? sessionUploadFields(session) : undefined);
       return reply.code(201).header('location', `/v1/uploads/${upload.id}`)
-        .send(mappingView(upload, upload.head, upload.mapping));
+        .send(mappingView(upload, upload.head, upload.mapping, upload.head.headerRow));
     } catch (err) {
       await received.discard();
       throw err;
     }
   });
 
-  r.get('/v1/uploads/:uploadId/mapping', { schema: { params: UploadParams } }, async (req) => {
+  r.get('/v1/uploads/:uploadId/mapping', {
+    schema: {
+      tags: flowTags, operationId: 'getMapping', summary: 'The headings, their suggested columns and a sample; which heading feeds which column',
+      params: UploadParams, response: { 200: MappingView, 404: noUpload },
+    },
+  }, async (req) => {
     const upload = await load(req.projectId, req.params.uploadId);
     const head = upload.status === UploadStatus.mapping ? await headOf(deps, upload, upload.headerRow) : undefined;
     return mappingView(upload, head, upload.mapping ?? [], upload.headerRow);
   });
 
-  r.put('/v1/uploads/:uploadId/mapping', { schema: { params: UploadParams, body: MappingBody } }, async (req) => {
+  r.put('/v1/uploads/:uploadId/mapping', {
+    schema: {
+      tags: flowTags, operationId: 'putMapping', summary: 'Set the header row, or which heading feeds a column (`{ columnKey: headingIndex | null }`)',
+      params: UploadParams, body: MappingBody,
+      response: { 200: MappingView, 404: noUpload, 409: errorAnswer('The upload is not in `mapping`: `wrong_status`') },
+    },
+  }, async (req) => {
     const upload = await load(req.projectId, req.params.uploadId);
     requireStatus(upload, UploadStatus.mapping, 'changing the mapping');
     const headerRow = req.body.headerRow ?? upload.headerRow;
@@ -70,10 +103,21 @@ export function uploadFlowRoutes(app: FastifyInstance, deps: ApiDeps): void {
     const keys = headerRow === upload.headerRow ? [...(upload.mapping ?? head.keys)] : [...head.keys];
     applyMapping(keys, req.body.mapping ?? {}, upload.columns, head.headings.length);
     if (!(await setMapping(deps.db, upload.id, head.headerRow, keys))) throw conflict('wrong_status', 'the upload is being validated already');
-    return mappingView(upload, head, keys);
+    return mappingView(upload, head, keys, head.headerRow);
   });
 
-  r.post('/v1/uploads/:uploadId/validate', { schema: { params: UploadParams } }, async (req, reply) => {
+  r.post('/v1/uploads/:uploadId/validate', {
+    schema: {
+      tags: flowTags, operationId: 'validateUpload', summary: 'Read the whole file with the mapping; the upload goes to `reviewing`',
+      params: UploadParams,
+      response: {
+        202: UploadQueued,
+        400: errorAnswer('The mapping cannot produce a valid record: `missing_columns`, `no_data_rows`'),
+        404: noUpload,
+        409: errorAnswer('The upload is not in `mapping`: `wrong_status`'),
+      },
+    },
+  }, async (req, reply) => {
     const upload = await load(req.projectId, req.params.uploadId);
     requireStatus(upload, UploadStatus.mapping, 'validating');
     const head = await headOf(deps, upload, upload.headerRow);
@@ -85,7 +129,12 @@ export function uploadFlowRoutes(app: FastifyInstance, deps: ApiDeps): void {
     return reply.code(202).send({ uploadId: upload.id, status: UploadStatus.ingesting });
   });
 
-  r.patch('/v1/uploads/:uploadId/records/:row', { schema: { params: RecordParams, body: RecordPatch } }, async (req) => {
+  r.patch('/v1/uploads/:uploadId/records/:row', {
+    schema: {
+      tags: recordTags, operationId: 'updateRecord', summary: 'Edit a record\'s cells; the row is validated again',
+      params: RecordParams, body: RecordPatch, response: { 200: RecordView, 404: noRow, 409: notInReview },
+    },
+  }, async (req) => {
     const upload = await load(req.projectId, req.params.uploadId);
     requireStatus(upload, UploadStatus.reviewing, 'editing records');
     const record = await findRecord(deps.db, upload.id, req.params.row);
@@ -106,7 +155,12 @@ export function uploadFlowRoutes(app: FastifyInstance, deps: ApiDeps): void {
     return saved;
   });
 
-  r.post('/v1/uploads/:uploadId/records/replace', { schema: { params: UploadParams, body: ReplaceBody } }, async (req) => {
+  r.post('/v1/uploads/:uploadId/records/replace', {
+    schema: {
+      tags: recordTags, operationId: 'replaceInRecords', summary: 'Find and replace in one column; changed rows are validated again',
+      params: UploadParams, body: ReplaceBody, response: { 200: ReplaceResult, 404: noUpload, 409: notInReview },
+    },
+  }, async (req) => {
     const upload = await load(req.projectId, req.params.uploadId);
     requireStatus(upload, UploadStatus.reviewing, 'replacing values');
     const { column: key, find, replace, matchCase, wholeCell } = req.body;
@@ -120,17 +174,36 @@ export function uploadFlowRoutes(app: FastifyInstance, deps: ApiDeps): void {
     return { rowsChanged, validRecords: now.validRecords, invalidRecords: now.invalidRecords };
   });
 
-  r.delete('/v1/uploads/:uploadId/records/:row', { schema: { params: RecordParams } }, async (req, reply) => {
+  r.delete('/v1/uploads/:uploadId/records/:row', {
+    schema: {
+      tags: recordTags, operationId: 'deleteRecord', summary: 'Delete a record', params: RecordParams,
+      response: { 204: noContent('Deleted'), 404: noRow, 409: notInReview },
+    },
+  }, async (req, reply) => {
     const deleted = await deleteRows(req.projectId, req.params.uploadId, [req.params.row]);
     if (deleted.length === 0) throw notFound(`row ${req.params.row}`);
     return reply.code(204).send();
   });
 
-  r.post('/v1/uploads/:uploadId/records/delete', { schema: { params: UploadParams, body: DeleteBody } }, async (req) => {
+  r.post('/v1/uploads/:uploadId/records/delete', {
+    schema: {
+      tags: recordTags, operationId: 'deleteRecords', summary: 'Delete records by row', params: UploadParams, body: DeleteBody,
+      response: { 200: DeletedRows, 404: noUpload, 409: notInReview },
+    },
+  }, async (req) => {
     return { deleted: await deleteRows(req.projectId, req.params.uploadId, req.body.rows) };
   });
 
-  r.post('/v1/uploads/:uploadId/confirm', { schema: { params: UploadParams } }, async (req, reply) => {
+  r.post('/v1/uploads/:uploadId/confirm', {
+    schema: {
+      tags: flowTags, operationId: 'confirmUpload', summary: 'Freeze the records and deliver the valid ones', params: UploadParams,
+      response: {
+        202: Confirmed,
+        404: noUpload,
+        409: errorAnswer('The upload is not in `reviewing`: `wrong_status`; the template has no destination: `destination_missing`'),
+      },
+    },
+  }, async (req, reply) => {
     const upload = await load(req.projectId, req.params.uploadId);
     requireStatus(upload, UploadStatus.reviewing, 'confirming');
     const destination = upload.templateId ? await findDestination(deps.db, upload.templateId) : undefined;
@@ -173,9 +246,9 @@ function applyMapping(keys: (string | null)[], changes: Record<string, number | 
   for (const [index, key] of targets) keys[index] = key;
 }
 
+/** `head`: the file's top, read while the upload is being mapped (and not after). */
 function mappingView(
-  upload: Pick<UploadRow, 'id' | 'status' | 'columns' | 'fileSniff'>, head: FileHead | undefined, keys: (string | null)[],
-  headerRow = head?.headerRow,
+  upload: Pick<UploadRow, 'id' | 'status' | 'columns' | 'fileSniff'>, head: FileHead | undefined, keys: (string | null)[], headerRow: number,
 ) {
   const { columns } = upload;
   const byHeading = new Map(head?.suggestion.suggestions.map((s) => [s.index, s]) ?? []);

@@ -14,8 +14,11 @@ import { attachment } from './attachment.ts';
 import { recordsCsv, recordsCsvName } from './records-csv.ts';
 import { timeRange } from './time-range.ts';
 import { DeliveriesQuery, RecordsCsvQuery, RecordsQuery, RedeliverBody, UploadParams, UploadsQuery } from './schemas.ts';
+import { DeliveryList, errorAnswer, RecordList, Redelivery, UploadList, UploadView } from './answer-schemas.ts';
 
 const NOT_YET_DELIVERED = new Set<string>([UploadStatus.mapping, UploadStatus.ingesting, UploadStatus.reviewing]);
+
+export const noUpload = errorAnswer('No upload with this id: `not_found`');
 
 export async function requireUpload(deps: ApiDeps, projectId: string, uploadId: string): Promise<UploadRow> {
   const upload = await findUpload(deps.db, projectId, uploadId);
@@ -27,7 +30,12 @@ export function uploadRoutes(app: FastifyInstance, deps: ApiDeps): void {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
   const load = (projectId: string, uploadId: string) => requireUpload(deps, projectId, uploadId);
 
-  r.get('/v1/uploads', { schema: { querystring: UploadsQuery } }, async (req) => {
+  r.get('/v1/uploads', {
+    schema: {
+      tags: ['Uploads'], operationId: 'listUploads', summary: 'List the uploads, newest first', querystring: UploadsQuery,
+      response: { 200: UploadList },
+    },
+  }, async (req) => {
     const { status, template, offset, limit } = req.query;
     const { from: createdFrom, to: createdTo } = timeRange(req.query);
     const found = await listUploads(deps.db, req.projectId, { status, templateCode: template, createdFrom, createdTo }, offset, limit);
@@ -38,26 +46,53 @@ export function uploadRoutes(app: FastifyInstance, deps: ApiDeps): void {
     };
   });
 
-  r.get('/v1/uploads/:uploadId', { schema: { params: UploadParams } }, async (req) => {
+  r.get('/v1/uploads/:uploadId', {
+    schema: {
+      tags: ['Uploads'], operationId: 'getUpload', summary: 'An upload\'s status and counts', params: UploadParams,
+      response: { 200: UploadView, 404: noUpload },
+    },
+  }, async (req) => {
     const upload = await load(req.projectId, req.params.uploadId);
     return present(upload, await pageCounts(deps.db, upload.id));
   });
 
-  r.get('/v1/uploads/:uploadId/deliveries', { schema: { params: UploadParams, querystring: DeliveriesQuery } }, async (req) => {
+  r.get('/v1/uploads/:uploadId/deliveries', {
+    schema: {
+      tags: ['Uploads'], operationId: 'listDeliveries', summary: 'Each page\'s delivery status, webhook-id and attempts',
+      params: UploadParams, querystring: DeliveriesQuery, response: { 200: DeliveryList, 404: noUpload },
+    },
+  }, async (req) => {
     const upload = await load(req.projectId, req.params.uploadId);
     const { status, fromPage, limit } = req.query;
     const found = await listDeliveries(deps.db, upload.id, { status }, fromPage, limit);
     return { uploadId: upload.id, pages: found.pages, total: found.total, fromPage, limit, nextFromPage: found.nextFromPage };
   });
 
-  r.get('/v1/uploads/:uploadId/records', { schema: { params: UploadParams, querystring: RecordsQuery } }, async (req) => {
+  r.get('/v1/uploads/:uploadId/records', {
+    schema: {
+      tags: ['Records'], operationId: 'listRecords', summary: 'An upload\'s records (all, valid or invalid) with their errors',
+      params: UploadParams, querystring: RecordsQuery, response: { 200: RecordList, 404: noUpload },
+    },
+  }, async (req) => {
     const upload = await load(req.projectId, req.params.uploadId);
     const { type, offset, limit } = req.query;
     const found = await listRecords(deps.db, upload.id, type, offset, limit);
     return { uploadId: upload.id, records: found.records, ...pageOf(offset, limit, found.records.length, found.total) };
   });
 
-  r.get('/v1/uploads/:uploadId/records.csv', { schema: { params: UploadParams, querystring: RecordsCsvQuery } }, async (req, reply) => {
+  r.get('/v1/uploads/:uploadId/records.csv', {
+    schema: {
+      tags: ['Records'], operationId: 'downloadRecordsCsv', summary: 'An upload\'s records as a CSV download, to fix in a spreadsheet',
+      params: UploadParams, querystring: RecordsCsvQuery,
+      response: {
+        200: {
+          description: 'UTF-8 with a byte order mark: `Row`, the column names, `Errors`',
+          content: { 'text/csv': { schema: { type: 'string' } } },
+        },
+        404: noUpload,
+      },
+    },
+  }, async (req, reply) => {
     const upload = await load(req.projectId, req.params.uploadId);
     const { type } = req.query;
     return reply.type('text/csv; charset=utf-8')
@@ -65,7 +100,17 @@ export function uploadRoutes(app: FastifyInstance, deps: ApiDeps): void {
       .send(Readable.from(recordsCsv(deps.db, upload.id, upload.columns, type)));
   });
 
-  r.post('/v1/uploads/:uploadId/redeliver', { schema: { params: UploadParams, body: RedeliverBody } }, async (req, reply) => {
+  r.post('/v1/uploads/:uploadId/redeliver', {
+    schema: {
+      tags: ['Uploads'], operationId: 'redeliverUpload', summary: 'Send the undelivered pages again, or the pages named',
+      params: UploadParams, body: RedeliverBody,
+      response: {
+        202: Redelivery,
+        404: noUpload,
+        409: errorAnswer('Not now: `wrong_status` (not yet confirmed, or cancelled), `nothing_to_deliver`, `destination_missing`'),
+      },
+    },
+  }, async (req, reply) => {
     const upload = await load(req.projectId, req.params.uploadId);
     if (NOT_YET_DELIVERED.has(upload.status)) {
       throw conflict('wrong_status', `the upload is ${upload.status}: its pages are delivered once it is read and confirmed`);
@@ -87,7 +132,13 @@ export function uploadRoutes(app: FastifyInstance, deps: ApiDeps): void {
     return reply.code(202).send({ uploadId: upload.id, status: now.status, pages: requeued });
   });
 
-  r.post('/v1/uploads/:uploadId/cancel', { schema: { params: UploadParams } }, async (req) => {
+  r.post('/v1/uploads/:uploadId/cancel', {
+    schema: {
+      tags: ['Uploads'], operationId: 'cancelUpload', summary: 'Stop an upload being mapped, read, reviewed or delivered',
+      params: UploadParams,
+      response: { 200: UploadView, 404: noUpload, 409: errorAnswer('The upload has ended already: `wrong_status` names its status') },
+    },
+  }, async (req) => {
     const upload = await load(req.projectId, req.params.uploadId);
     const result = await cancelUpload(deps.db, upload.id);
     if (!result) throw notFound(`upload ${upload.id}`);

@@ -56,7 +56,9 @@ export async function webAssetRoutes(app: FastifyInstance, webDir: string): Prom
   // Where it was looked for goes to the log only: a caller learns nothing of the server's directories.
   const notBuilt = (what: string) => new AppError(503, 'web_not_built', `${what} is not built: the operator runs "npm run build"`);
 
-  app.get('/widget', (_req, reply) => reply.redirect('/widget/', 301));
+  // Files for browsers, not API operations: left out of the API reference.
+  const hide = { schema: { hide: true } };
+  app.get('/widget', hide, (_req, reply) => reply.redirect('/widget/', 301));
   // Registered only on a directory that exists: without a web build (a service run from source) the routes say so.
   if (existsSync(webDir)) await app.register(fastifyStatic, { root: webDir, serve: false });
   if (existsSync(join(widgetDir, 'index.html'))) {
@@ -72,7 +74,7 @@ export async function webAssetRoutes(app: FastifyInstance, webDir: string): Prom
     });
   } else {
     app.log.warn({ looked: join(widgetDir, 'index.html') }, 'the widget is not built: /widget/ answers 503 until "npm run build" makes it');
-    app.get('/widget/*', async () => { throw notBuilt('the widget'); });
+    app.get('/widget/*', hide, async () => { throw notBuilt('the widget'); });
   }
 
   // The scripts and styles of both apps (and the chunks they share), each named by its content's hash.
@@ -88,11 +90,11 @@ export async function webAssetRoutes(app: FastifyInstance, webDir: string): Prom
       },
     });
   } else {
-    app.get('/assets/*', async () => { throw notBuilt('the web apps'); });
+    app.get('/assets/*', hide, async () => { throw notBuilt('the web apps'); });
   }
 
   // The console routes in the browser: every path below /admin/ is its one page, which shows what the path names.
-  app.get('/admin', (_req, reply) => reply.redirect('/admin/', 301));
+  app.get('/admin', hide, (_req, reply) => reply.redirect('/admin/', 301));
   const consoleRoute = (_req: unknown, reply: FastifyReply) => {
     if (!existsSync(consolePage)) throw notBuilt('the console');
     reply.header('content-security-policy', CONSOLE_CSP);
@@ -103,11 +105,11 @@ export async function webAssetRoutes(app: FastifyInstance, webDir: string): Prom
     reply.header('cache-control', 'no-cache');
     return reply.sendFile('index.html', join(webDir, 'admin'), { cacheControl: false });
   };
-  app.get('/admin/', consoleRoute);
-  app.get('/admin/*', consoleRoute);
+  app.get('/admin/', hide, consoleRoute);
+  app.get('/admin/*', hide, consoleRoute);
 
   // Hosts load /embed.js by a fixed URL: no-cache keeps them on the current build, its ETag keeps that cheap.
-  app.get('/embed.js', (_req, reply) => {
+  app.get('/embed.js', hide, (_req, reply) => {
     if (!existsSync(embedFile)) throw notBuilt('the embed script');
     reply.header('cache-control', 'no-cache');
     reply.header('x-content-type-options', 'nosniff');
