@@ -4,28 +4,8 @@ import { ApiError, apiError } from '../../shared/api-error.ts';
 
 export { ApiError };
 
-export interface ConsoleSession { expiresAt: string; idleExpiresAt: string; apiKey: { id: string; prefix: string | null } }
-
-export type ColumnType = 'string' | 'number' | 'integer' | 'boolean' | 'date' | 'email' | 'select' | 'regex';
-
-export interface Column {
-  key: string;
-  name: string;
-  type: ColumnType;
-  required: boolean;
-  unique: boolean;
-  alternateKeys?: string[];
-  selectValues?: string[];
-  multiSelect?: boolean;
-  delimiter?: string;
-  regex?: string;
-  min?: number;
-  max?: number;
-  minLength?: number;
-  maxLength?: number;
-  dateFormats?: string[];
-  defaultValue?: string | number | boolean;
-}
+export type { Column, ColumnType, ConsoleSession } from '../../shared/api-types.ts';
+import type { Column, ConsoleSession } from '../../shared/api-types.ts';
 
 export interface Template { code: string; name: string; columns: Column[]; createdAt: string; updatedAt: string }
 

@@ -1,28 +1,13 @@
 // The one client of the public API the widget speaks, with the shapes of the import-session contract.
 import { ApiError, apiError } from '../../shared/api-error.ts';
+import type { Column } from '../../shared/api-types.ts';
 
 export { ApiError };
 
 export type CellValue = string | number | boolean | null | string[];
 
-export interface TemplateColumn {
-  key: string;
-  name: string;
-  type: string;
-  required: boolean;
-  unique: boolean;
-  alternateKeys?: string[];
-  selectValues?: string[];
-  multiSelect?: boolean;
-  delimiter?: string;
-  regex?: string;
-  min?: number;
-  max?: number;
-  minLength?: number;
-  maxLength?: number;
-  dateFormats?: string[];
-  defaultValue?: unknown;
-}
+/** A template's column as the API answers it. */
+export type TemplateColumn = Column;
 
 export interface Session {
   sessionId: string;
