@@ -1,5 +1,7 @@
 // A small upload does not wait behind a large one: uploads are read side by side, so a two-row file posted while a
-// large file is being read is read, delivered and finished while the large one is still under way.
+// large file is being read is read, delivered and finished while the large one is still under way; and no upload is
+// read twice at once.
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { holdStatement } from './support/hold-statement.ts';
 import { startReceiver, type Receiver } from './support/receiver.ts';
@@ -39,6 +41,28 @@ it('reads and delivers a two-row upload while a large one is held in its reading
 
     held.release();
     expect(await waitForFinal(t, large.body.uploadId, 60_000)).toMatchObject({ status: 'completed', totalRecords: LARGE, pagesDelivered: 5 });
+  } finally {
+    held.release();
+    held.restore();
+  }
+});
+
+it('does not read an upload a second time beside itself when its lease runs out while it is being read', async () => {
+  const held = holdStatement(t.service.store, 'sheethook_insert_record_block');
+  try {
+    const large = await t.api('POST', '/v1/imports', importForm({ template: 'people', file: peopleCsv(LARGE) }));
+    expect(large.status).toBe(202);
+    await held.reached;
+    // As when a busy process is slow to write its next block: the lease has run out, the reading goes on.
+    await t.service.store.db.execute(sql`UPDATE uploads SET lease_until = now() - interval '1 second' WHERE id = ${large.body.uploadId}`);
+
+    // The free place goes to the small upload, not to a second reading of the large one (the older of the two).
+    const small = await t.api('POST', '/v1/imports', importForm({ template: 'people', file: peopleCsv(2) }));
+    expect(await waitForFinal(t, small.body.uploadId)).toMatchObject({ status: 'completed', totalRecords: 2 });
+    expect((await t.api('GET', `/v1/uploads/${large.body.uploadId}`)).body).toMatchObject({ status: 'ingesting', totalRecords: 0 });
+
+    held.release();
+    expect(await waitForFinal(t, large.body.uploadId, 60_000)).toMatchObject({ status: 'completed', totalRecords: LARGE, validRecords: LARGE, pagesDelivered: 5 });
   } finally {
     held.release();
     held.restore();

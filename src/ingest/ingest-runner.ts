@@ -18,6 +18,8 @@ export interface IngestRunner {
 interface Slot {
   reader: BlockReader;
   job: Promise<void> | undefined;
+  /** The upload it reads. */
+  uploadId: string | undefined;
   /** Its thread ending, after the slot found nothing to read. */
   closing: Promise<void> | undefined;
 }
@@ -39,7 +41,7 @@ export function createIngestRunner(deps: {
   // A slot's thread starts with the first file it reads, not with the service: a process that reads no file (or none
   // yet) does without the thread's memory. The first slot's thread then stays, its start (a fraction of a second)
   // paid once; the others' end when they find nothing more to read, as most of the time one upload is read at most.
-  const slots: Slot[] = Array.from({ length: deps.concurrency }, () => ({ reader: createBlockReader(), job: undefined, closing: undefined }));
+  const slots: Slot[] = Array.from({ length: deps.concurrency }, () => ({ reader: createBlockReader(), job: undefined, uploadId: undefined, closing: undefined }));
   const db = deps.store.db;
 
   let nextExpiry = 0;
@@ -70,13 +72,16 @@ export function createIngestRunner(deps: {
   async function fill(): Promise<void> {
     await expire();
     for (let slot = slots.find((s) => !s.job); running && slot; slot = slots.find((s) => !s.job)) {
-      const upload = await claimIngestJob(db, deps.leaseMs);
+      const reading = slots.flatMap((s) => (s.uploadId ? [s.uploadId] : []));
+      const upload = await claimIngestJob(db, deps.leaseMs, reading);
       if (!upload) break;
       const taken = slot;
+      taken.uploadId = upload.id;
       taken.job = read(taken, upload)
         .catch((err) => { if (!shutdown.signal.aborted) deps.log.error({ err, uploadId: upload.id }, 'ingest loop error'); })
         .finally(() => {
           taken.job = undefined;
+          taken.uploadId = undefined;
           // Its slot is free: the next upload waiting, if any, is claimed at once.
           wake();
         });
