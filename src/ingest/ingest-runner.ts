@@ -57,7 +57,7 @@ export function createIngestRunner(deps: {
   }
 
   async function read(slot: Slot, upload: UploadRow): Promise<void> {
-    // A thread ending is awaited before the slot's next read starts one: its exit is no message for the new read.
+    // A thread ending is awaited before the slot's next read starts one: a slot never has two.
     await slot.closing;
     deps.log.debug({ uploadId: upload.id }, 'ingest started');
     const result = await ingestUpload({ ...deps, db, reader: slot.reader }, upload, () => deps.files.open(upload.id), shutdown.signal);
