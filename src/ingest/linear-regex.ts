@@ -13,7 +13,7 @@ export interface LinearRegex {
 export type CompiledPattern = { regex: LinearRegex } | { problem: string; invalid: boolean };
 
 /** Said after each feature refused, so the reason goes with the refusal. */
-export const LINEAR_TIME = 'sheethook runs patterns in linear time';
+const LINEAR_TIME = 'sheethook runs patterns in linear time';
 
 /** JavaScript's \s: its white space and line terminators, as code point ranges. RE2's \s is ASCII only. */
 const SPACES: readonly (readonly [number, number])[] = [
