@@ -26,6 +26,8 @@ export interface Config {
   /** How often idle workers look for due work; new work wakes them at once. */
   pollIntervalMs: number;
   deliveryConcurrency: number;
+  /** Uploads this process reads at once, each on a thread of its own, so that a small one is not read after a large one. */
+  ingestConcurrency: number;
   /** How long an interactive upload may wait in mapping or review, untouched, before it expires. */
   uploadTtlMs: number;
   /**
@@ -64,6 +66,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.LOG_LEVEL || 'info',
     pollIntervalMs: int(env, 'SHEETHOOK_POLL_INTERVAL_MS', 1000, 10, 60_000),
     deliveryConcurrency: int(env, 'SHEETHOOK_DELIVERY_CONCURRENCY', 8, 1, 256),
+    ingestConcurrency: int(env, 'SHEETHOOK_INGEST_CONCURRENCY', 2, 1, 32),
     uploadTtlMs: int(env, 'SHEETHOOK_UPLOAD_TTL_MINUTES', 24 * 60, 1, 365 * 24 * 60) * 60_000,
     leaseMarginMs: int(env, 'SHEETHOOK_LEASE_MARGIN_MS', 30_000, 1000, 3_600_000),
     webDir: resolve(env.SHEETHOOK_WEB_DIR || PACKAGE_WEB_DIR),

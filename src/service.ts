@@ -74,7 +74,8 @@ export async function createService(config: Config, log: Logger = pino({ level: 
   }) : undefined;
   const ingest = runsWorkers ? createIngestRunner({
     store, log, files, pollIntervalMs: config.pollIntervalMs, limits: config.limits, metrics,
-    leaseMs: 2 * config.leaseMarginMs, uploadTtlMs: config.uploadTtlMs, onIngested: () => delivery?.wake(),
+    leaseMs: 2 * config.leaseMarginMs, uploadTtlMs: config.uploadTtlMs, concurrency: config.ingestConcurrency,
+    onIngested: () => delivery?.wake(),
   }) : undefined;
   const workers: Record<WorkKind, { wake(): void } | undefined> = { ingest, delivery };
 

@@ -182,4 +182,22 @@ describe('regex', () => {
     expect(compile).toThrow(AppError);
     expect(compile).toThrow(/Code/);
   });
+
+  it('rejects every value of a column whose stored pattern needs backtracking, saying why; an empty cell stays empty', () => {
+    const message = 'Price cannot be checked: the template\'s pattern cannot be used (lookbehind is not supported; '
+      + 'sheethook runs patterns in linear time); the template must be changed';
+    const validate = compileRowValidator([column('price', 'regex', { regex: '(?<=EUR )\\d+' }), column('name', 'string')]);
+    expect(validate({ price: 'EUR 12', name: 'Ann' })).toEqual({ data: { price: 'EUR 12', name: 'Ann' }, errors: { price: message } });
+    expect(validate({ price: 12, name: 'Bo' })).toEqual({ data: { price: 12, name: 'Bo' }, errors: { price: message } });
+    expect(validate({ price: '', name: 'Cy' })).toEqual({ data: { price: null, name: 'Cy' }, errors: null });
+  });
+
+  it('does not deliver the default of such a column: an empty cell gets the same message', () => {
+    const validate = compileRowValidator([column('code', 'regex', { regex: '^(\\w)\\1$', defaultValue: 'aa', name: 'Code' })]);
+    expect(validate({ code: '' })).toEqual({
+      data: { code: null },
+      errors: { code: 'Code cannot be checked: the template\'s pattern cannot be used (a backreference (\\1) is not supported; '
+        + 'sheethook runs patterns in linear time); the template must be changed' },
+    });
+  });
 });

@@ -2,6 +2,7 @@
 // stops writing records, and the status says cancelled for good.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { makeServiceHome, TEST_STORE } from './support/home.ts';
 import { freePort, startProcess, type ServiceProcess } from './support/process.ts';
@@ -11,13 +12,21 @@ import { importForm, PEOPLE_COLUMNS, peopleCsv } from './support/files.ts';
 
 let t: TestService;
 let receiver: Receiver;
+/** The service's log lines, at debug: one says when the reading of a cancelled upload has stopped. */
+const logLines: { msg: string; uploadId?: string }[] = [];
 
 /** Long enough for a worker polling every 50 ms to have gone on, had anything been left for it to do. */
 const GRACE_MS = 500;
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 beforeAll(async () => {
-  t = await startService();
+  const capture = new Writable({
+    write(chunk, _encoding, done) {
+      for (const text of String(chunk).split('\n')) if (text) logLines.push(JSON.parse(text));
+      done();
+    },
+  });
+  t = await startService({ LOG_LEVEL: 'debug' }, undefined, capture);
   receiver = await startReceiver();
   await t.api('POST', '/v1/templates', { code: 'people', name: 'People', columns: PEOPLE_COLUMNS });
   // Retries at once: a cancelled page that failed would be sent again straight away, were it not cancelled.
@@ -138,9 +147,11 @@ it('cancels while ingesting: the reading stops, no records or pages appear, the 
   expect(rowsAtCancel).toBeLessThan(400_000);
   expect((await t.api('GET', `/v1/uploads/${uploadId}/records?type=all&limit=1`)).body.records).toEqual([]);
 
-  // Uploads are read one at a time: once a later one is delivered, the cancelled one's reading has ended.
+  // Another upload is read and delivered meanwhile; the cancelled one's reading stops at its next block.
   const next = await t.api('POST', '/v1/imports', importForm({ template: 'people', file: peopleCsv(3) }));
   expect(await waitForFinal(t, next.body.uploadId, 60_000)).toMatchObject({ status: 'completed' });
+  await waitFor(() => logLines.some((l) => l.uploadId === uploadId && l.msg === 'ingest stopped: the upload was cancelled'),
+    'the cancelled upload\'s reading to stop', 60_000);
 
   const after = await getUpload(uploadId);
   expect(after).toMatchObject({ status: 'cancelled', totalRecords: rowsAtCancel, totalPages: 0, pagesCancelled: 0 });

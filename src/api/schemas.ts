@@ -25,7 +25,10 @@ export const ColumnSchema = Type.Object({
   unique: Type.Boolean({ default: false }),
   alternateKeys: Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { default: [], maxItems: 50 }),
   selectValues: Type.Optional(Type.Array(Type.String({ maxLength: 500 }), { minItems: 1, maxItems: 10_000 })),
-  regex: Type.Optional(Type.String({ minLength: 1, maxLength: 1000 })),
+  regex: Type.Optional(Type.String({
+    minLength: 1, maxLength: 1000,
+    description: 'tested against the trimmed text; JavaScript syntax, run by RE2 in time linear in the text: lookahead, lookbehind and backreferences are refused',
+  })),
   min: Type.Optional(Type.Number()),
   max: Type.Optional(Type.Number()),
   minLength: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_TEXT_LENGTH })),

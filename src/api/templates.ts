@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { badRequest, conflict, notFound } from '../errors.ts';
 import { columnRuleProblem } from '../ingest/column-rules.ts';
+import { compilePattern } from '../ingest/linear-regex.ts';
 import type { Column } from '../ingest/types.ts';
 import {
   deleteTemplate, findTemplate, insertTemplate, listTemplates, updateTemplate, type TemplateRow,
@@ -94,7 +95,7 @@ export async function requireTemplate(deps: ApiDeps, projectId: string, code: st
   return row;
 }
 
-/** Rules the schema cannot say: keys unique, a select has its values, a regex compiles, the rules agree with the type and each other. */
+/** Rules the schema cannot say: keys unique, a select has its values, a regex compiles for RE2 (it runs in linear time), the rules agree with the type and each other. */
 export function checkColumns(columns: Column[]): Column[] {
   const seen = new Set<string>();
   columns.forEach((c, i) => {
@@ -104,11 +105,8 @@ export function checkColumns(columns: Column[]): Column[] {
     if (c.type === 'select' && !c.selectValues?.length) throw badRequest('invalid_request', `${at}/selectValues: a select column needs selectValues`);
     if (c.type === 'regex') {
       if (!c.regex) throw badRequest('invalid_request', `${at}/regex: a regex column needs a regex`);
-      try {
-        new RegExp(c.regex);
-      } catch (err) {
-        throw badRequest('invalid_request', `${at}/regex: not a valid regular expression (${(err as Error).message})`);
-      }
+      const compiled = compilePattern(c.regex);
+      if ('problem' in compiled) throw badRequest('invalid_request', `${at}/regex: ${compiled.problem}`);
     }
     const problem = columnRuleProblem(c);
     if (problem) throw badRequest('invalid_request', `${at}/${problem.field}: ${problem.message}`);

@@ -1,4 +1,5 @@
 // Sample values of each column's type that its rules would let through: a test delivery's records, a sample file's example row.
+import { compilePattern } from '../ingest/linear-regex.ts';
 import type { Column } from '../ingest/types.ts';
 
 export const SAMPLE_RECORD_COUNT = 2;
@@ -73,13 +74,12 @@ function fitsLength(text: string, minLength: number | undefined, maxLength: numb
 }
 
 function regexSample(column: Column, index: number): string {
-  let pattern: RegExp;
-  try {
-    pattern = new RegExp(column.regex ?? '');
-  } catch {
-    return 'sample';
-  }
-  const matching = REGEX_CANDIDATES.filter((text) => pattern.test(text) && fitsLength(text, column.minLength, column.maxLength));
+  // Matched as an import matches it: a sample is a value the import would let through, and a pattern that backtracks
+  // could hold a test send as long as it holds a cell.
+  const compiled = compilePattern(column.regex ?? '');
+  if (!('regex' in compiled)) return 'sample';
+  const { regex } = compiled;
+  const matching = REGEX_CANDIDATES.filter((text) => regex.test(text) && fitsLength(text, column.minLength, column.maxLength));
   if (matching.length > 0) return matching[index % matching.length];
   if (typeof column.defaultValue === 'string') return column.defaultValue;
   return REGEX_CANDIDATES[0];

@@ -1,5 +1,6 @@
 // Reads record blocks on a thread of its own, so parsing and validation use the second core while the main thread
-// writes blocks to the store. One thread serves every file in turn; it starts with the first file and stays.
+// writes blocks to the store. A reader's thread serves every file it is given in turn; it starts with the first file
+// and stays until the reader is closed. The ingest runner has one reader for each upload it reads at once.
 import { Worker } from 'node:worker_threads';
 import { AppError } from '../errors.ts';
 import type { IngestPiece } from '../store/record-block.ts';
@@ -42,9 +43,11 @@ export function createBlockReader(): BlockReader {
   function start(): Worker {
     const started = new Worker(THREAD_ENTRY);
     started.on('message', (message: FromReader) => deliver?.(message));
-    started.on('error', (error) => deliver?.({ id: -1, kind: 'error', message: error.stack ?? error.message }));
+    // Only the thread of this reader's read can fail it: one stopped on purpose may end while the next thread reads.
+    started.on('error', (error) => { if (worker === started) deliver?.({ id: -1, kind: 'error', message: error.stack ?? error.message }); });
     started.on('exit', (code) => {
-      if (worker === started) worker = undefined;
+      if (worker !== started) return;
+      worker = undefined;
       deliver?.({ id: -1, kind: 'error', message: `the reading thread stopped (exit code ${code})` });
     });
     // An idle thread does not keep the process alive.

@@ -1,10 +1,10 @@
-// Runs ingest jobs one at a time: claims an upload waiting to be read, reads it, and hands it to delivery.
+// Runs ingest jobs, a few at once: claims uploads waiting to be read, reads each, and hands it to delivery.
 import type { Logger } from 'pino';
 import type { Store } from '../store/db.ts';
 import type { Metrics } from '../metrics.ts';
 import type { ReceivedFiles } from '../received-files.ts';
-import { claimIngestJob, expireAbandoned } from '../store/uploads-queries.ts';
-import { createBlockReader } from './block-reader.ts';
+import { claimIngestJob, expireAbandoned, type UploadRow } from '../store/uploads-queries.ts';
+import { createBlockReader, type BlockReader } from './block-reader.ts';
 import { UploadStatus } from '../store/states.ts';
 import { ingestUpload, type IngestLimits, type IngestOutcome } from './ingest-upload.ts';
 
@@ -14,22 +14,35 @@ export interface IngestRunner {
   stop(): Promise<void>;
 }
 
+/** One upload read at a time, on a reading thread of its own. */
+interface Slot {
+  reader: BlockReader;
+  job: Promise<void> | undefined;
+  /** The upload it reads. */
+  uploadId: string | undefined;
+  /** Its thread ending, after the slot found nothing to read. */
+  closing: Promise<void> | undefined;
+}
+
 export function createIngestRunner(deps: {
   store: Store; log: Logger; files: ReceivedFiles; pollIntervalMs: number; limits: IngestLimits; metrics: Metrics; leaseMs: number;
   /** How long an interactive upload may wait in mapping or review before it expires. */
   uploadTtlMs: number;
+  /** Uploads read at once: a small one is read beside a large one rather than after it. */
+  concurrency: number;
   onIngested: () => void;
 }): IngestRunner {
   let running = false;
-  let busy: Promise<void> | undefined;
-  let wokenWhileBusy = false;
+  /** The claiming of uploads for the slots that are free. */
+  let filling: Promise<void> | undefined;
+  let wokenWhileFilling = false;
   let timer: NodeJS.Timeout | undefined;
   const shutdown = new AbortController();
-  // Its thread starts with the first file read, not with the service: a process that reads no file (or none yet)
-  // does without the thread's memory, and the thread's start (a fraction of a second) is paid once.
-  const reader = createBlockReader();
+  // A slot's thread starts with the first file it reads, not with the service: a process that reads no file (or none
+  // yet) does without the thread's memory. The first slot's thread then stays, its start (a fraction of a second)
+  // paid once; the others' end when they find nothing more to read, as most of the time one upload is read at most.
+  const slots: Slot[] = Array.from({ length: deps.concurrency }, () => ({ reader: createBlockReader(), job: undefined, uploadId: undefined, closing: undefined }));
   const db = deps.store.db;
-  const ingestDeps = { ...deps, db, reader };
 
   let nextExpiry = 0;
 
@@ -43,31 +56,51 @@ export function createIngestRunner(deps: {
     }
   }
 
-  async function drain(): Promise<void> {
+  async function read(slot: Slot, upload: UploadRow): Promise<void> {
+    // A thread ending is awaited before the slot's next read starts one: a slot never has two.
+    await slot.closing;
+    deps.log.debug({ uploadId: upload.id }, 'ingest started');
+    const result = await ingestUpload({ ...deps, db, reader: slot.reader }, upload, () => deps.files.open(upload.id), shutdown.signal);
+    // The session that made the upload, if one did, goes into its lines.
+    logOutcome(upload.sessionId ? deps.log.child({ sessionId: upload.sessionId }) : deps.log, upload.id, result);
+    // The records are in the store now (or the upload failed or was cancelled): the received file is no longer needed.
+    await deps.files.release(upload.id);
+    if (result.outcome === 'read') deps.onIngested();
+  }
+
+  /** Claims an upload for each free slot while there are uploads to read; each slot reads on its own. */
+  async function fill(): Promise<void> {
     await expire();
-    while (running) {
-      const upload = await claimIngestJob(db, deps.leaseMs);
+    for (let slot = slots.find((s) => !s.job); running && slot; slot = slots.find((s) => !s.job)) {
+      const reading = slots.flatMap((s) => (s.uploadId ? [s.uploadId] : []));
+      const upload = await claimIngestJob(db, deps.leaseMs, reading);
       if (!upload) break;
-      deps.log.debug({ uploadId: upload.id }, 'ingest started');
-      const result = await ingestUpload(ingestDeps, upload, () => deps.files.open(upload.id), shutdown.signal);
-      // The session that made the upload, if one did, goes into its lines.
-      logOutcome(upload.sessionId ? deps.log.child({ sessionId: upload.sessionId }) : deps.log, upload.id, result);
-      // The records are in the store now (or the upload failed or was cancelled): the received file is no longer needed.
-      await deps.files.release(upload.id);
-      if (result.outcome === 'read') deps.onIngested();
+      const taken = slot;
+      taken.uploadId = upload.id;
+      taken.job = read(taken, upload)
+        .catch((err) => { if (!shutdown.signal.aborted) deps.log.error({ err, uploadId: upload.id }, 'ingest loop error'); })
+        .finally(() => {
+          taken.job = undefined;
+          taken.uploadId = undefined;
+          // Its slot is free: the next upload waiting, if any, is claimed at once.
+          wake();
+        });
+    }
+    for (const slot of slots.slice(1)) {
+      if (!slot.job) slot.closing = slot.reader.close();
     }
   }
 
   function wake(): void {
     if (!running) return;
-    if (busy) { wokenWhileBusy = true; return; }
+    if (filling) { wokenWhileFilling = true; return; }
     clearTimeout(timer);
-    wokenWhileBusy = false;
-    busy = drain()
+    wokenWhileFilling = false;
+    filling = fill()
       .catch((err) => { if (!shutdown.signal.aborted) deps.log.error({ err }, 'ingest loop error'); })
       .finally(() => {
-        busy = undefined;
-        if (running) timer = setTimeout(wake, wokenWhileBusy ? 0 : deps.pollIntervalMs).unref();
+        filling = undefined;
+        if (running) timer = setTimeout(wake, wokenWhileFilling ? 0 : deps.pollIntervalMs).unref();
       });
   }
 
@@ -78,8 +111,9 @@ export function createIngestRunner(deps: {
       running = false;
       clearTimeout(timer);
       shutdown.abort();
-      await busy;
-      await reader.close();
+      await filling;
+      await Promise.all(slots.map((slot) => slot.job));
+      await Promise.all(slots.map((slot) => slot.reader.close()));
     },
   };
 }

@@ -4,6 +4,7 @@ import { AppError } from '../errors.ts';
 import { cellText, isEmptyCell } from './cell-text.ts';
 import { compileDateFormat, type DateFormatReader } from './date-formats.ts';
 import { formatDate, parseIsoDate } from './iso-date.ts';
+import { compilePattern, type LinearRegex } from './linear-regex.ts';
 import type { Cell, Column } from './types.ts';
 
 export interface ValidatedRow {
@@ -121,17 +122,26 @@ function multiSelectCoercion(values: readonly string[], delimiter: string): { co
   return { coerce, badParts };
 }
 
-function regexCoercion(column: Column): Coerce {
-  let pattern: RegExp;
-  try {
-    pattern = new RegExp(column.regex ?? '');
-  } catch (error) {
-    throw new AppError(400, 'invalid_template', `Column "${column.name}" has an invalid regex: ${(error as Error).message}`, { cause: error });
-  }
+function regexCoercion(regex: LinearRegex): Coerce {
   return (cell, trimmed) => {
     const text = trimmed ?? cellText(cell);
-    return pattern.test(text) ? text : INVALID;
+    return regex.test(text) ? text : INVALID;
   };
+}
+
+/**
+ * A regex column's rules. A pattern that is no regular expression fails the template. One that is, but that RE2 cannot
+ * run (stored before patterns had to be linear), rejects every value, the default included, saying why: run with
+ * backtracking, a cell could hold the service for hours.
+ */
+function regexRules(column: Column, length: Check | null): TypeRules {
+  const compiled = compilePattern(column.regex ?? '');
+  if ('regex' in compiled) {
+    return { coerce: regexCoercion(compiled.regex), invalidMessage: `${column.name} does not match the expected format`, check: length, explainInvalid: null };
+  }
+  if (compiled.invalid) throw new AppError(400, 'invalid_template', `Column "${column.name}" has an invalid regex: ${compiled.problem}`);
+  const message = `${column.name} cannot be checked: the template's pattern cannot be used (${compiled.problem}); the template must be changed`;
+  return { coerce: () => INVALID, invalidMessage: message, check: null, explainInvalid: null, unusable: message };
 }
 
 /** Characters as a person counts them: a letter outside the Basic Multilingual Plane (an emoji) is one, not two. */
@@ -201,7 +211,12 @@ function typedDefault(column: CompiledColumn, name: string, fallback: NonEmptyCe
   return value;
 }
 
-function typeRules(column: Column): Pick<CompiledColumn, 'coerce' | 'check' | 'invalidMessage' | 'explainInvalid'> {
+type TypeRules = Pick<CompiledColumn, 'coerce' | 'check' | 'invalidMessage' | 'explainInvalid'> & {
+  /** Set when the column can check no value: the message every value, the default too, gets. */
+  unusable?: string;
+};
+
+function typeRules(column: Column): TypeRules {
   const { name } = column;
   const rules = (coerce: Coerce, invalidMessage: string, check: Check | null = null) => ({ coerce, invalidMessage, check, explainInvalid: null });
   const length = () => lengthCheck(name, column.minLength, column.maxLength);
@@ -233,23 +248,25 @@ function typeRules(column: Column): Pick<CompiledColumn, 'coerce' | 'check' | 'i
       };
     }
     case 'regex':
-      return rules(regexCoercion(column), `${name} does not match the expected format`, length());
+      return regexRules(column, length());
     default:
       throw new AppError(400, 'invalid_template', `Column "${name}" has an unknown type "${String(column.type)}"`);
   }
 }
 
 function compileColumn(column: Column): CompiledColumn {
+  const { unusable, ...rules } = typeRules(column);
   const compiled: CompiledColumn = {
     key: column.key,
     required: column.required,
-    ...typeRules(column),
+    ...rules,
     missing: new Rejected(`${column.name} is required`, null),
     hasDefault: false,
     defaultValue: undefined,
   };
   if (column.defaultValue !== undefined && column.defaultValue !== null) {
-    compiled.defaultValue = typedDefault(compiled, column.name, column.defaultValue);
+    // A default that cannot be checked is not delivered: an empty cell gets the column's message instead.
+    compiled.defaultValue = unusable === undefined ? typedDefault(compiled, column.name, column.defaultValue) : new Rejected(unusable, null);
     compiled.hasDefault = true;
   }
   return compiled;
@@ -260,7 +277,7 @@ const rawValue = (cell: NonEmptyCell) => (cell instanceof Date ? cellText(cell) 
 
 /** What an empty cell becomes: the column's default, null, or a rejection when the column is required. */
 function emptyCell(column: CompiledColumn): unknown {
-  // The default was typed and checked when the template compiled.
+  // The default was typed and checked when the template compiled (or is the rejection of a default that cannot be).
   if (column.hasDefault) return Array.isArray(column.defaultValue) ? column.defaultValue.slice() : column.defaultValue;
   return column.required ? column.missing : null;
 }

@@ -59,13 +59,18 @@ export async function pageCountsOf(db: Db, uploadIds: string[]): Promise<Map<str
   return byUpload;
 }
 
-/** Takes one upload waiting for ingest whose lease is free; the lease is renewed while it is read. */
-export async function claimIngestJob(db: Db, leaseMs: number): Promise<UploadRow | undefined> {
+/**
+ * Takes one upload waiting for ingest whose lease is free; the lease is renewed while it is read. Never one of
+ * `reading`, the uploads the caller reads already: a lease that ran out while a busy process was slow to renew it
+ * must not start a second reading of the same file beside the first.
+ */
+export async function claimIngestJob(db: Db, leaseMs: number, reading: readonly string[] = []): Promise<UploadRow | undefined> {
   const [row] = await rows<{ id: string }>(db, sql`
     UPDATE uploads SET lease_until = now() + ${leaseMs} * interval '1 millisecond', updated_at = now()
     WHERE id = (
       SELECT id FROM uploads
       WHERE status = ${UploadStatus.ingesting} AND (lease_until IS NULL OR lease_until < now())
+        AND id <> ALL(${`{${reading.join(',')}}`}::uuid[])
       ORDER BY created_at LIMIT 1 FOR UPDATE SKIP LOCKED)
     RETURNING id`);
   if (!row) return undefined;
