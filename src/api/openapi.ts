@@ -44,7 +44,9 @@ const DESCRIPTION = `sheethook is a self-hostable spreadsheet importer: a CSV or
 template's columns and validated, and the valid rows are delivered to your webhook in chunks, signed and retried.
 
 Every \`/v1\` route takes the project's API key (\`Authorization: Bearer sk_...\`); the routes of one person's import
-also take an import session token (\`Authorization: Bearer ist_...\`). Request bodies are JSON (files: multipart).
+also take an import session token (\`Authorization: Bearer ist_...\`), and the admin console signs in with a key once
+(\`POST /v1/console/sessions\`) and then sends the \`sheethook_console\` cookie in its place, from its own origin only.
+Request bodies are JSON (files: multipart).
 Every error is \`{ "code": "...", "detail": "..." }\` with a 4xx status that names the problem, or a 500.`;
 
 const SECURITY_SCHEMES = {
