@@ -3,7 +3,7 @@
 // cached for good; without a build, a 503 that names what is missing.
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { CONSOLE_CSP } from '../src/api/web-assets.ts';
+import { CONSOLE_CSP } from '../src/api/web/web-assets.ts';
 import { startService, type TestService } from './support/service.ts';
 
 describe('with the web build', () => {

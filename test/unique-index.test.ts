@@ -1,7 +1,7 @@
 // The index find & replace keeps of a unique column's values: it answers as a plain map of value to rows would,
 // through additions, removals and the table's growth.
 import { describe, expect, it } from 'vitest';
-import { SEVERAL, UniqueIndex } from '../src/api/unique-index.ts';
+import { SEVERAL, UniqueIndex } from '../src/api/records/unique-index.ts';
 
 /** What the index must answer: the one row holding the value, SEVERAL when more do, undefined when none does. */
 class Reference {

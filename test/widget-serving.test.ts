@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { buildHttp, type ApiDeps } from '../src/api/http.ts';
-import { WIDGET_CSP } from '../src/api/web-assets.ts';
+import { WIDGET_CSP } from '../src/api/web/web-assets.ts';
 import { createMetrics } from '../src/metrics.ts';
 import { standInWebDir } from './support/browser.ts';
 import { startService, type TestService } from './support/service.ts';

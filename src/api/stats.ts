@@ -7,7 +7,7 @@ import { BUCKET_MS, deliveryStats, type AttemptFigures } from '../store/stats-qu
 import { DeliveryStats } from './answer-schemas.ts';
 import type { ApiDeps } from './http.ts';
 import { MAX_STATS_BUCKETS, StatsQuery } from './schemas.ts';
-import { timeRangeOrLast } from './time-range.ts';
+import { timeRangeOrLast } from './requests/time-range.ts';
 
 /** The range when none is given: the last day. */
 const DEFAULT_RANGE_MS = 24 * 3_600_000;

@@ -1,17 +1,17 @@
 // A test delivery: one sample page sent to the destination as a real one would be, and what the receiver answered.
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { notFound } from '../errors.ts';
-import { buildBody, newWebhookId } from '../delivery/payload.ts';
-import { prepareRequest } from '../delivery/prepare-request.ts';
-import { sampleRecords } from '../delivery/sample-chunk.ts';
-import { sendSlot, slotReached } from '../delivery/send-slots.ts';
-import type { AttemptResult } from '../delivery/webhook-client.ts';
-import { findDestinationForSending, reserveSendSlot } from '../store/templates-queries.ts';
-import type { ApiDeps } from './http.ts';
-import { CodeParams, DestinationTestBody } from './schemas.ts';
+import { notFound } from '../../errors.ts';
+import { buildBody, newWebhookId } from '../../delivery/payload.ts';
+import { prepareRequest } from '../../delivery/prepare-request.ts';
+import { sampleRecords } from '../../delivery/sample-chunk.ts';
+import { sendSlot, slotReached } from '../../delivery/send-slots.ts';
+import type { AttemptResult } from '../../delivery/webhook-client.ts';
+import { findDestinationForSending, reserveSendSlot } from '../../store/templates-queries.ts';
+import type { ApiDeps } from '../http.ts';
+import { CodeParams, DestinationTestBody } from '../schemas.ts';
 import { requireTemplate } from './templates.ts';
-import { errorAnswer, TestDelivery } from './answer-schemas.ts';
+import { errorAnswer, TestDelivery } from '../answer-schemas.ts';
 
 export function destinationTestRoutes(app: FastifyInstance, deps: ApiDeps): void {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();

@@ -2,16 +2,16 @@
 // paused and resumed.
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { AppError, badRequest, notFound } from '../errors.ts';
-import { BlockedAddressError } from '../delivery/address-guard.ts';
-import { generateSigningSecret } from '../delivery/signer.ts';
+import { AppError, badRequest, notFound } from '../../errors.ts';
+import { BlockedAddressError } from '../../delivery/address-guard.ts';
+import { generateSigningSecret } from '../../delivery/signer.ts';
 import {
   deleteDestination, findDestination, rotateSigningSecret, setDestinationPaused, upsertDestination, type DestinationRow,
-} from '../store/templates-queries.ts';
-import type { ApiDeps } from './http.ts';
-import { CodeParams, DestinationBody, RotateSecretBody, SECRET_GRACE_SECONDS, WEBHOOK_LIMITS } from './schemas.ts';
+} from '../../store/templates-queries.ts';
+import type { ApiDeps } from '../http.ts';
+import { CodeParams, DestinationBody, RotateSecretBody, SECRET_GRACE_SECONDS, WEBHOOK_LIMITS } from '../schemas.ts';
 import { requireTemplate } from './templates.ts';
-import { DestinationSaved, DestinationView, errorAnswer, noContent, SecretRotated } from './answer-schemas.ts';
+import { DestinationSaved, DestinationView, errorAnswer, noContent, SecretRotated } from '../answer-schemas.ts';
 
 /** Headers sheethook sets itself; an auth header of the same name would break the request or its signature. */
 const RESERVED_HEADERS = new Set([

@@ -1,18 +1,18 @@
 // Server-side import: receives a file, checks it can be read and matches the template, and queues it for ingest.
 import type { FastifyInstance } from 'fastify';
-import { conflict } from '../errors.ts';
-import { extraToJson } from '../delivery/payload.ts';
-import { chooseSheet } from '../ingest/choose-sheet.ts';
-import { sniffFile, type Sniff } from '../ingest/sniff.ts';
-import { UploadStatus } from '../store/states.ts';
-import { findDestination } from '../store/templates-queries.ts';
+import { conflict } from '../../errors.ts';
+import { extraToJson } from '../../delivery/payload.ts';
+import { chooseSheet } from '../../ingest/choose-sheet.ts';
+import { sniffFile, type Sniff } from '../../ingest/sniff.ts';
+import { UploadStatus } from '../../store/states.ts';
+import { findDestination } from '../../store/templates-queries.ts';
 import { checkMapping, readHead } from './file-head.ts';
-import type { ApiDeps } from './http.ts';
+import type { ApiDeps } from '../http.ts';
 import { intField, receiveFile, type ReceivedFile } from './receive-file.ts';
-import { ImportForm } from './schemas.ts';
-import { errorAnswer, UploadQueued } from './answer-schemas.ts';
-import { requireTemplate } from './templates.ts';
-import type { TemplateRow } from '../store/templates-queries.ts';
+import { ImportForm } from '../schemas.ts';
+import { errorAnswer, UploadQueued } from '../answer-schemas.ts';
+import { requireTemplate } from '../templates/templates.ts';
+import type { TemplateRow } from '../../store/templates-queries.ts';
 
 export function importRoutes(app: FastifyInstance, deps: ApiDeps): void {
   app.post('/v1/imports', {

@@ -1,8 +1,8 @@
 // Which valid row holds each value of a unique column, kept by a hash of the value while a replacement walks an
 // upload: a look-up per changed row instead of a search of the whole upload.
-import { uniqueText } from '../ingest/unique-values.ts';
-import type { Db } from '../store/db.ts';
-import { blockRecords, recordBlockNumbers } from '../store/records-queries.ts';
+import { uniqueText } from '../../ingest/unique-values.ts';
+import type { Db } from '../../store/db.ts';
+import { blockRecords, recordBlockNumbers } from '../../store/records-queries.ts';
 
 /** Held by more than one row (or by rows whose values share a hash): the caller searches the store. */
 export const SEVERAL = -1;

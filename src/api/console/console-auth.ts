@@ -2,15 +2,15 @@
 // finds the session and its project, and keeps the session alive while it is used.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
-import type { Config } from '../config.ts';
-import { AppError } from '../errors.ts';
-import type { Db } from '../store/db.ts';
+import type { Config } from '../../config.ts';
+import { AppError } from '../../errors.ts';
+import type { Db } from '../../store/db.ts';
 import {
   deleteConsoleSession, findConsoleSession, touchConsoleSession, type ConsoleSessionFound,
-} from '../store/console-sessions-queries.ts';
-import { hashApiKey, touchApiKey } from '../store/projects-queries.ts';
+} from '../../store/console-sessions-queries.ts';
+import { hashApiKey, touchApiKey } from '../../store/projects-queries.ts';
 import { clearConsoleCookie, consoleToken } from './console-cookie.ts';
-import { isSameOrigin } from './same-origin.ts';
+import { isSameOrigin } from '../requests/same-origin.ts';
 
 /** A session's last use is written at most this often (more often only when its idle time is shorter than two of these). */
 export const LAST_SEEN_INTERVAL_MS = 60_000;

@@ -1,11 +1,11 @@
 // Authenticates an import session token (`ist_...`): its state, the origin of a browser's request, and the routes and
 // uploads it may reach. Everything else a request carries is an API key, left to key-auth.
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { AppError } from '../errors.ts';
-import type { Db } from '../store/db.ts';
-import { hashApiKey } from '../store/projects-queries.ts';
-import { findSessionByToken, sessionOfUpload } from '../store/sessions-queries.ts';
-import { isSameOrigin } from './same-origin.ts';
+import { AppError } from '../../errors.ts';
+import type { Db } from '../../store/db.ts';
+import { hashApiKey } from '../../store/projects-queries.ts';
+import { findSessionByToken, sessionOfUpload } from '../../store/sessions-queries.ts';
+import { isSameOrigin } from '../requests/same-origin.ts';
 import { SESSION_ROUTES } from './session-routes.ts';
 
 /** What a request made with a session token may use of its session. */

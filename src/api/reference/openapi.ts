@@ -3,12 +3,12 @@ import { readFileSync } from 'node:fs';
 import swagger, { type SwaggerTransform } from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance, FastifySchema } from 'fastify';
-import { errorAnswer } from './answer-schemas.ts';
+import { errorAnswer } from '../answer-schemas.ts';
 import { DOCS_THEME_CSS } from './docs-theme.ts';
-import { SESSION_ROUTES } from './session-routes.ts';
-import { CONSOLE_SESSION_ROUTES } from './console-sessions.ts';
+import { SESSION_ROUTES } from '../sessions/session-routes.ts';
+import { CONSOLE_SESSION_ROUTES } from '../console/console-sessions.ts';
 
-const VERSION: string = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version;
+const VERSION: string = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')).version;
 
 /**
  * swagger-ui is served by the service itself and talks to it alone. Its scripts and styles are files (no inline

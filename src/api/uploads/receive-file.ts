@@ -5,9 +5,9 @@ import { mkdir, rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { FastifyRequest } from 'fastify';
-import { AppError, badRequest } from '../errors.ts';
-import { madeBuffer } from '../memory-budget.ts';
-import type { ApiDeps } from './http.ts';
+import { AppError, badRequest } from '../../errors.ts';
+import { madeBuffer } from '../../memory-budget.ts';
+import type { ApiDeps } from '../http.ts';
 
 const MAX_FIELD_BYTES = 1024 * 1024;
 const MAX_AUTH_VALUE = 8 * 1024;

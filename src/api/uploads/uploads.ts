@@ -2,19 +2,19 @@
 import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { badRequest, conflict, notFound } from '../errors.ts';
-import { listDeliveries, requeuePages } from '../store/chunks-queries.ts';
-import { ChunkStatus, UploadStatus } from '../store/states.ts';
-import { findDestination } from '../store/templates-queries.ts';
-import { listRecords } from '../store/records-queries.ts';
-import { cancelUpload, findUpload, listUploads, pageCounts, pageCountsOf, type UploadRow } from '../store/uploads-queries.ts';
-import type { Sniff } from '../ingest/sniff.ts';
-import type { ApiDeps } from './http.ts';
-import { attachment } from './attachment.ts';
-import { recordsCsv, recordsCsvName } from './records-csv.ts';
-import { timeRange } from './time-range.ts';
-import { DeliveriesQuery, RecordsCsvQuery, RecordsQuery, RedeliverBody, UploadParams, UploadsQuery } from './schemas.ts';
-import { DeliveryList, errorAnswer, RecordList, Redelivery, UploadList, UploadView } from './answer-schemas.ts';
+import { badRequest, conflict, notFound } from '../../errors.ts';
+import { listDeliveries, requeuePages } from '../../store/chunks-queries.ts';
+import { ChunkStatus, UploadStatus } from '../../store/states.ts';
+import { findDestination } from '../../store/templates-queries.ts';
+import { listRecords } from '../../store/records-queries.ts';
+import { cancelUpload, findUpload, listUploads, pageCounts, pageCountsOf, type UploadRow } from '../../store/uploads-queries.ts';
+import type { Sniff } from '../../ingest/sniff.ts';
+import type { ApiDeps } from '../http.ts';
+import { attachment } from '../requests/attachment.ts';
+import { recordsCsv, recordsCsvName } from '../records/records-csv.ts';
+import { timeRange } from '../requests/time-range.ts';
+import { DeliveriesQuery, RecordsCsvQuery, RecordsQuery, RedeliverBody, UploadParams, UploadsQuery } from '../schemas.ts';
+import { DeliveryList, errorAnswer, RecordList, Redelivery, UploadList, UploadView } from '../answer-schemas.ts';
 
 const NOT_YET_DELIVERED = new Set<string>([UploadStatus.mapping, UploadStatus.ingesting, UploadStatus.reviewing]);
 

@@ -1,9 +1,9 @@
 // Finds the project of the API key a request carries, with a short cache so that most requests cost no query.
 import type { FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
-import { AppError } from '../errors.ts';
-import type { Db } from '../store/db.ts';
-import { findApiKey, hashApiKey, touchApiKey } from '../store/projects-queries.ts';
+import { AppError } from '../../errors.ts';
+import type { Db } from '../../store/db.ts';
+import { findApiKey, hashApiKey, touchApiKey } from '../../store/projects-queries.ts';
 
 /**
  * How long a key found valid is believed without asking the database again. A key revoked through this process stops

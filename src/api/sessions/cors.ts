@@ -1,6 +1,6 @@
 // CORS preflights of the API: a host page may call /v1 with an import session token from its own origin.
 import type { FastifyInstance } from 'fastify';
-import { noContent } from './answer-schemas.ts';
+import { noContent } from '../answer-schemas.ts';
 
 const ALLOWED_METHODS = 'GET, POST, PUT, PATCH, DELETE';
 const ALLOWED_HEADERS = 'Authorization, Content-Type';

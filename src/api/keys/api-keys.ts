@@ -1,13 +1,13 @@
 // A project's API keys: made (the key answered this once), listed by prefix and name, revoked.
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { apiKeyPrefix, generateApiKey } from '../api-key.ts';
-import { conflict, notFound } from '../errors.ts';
-import { addApiKey, listApiKeys, revokeApiKey, type ApiKeyRow } from '../store/projects-queries.ts';
-import type { ApiDeps } from './http.ts';
+import { apiKeyPrefix, generateApiKey } from '../../api-key.ts';
+import { conflict, notFound } from '../../errors.ts';
+import { addApiKey, listApiKeys, revokeApiKey, type ApiKeyRow } from '../../store/projects-queries.ts';
+import type { ApiDeps } from '../http.ts';
 import type { KeyAuth } from './key-auth.ts';
-import { ApiKeyCreate, ApiKeyParams } from './schemas.ts';
-import { ApiKeyList, ApiKeyMade, errorAnswer, noContent } from './answer-schemas.ts';
+import { ApiKeyCreate, ApiKeyParams } from '../schemas.ts';
+import { ApiKeyList, ApiKeyMade, errorAnswer, noContent } from '../answer-schemas.ts';
 
 const tags = ['API keys'];
 

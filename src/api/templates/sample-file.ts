@@ -1,8 +1,8 @@
 // A template's sample file: its column names as headings and one row of plausible values, as CSV or XLSX.
 import type ExcelJS from 'exceljs';
 import Papa from 'papaparse';
-import { sampleValue } from '../delivery/sample-chunk.ts';
-import type { Column } from '../ingest/types.ts';
+import { sampleValue } from '../../delivery/sample-chunk.ts';
+import type { Column } from '../../ingest/types.ts';
 
 /** Rows below the heading that get a select column's drop-down: room for the rows a person types in by hand. */
 export const DROPDOWN_ROWS = 5000;

@@ -1,5 +1,5 @@
 // A time range as the `from` and `to` query parameters give it (date-times, `to` excluded), checked alike everywhere.
-import { badRequest } from '../errors.ts';
+import { badRequest } from '../../errors.ts';
 
 interface RangeQuery { from?: string; to?: string }
 

@@ -2,26 +2,26 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { badRequest, conflict, notFound } from '../errors.ts';
-import { compileRowValidator } from '../ingest/validate-row.ts';
-import type { Sniff } from '../ingest/sniff.ts';
-import type { Cell, Column } from '../ingest/types.ts';
-import { findRecord, valueTakenElsewhere } from '../store/records-queries.ts';
-import { moveStatus, removeRecords, replaceRecord, setMapping } from '../store/review-queries.ts';
-import { UploadStatus } from '../store/states.ts';
-import { findDestination } from '../store/templates-queries.ts';
-import { writeChunkPlan, type UploadRow } from '../store/uploads-queries.ts';
+import { badRequest, conflict, notFound } from '../../errors.ts';
+import { compileRowValidator } from '../../ingest/validate-row.ts';
+import type { Sniff } from '../../ingest/sniff.ts';
+import type { Cell, Column } from '../../ingest/types.ts';
+import { findRecord, valueTakenElsewhere } from '../../store/records-queries.ts';
+import { moveStatus, removeRecords, replaceRecord, setMapping } from '../../store/review-queries.ts';
+import { UploadStatus } from '../../store/states.ts';
+import { findDestination } from '../../store/templates-queries.ts';
+import { writeChunkPlan, type UploadRow } from '../../store/uploads-queries.ts';
 import { noUpload, requireUpload, sheetOf } from './uploads.ts';
 import { checkMapping, readHead, type FileHead } from './file-head.ts';
-import type { ApiDeps } from './http.ts';
+import type { ApiDeps } from '../http.ts';
 import { createUpload } from './imports.ts';
-import { sessionTemplate, sessionUploadFields } from './import-sessions.ts';
+import { sessionTemplate, sessionUploadFields } from '../sessions/import-sessions.ts';
 import { receiveFile } from './receive-file.ts';
-import { checkRecord, toCell } from './record-check.ts';
-import { ReplaceBody, UploadForm, UploadParams } from './schemas.ts';
-import { replaceInColumn } from './find-replace.ts';
-import { requireTemplate } from './templates.ts';
-import { Confirmed, DeletedRows, errorAnswer, MappingView, noContent, RecordView, ReplaceResult, UploadQueued } from './answer-schemas.ts';
+import { checkRecord, toCell } from '../records/record-check.ts';
+import { ReplaceBody, UploadForm, UploadParams } from '../schemas.ts';
+import { replaceInColumn } from '../records/find-replace.ts';
+import { requireTemplate } from '../templates/templates.ts';
+import { Confirmed, DeletedRows, errorAnswer, MappingView, noContent, RecordView, ReplaceResult, UploadQueued } from '../answer-schemas.ts';
 
 const MappingBody = Type.Object({
   headerRow: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000 })),

@@ -1,17 +1,17 @@
 // Templates: the columns an import expects, with their validation rules.
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { badRequest, conflict, notFound } from '../errors.ts';
-import { columnRuleProblem } from '../ingest/column-rules.ts';
-import { compilePattern } from '../ingest/linear-regex.ts';
-import type { Column } from '../ingest/types.ts';
+import { badRequest, conflict, notFound } from '../../errors.ts';
+import { columnRuleProblem } from '../../ingest/column-rules.ts';
+import { compilePattern } from '../../ingest/linear-regex.ts';
+import type { Column } from '../../ingest/types.ts';
 import {
   deleteTemplate, findTemplate, insertTemplate, listTemplates, updateTemplate, type TemplateRow,
-} from '../store/templates-queries.ts';
-import type { ApiDeps } from './http.ts';
-import { CodeParams, SampleQuery, TemplateCreate, TemplatePatch } from './schemas.ts';
-import { errorAnswer, noContent, TemplateList, TemplateView } from './answer-schemas.ts';
-import { attachment } from './attachment.ts';
+} from '../../store/templates-queries.ts';
+import type { ApiDeps } from '../http.ts';
+import { CodeParams, SampleQuery, TemplateCreate, TemplatePatch } from '../schemas.ts';
+import { errorAnswer, noContent, TemplateList, TemplateView } from '../answer-schemas.ts';
+import { attachment } from '../requests/attachment.ts';
 import { sampleCsv, sampleXlsx } from './sample-file.ts';
 
 const tags = ['Templates'];

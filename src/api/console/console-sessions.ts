@@ -2,15 +2,15 @@
 // key on every API-key route (console-auth.ts); signed out, or ended by idleness, age or the key's revocation.
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { generateConsoleToken } from '../api-key.ts';
-import { AppError } from '../errors.ts';
-import { deleteConsoleSession, insertConsoleSession, type ConsoleSessionFound } from '../store/console-sessions-queries.ts';
-import { findApiKey, hashApiKey, touchApiKey } from '../store/projects-queries.ts';
+import { generateConsoleToken } from '../../api-key.ts';
+import { AppError } from '../../errors.ts';
+import { deleteConsoleSession, insertConsoleSession, type ConsoleSessionFound } from '../../store/console-sessions-queries.ts';
+import { findApiKey, hashApiKey, touchApiKey } from '../../store/projects-queries.ts';
 import { refuseCrossSite, type ConsoleAuth } from './console-auth.ts';
 import { clearConsoleCookie, consoleToken, setConsoleCookie } from './console-cookie.ts';
-import { ConsoleSession, errorAnswer, noContent } from './answer-schemas.ts';
-import type { ApiDeps } from './http.ts';
-import { ConsoleSignIn } from './schemas.ts';
+import { ConsoleSession, errorAnswer, noContent } from '../answer-schemas.ts';
+import type { ApiDeps } from '../http.ts';
+import { ConsoleSignIn } from '../schemas.ts';
 
 /** These routes are about the cookie itself: they authenticate by it alone (or, to sign in, by the key in the body). */
 export const CONSOLE_SESSION_ROUTES = new Set(['/v1/console/sessions', '/v1/console/sessions/current']);

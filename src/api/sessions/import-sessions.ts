@@ -1,18 +1,18 @@
 // Import sessions: a host backend starts one for a person, whose browser then holds only a short-lived token.
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { AppError, badRequest, conflict, notFound } from '../errors.ts';
-import { extraToJson } from '../delivery/payload.ts';
-import type { Column } from '../ingest/types.ts';
-import { hashApiKey } from '../store/projects-queries.ts';
-import { findSession, insertSession, revokeSession, type SessionRow } from '../store/sessions-queries.ts';
-import { findDestination, findTemplateById, type TemplateRow } from '../store/templates-queries.ts';
-import type { ApiDeps } from './http.ts';
-import { generateSessionToken } from '../api-key.ts';
+import { AppError, badRequest, conflict, notFound } from '../../errors.ts';
+import { extraToJson } from '../../delivery/payload.ts';
+import type { Column } from '../../ingest/types.ts';
+import { hashApiKey } from '../../store/projects-queries.ts';
+import { findSession, insertSession, revokeSession, type SessionRow } from '../../store/sessions-queries.ts';
+import { findDestination, findTemplateById, type TemplateRow } from '../../store/templates-queries.ts';
+import type { ApiDeps } from '../http.ts';
+import { generateSessionToken } from '../../api-key.ts';
 import type { SessionAccess } from './session-auth.ts';
-import { SessionCreate, SessionParams } from './schemas.ts';
-import { requireTemplate } from './templates.ts';
-import { CurrentSession, errorAnswer, noContent, SessionMade, SessionView } from './answer-schemas.ts';
+import { SessionCreate, SessionParams } from '../schemas.ts';
+import { requireTemplate } from '../templates/templates.ts';
+import { CurrentSession, errorAnswer, noContent, SessionMade, SessionView } from '../answer-schemas.ts';
 
 const tags = ['Import sessions'];
 const noSession = errorAnswer('No import session with this id: `not_found`');
