@@ -1,6 +1,7 @@
 // Statements whose text travels as bytes: written from a Uint8Array and read back as the bytes of each field, on the
 // store under test. A failing one rejects with the database's message and leaves the store usable.
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
 import { openStore, prepared, type Store } from '../src/store/db.ts';
 import { makeServiceHome, type ServiceHome } from './support/home.ts';
 
@@ -37,4 +38,26 @@ it('rejects a failing statement with the database message, and the next statemen
   await expect(store.fetchRaw(SELECT, ['not a number'])).rejects.toThrow(/invalid input syntax for type integer/);
   await store.write(INSERT, [3, 'after']);
   expect((await store.fetchRaw(SELECT, [3])).map((r) => new TextDecoder().decode(r[1]!))).toEqual(['after']);
+});
+
+it('runs a statement asked for during a transaction after it, never inside it', async () => {
+  let inside!: () => void;
+  const insideTransaction = new Promise<void>((resolve) => { inside = resolve; });
+  let leave!: () => void;
+  const mayLeave = new Promise<void>((resolve) => { leave = resolve; });
+  const rolledBack = store.db.transaction(async (tx) => {
+    await tx.execute(sql`INSERT INTO raw_texts (id, body) VALUES (10, 'rolled back')`);
+    inside();
+    await mayLeave;
+    tx.rollback();
+  }).catch((err: Error) => err);
+  await insideTransaction;
+  // Asked while the transaction is open: on a shared session it would become part of it and be rolled back with it.
+  const written = store.write(INSERT, [11, 'kept']);
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  leave();
+  expect(await rolledBack).toBeInstanceOf(Error);
+  await written;
+  const ids = (await store.fetchRaw(SELECT, [10])).map((r) => new TextDecoder().decode(r[0]!));
+  expect(ids).toEqual(['11']);
 });

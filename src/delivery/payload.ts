@@ -1,6 +1,5 @@
 // Builds the webhook request for one chunk: exactly the documented body fields, and the delivery headers.
 import { randomUUID } from 'node:crypto';
-import { madeBuffer } from '../memory-budget.ts';
 import type { ClaimedChunk } from '../store/delivery-queue.ts';
 
 export const USER_AGENT = 'sheethook/0.1';
@@ -22,7 +21,6 @@ export function buildBody(chunk: PageOfUpload, data: string | readonly Uint8Arra
   // The records, a comma between each two, and the brackets.
   let length = Buffer.byteLength(head) + Buffer.byteLength(tail) + Math.max(2, data.length + 1);
   for (const record of data) length += record.length;
-  madeBuffer(length);
   const body = Buffer.allocUnsafeSlow(length);
   let at = body.write(head, 0);
   body[at++] = 0x5b; // [

@@ -1,7 +1,6 @@
 // Opens the store: embedded PGlite under the data directory, or a PostgreSQL server when DATABASE_URL is set.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import v8 from 'node:v8';
 import { PGlite, types, type Transaction } from '@electric-sql/pglite';
 import pg from 'pg';
 import type { Logger } from 'pino';
@@ -9,7 +8,7 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import type { SQL } from 'drizzle-orm';
-import { madeBuffer } from '../memory-budget.ts';
+import { copyTemplateInto } from './embedded-template.ts';
 import * as schema from './schema.ts';
 import { bindExecuteSync, dataRows, resultOf, type RawRow, type WireValue } from './wire-messages.ts';
 
@@ -65,7 +64,7 @@ export interface Store {
 export const POOL_SIZE = 10;
 
 export async function openStore(options: { databaseUrl?: string; dataDir: string }, log?: Logger): Promise<Store> {
-  return options.databaseUrl ? openPostgres(options.databaseUrl, log) : openPglite(options.dataDir);
+  return options.databaseUrl ? openPostgres(options.databaseUrl, log) : openPglite(options.dataDir, log);
 }
 
 /**
@@ -75,23 +74,13 @@ export async function openStore(options: { databaseUrl?: string; dataDir: string
  */
 const EMBEDDED_SETTINGS = ['-c', 'shared_buffers=4MB'];
 
-/**
- * The embedded database's WebAssembly stays on V8's baseline code (Liftoff). By default V8 recompiles the functions
- * that turn hot with its optimizing compiler, on background threads, from the start on: about 2 s of CPU at each
- * start, and some 50 MB left in those threads' malloc arenas, which glibc does not give back (65 MB there when the
- * service was ready, 15 MB without), more while a file was read. The baseline code runs the database's part of an
- * insert about 15% slower than optimized code would once compiled. A 200,000-row CSV's ingest, and delivery, took no
- * more CPU (the compiling saved makes up for it); a 1,000,000-row CSV's took about 15% more. Set before the first
- * PGlite compiles its module (PGlite keeps the compiled module for the process). V8 lists the flag with its testing
- * ones; a V8 without it prints a warning and goes on.
- */
-const EMBEDDED_WASM_FLAGS = '--liftoff-only';
-
-async function openPglite(dataDir: string): Promise<Store> {
+async function openPglite(dataDir: string, log?: Logger): Promise<Store> {
   const dir = join(dataDir, 'pgdata');
-  mkdirSync(dir, { recursive: true });
-  v8.setFlagsFromString(EMBEDDED_WASM_FLAGS);
+  mkdirSync(dataDir, { recursive: true });
+  if (copyTemplateInto(dir)) log?.info({ dir }, 'new embedded database, copied from the template');
+  else mkdirSync(dir, { recursive: true });
   const client = await PGlite.create(dir, { startParams: [...PGlite.defaultStartParams, ...EMBEDDED_SETTINGS] });
+  const turns = new SessionTurns();
   // A hot-path statement is prepared once in SQL (PREPARE), then bound to its values and run by name through the
   // protocol: one exchange, no SQL to parse, and a response this module reads itself.
   const ready = new Map<string, Promise<unknown>>();
@@ -106,9 +95,9 @@ async function openPglite(dataDir: string): Promise<Store> {
     return preparing;
   };
   /**
-   * One exchange, queued as PGlite queues its own queries (after any transaction under way: between another
-   * caller's statements it would be part of that caller's transaction). The statement is a transaction of its own,
-   * ended by the Sync. The message is written, and the response gathered as it streams out of the database's memory,
+   * One exchange, after any transaction under way (between another caller's statements it would be part of that
+   * caller's transaction), and alone on the session while it runs. The statement is a transaction of its own, ended
+   * by the Sync. The message is written, and the response gathered as it streams out of the database's memory,
    * into buffers this store keeps and reuses; PGlite does not parse the response, which would decode every field
    * into a string. `take` reads the response before the next exchange may reuse its buffer.
    */
@@ -116,7 +105,7 @@ async function openPglite(dataDir: string): Promise<Store> {
   const received = new ReusedBuffer();
   const exchange = async <T>(statement: Prepared, values: readonly WireValue[], describe: boolean, take: (response: Uint8Array) => T) => {
     await prepare(statement);
-    return afterTurn(client._runExclusiveTransaction(() => client._runExclusiveQuery(async () => {
+    return afterTurn(turns.run(() => client.runExclusive(async () => {
       // Read by the database before execProtocolRawStream first waits.
       const message = bindExecuteSync(statement.name, values, describe, (n) => sent.room(n));
       let length = 0;
@@ -133,7 +122,7 @@ async function openPglite(dataDir: string): Promise<Store> {
   };
   return {
     kind: 'pglite',
-    db: drizzlePglite({ client: givingTurns(client), schema }) as unknown as Db,
+    db: drizzlePglite({ client: givingTurns(client, turns), schema }) as unknown as Db,
     async run<T>(statement: Prepared, values: PreparedValue[]) {
       // Decoded inside the exchange: the fields are views of a buffer the next exchange fills again.
       return exchange(statement, values, true, (response) => {
@@ -155,14 +144,13 @@ async function openPglite(dataDir: string): Promise<Store> {
     async fetchRaw(statement, values) {
       // The rows are views of the response: a copy of their own, as the buffer is used again.
       return exchange(statement, values, false, (response) => {
-        madeBuffer(response.length);
         return dataRows(response.slice());
       });
     },
-    rawTransaction: (fn) => client.transaction((tx) => fn({
+    rawTransaction: (fn) => turns.run(() => client.transaction((tx) => fn({
       exec: async (script) => { await afterTurn(tx.exec(script)); },
       query: async (text, params) => (await afterTurn(tx.query(text, params))).rows as never,
-    })),
+    }))),
     close: () => client.close(),
   };
 }
@@ -180,19 +168,38 @@ async function afterTurn<T>(statement: Promise<T>): Promise<T> {
   }
 }
 
-/** The embedded database as drizzle uses it (its query and transaction), each statement followed by a turn. */
-function givingTurns(client: PGlite): PGlite {
+/**
+ * The embedded database's one session, taken in turn by each transaction and each protocol exchange, in the order
+ * asked. PGlite keeps its own queries out of a transaction under way, but a protocol exchange run through its public
+ * `runExclusive` waits only for the statement under way: between two statements of a transaction it would join that
+ * transaction. Plain queries need no turn here; PGlite orders them against transactions itself.
+ */
+class SessionTurns {
+  private last: Promise<unknown> = Promise.resolve();
+
+  run<T>(work: () => Promise<T>): Promise<T> {
+    const result = this.last.then(work);
+    this.last = result.catch(() => {});
+    return result;
+  }
+}
+
+/**
+ * The embedded database as drizzle uses it (its query and transaction), each statement followed by a turn of the
+ * event loop, and each transaction in its turn of the session.
+ */
+function givingTurns(client: PGlite, session: SessionTurns): PGlite {
   const turns = (tx: Pick<Transaction, 'query' | 'exec'>) => ({
     query: (...args: Parameters<Transaction['query']>) => afterTurn(tx.query(...args)),
     exec: (...args: Parameters<Transaction['exec']>) => afterTurn(tx.exec(...args)),
   });
   return {
     ...turns(client),
-    transaction: <T>(fn: (tx: Transaction) => Promise<T>) => client.transaction((tx) => fn({
+    transaction: <T>(fn: (tx: Transaction) => Promise<T>) => session.run(() => client.transaction((tx) => fn({
       ...turns(tx),
       rollback: () => tx.rollback(),
       get closed() { return tx.closed; },
-    } as Transaction)),
+    } as Transaction))),
   } as unknown as PGlite;
 }
 

@@ -6,7 +6,6 @@ import { dirname } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { FastifyRequest } from 'fastify';
 import { AppError, badRequest } from '../../errors.ts';
-import { madeBuffer } from '../../memory-budget.ts';
 import type { ApiDeps } from '../http.ts';
 
 const MAX_FIELD_BYTES = 1024 * 1024;
@@ -37,8 +36,6 @@ export async function receiveFile(req: FastifyRequest, deps: ApiDeps): Promise<R
     for await (const part of parts) {
       if (part.type === 'file') {
         if (part.fieldname !== 'file') throw badRequest('invalid_request', `unexpected file field "${part.fieldname}"; send the file as "file"`);
-        // Each piece is a buffer of its own, let go once written.
-        part.file.on('data', (piece: Buffer) => madeBuffer(piece.length));
         await pipeline(part.file, createWriteStream(path));
         fileName = part.filename;
       } else {
