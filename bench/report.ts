@@ -12,6 +12,8 @@ export interface CaseResult {
   notes: string[];
   /** The longest GET /health wait of any repetition, for the service's cases. */
   healthWaitMs?: number;
+  /** From the POST to the final status, median over repetitions (service cases that waited for delivery). */
+  endToEndS?: number;
 }
 
 export const median = (values: number[]) => {

@@ -1,5 +1,5 @@
-// Runs one import through the real service: `src/main.ts` as a child process with a fresh data directory, a
-// template and webhook destination, the file posted as multipart from disk, and the upload polled until read.
+// Runs one import through the real service: started as a child process on a fresh data directory, a template and
+// webhook destination, the file posted as multipart from disk, and the upload polled until read and delivered.
 
 import { openAsBlob } from 'node:fs';
 import { appendFile, mkdtemp, rm } from 'node:fs/promises';
@@ -47,7 +47,9 @@ export interface ServiceImportResult {
   peakRssMb: number | null;
   /** The service's VmHWM when it was ready, before any import. */
   idleRssMb: number | null;
-  /** VmHWM of the first start, which created the database. */
+  /** The service's resident memory three seconds after it was ready, before any import. */
+  idleRssNowMb: number | null;
+  /** VmHWM of a first start stopped before the import, when --pg-conf needs a second; null when the import ran in the first start. */
   initPeakRssMb: number | null;
   requests: number;
   pid: number;
@@ -64,16 +66,22 @@ export async function serviceImport(options: ServiceImportOptions): Promise<Serv
   const receiver = await startReceiver();
   let service: Awaited<ReturnType<typeof startService>> | undefined;
   try {
-    // The first start on an empty data directory creates the database (initdb), whose peak memory would hide
-    // ingest's: it is measured on its own, and the import runs in a second process on the database it made.
-    const first = await startService(options.root, { SHEETHOOK_DATA_DIR: dataDir });
-    const initPeakRssMb = peakRssMb(first.child.pid!);
-    await stopService(first.child);
-    if (options.pgConf.length) await appendFile(join(dataDir, 'pgdata', 'postgresql.auto.conf'), options.pgConf.map((l) => `${l}\n`).join(''));
+    // The import runs in the service's first start on an empty data directory, as an operator's first import does:
+    // its peak includes making the database. Database settings (--pg-conf) need a database to write them to: then
+    // a first start makes it, and the import runs in a second.
+    let initPeakRssMb: number | null = null;
+    if (options.pgConf.length) {
+      const first = await startService(options.root, { SHEETHOOK_DATA_DIR: dataDir });
+      initPeakRssMb = peakRssMb(first.child.pid!);
+      await stopService(first.child);
+      await appendFile(join(dataDir, 'pgdata', 'postgresql.auto.conf'), options.pgConf.map((l) => `${l}\n`).join(''));
+    }
     service = await startService(options.root, { SHEETHOOK_DATA_DIR: dataDir }, options.nodeArgs);
     const { child, client } = service;
     const pid = child.pid!;
     const idleRssMb = peakRssMb(pid);
+    await sleep(3000);
+    const idleRssNowMb = rssMb(pid);
     await client.call('POST', '/v1/templates', peopleTemplate('people', options.uniqueEmail));
     await client.call('PUT', '/v1/templates/people/destination', {
       webhook: { callbackUrl: receiver.url, chunkSize: options.chunkSize, retryCount: 0 },
@@ -139,6 +147,7 @@ export async function serviceImport(options: ServiceImportOptions): Promise<Serv
       ingestPeakRssMb,
       peakRssMb: peak,
       idleRssMb,
+      idleRssNowMb,
       initPeakRssMb,
       requests: receiver.requests,
       pid,
