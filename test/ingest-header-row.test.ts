@@ -1,7 +1,7 @@
 // detectHeaderRow finds the headings below title rows, in real CSV and XLSX files as readRows gives them.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { detectHeaderRow } from '../src/ingest/header-row.ts';
+import { detectHeaderRow } from '../src/ingest/map/header-row.ts';
 import { readRows } from '../src/ingest/read-rows.ts';
 import { sniffFile } from '../src/ingest/sniff.ts';
 import type { Cell, Column } from '../src/ingest/types.ts';

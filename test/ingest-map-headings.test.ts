@@ -1,7 +1,7 @@
 // mapHeadings matches headings to columns by key, name or alternate key, each column at most once.
 
 import { describe, expect, it } from 'vitest';
-import { mapHeadings } from '../src/ingest/map-headings.ts';
+import { mapHeadings } from '../src/ingest/map/map-headings.ts';
 import type { Column } from '../src/ingest/types.ts';
 
 const column = (key: string, name: string, extra: Partial<Column> = {}): Column => ({

@@ -1,7 +1,7 @@
 // suggestMapping proposes a column for each heading: exact labels first, then similar spellings, each column once.
 
 import { describe, expect, it } from 'vitest';
-import { confidentHeadingMap, CONFIDENT_MATCH, looseSpelling, mapHeadings, suggestMapping } from '../src/ingest/map-headings.ts';
+import { confidentHeadingMap, CONFIDENT_MATCH, looseSpelling, mapHeadings, suggestMapping } from '../src/ingest/map/map-headings.ts';
 import type { Column } from '../src/ingest/types.ts';
 
 const column = (key: string, name: string, extra: Partial<Column> = {}): Column => ({

@@ -1,10 +1,10 @@
 // Every non-blank row of an uploaded file, header row included, streamed whatever the file's size.
 
-import { csvRowBatches } from './csv-rows.ts';
-import { assertFieldSizes, assertRowWidth, DEFAULT_MAX_COLUMNS, DEFAULT_MAX_FIELD_BYTES, isBlankRow } from './row-checks.ts';
+import { csvRowBatches } from './csv/csv-rows.ts';
+import { assertFieldSizes, assertRowWidth, DEFAULT_MAX_COLUMNS, DEFAULT_MAX_FIELD_BYTES, isBlankRow } from './validate/row-checks.ts';
 import type { Sniff } from './sniff.ts';
 import type { Cell, RowBatch } from './types.ts';
-import { xlsxRowBatches } from './xlsx-rows.ts';
+import { xlsxRowBatches } from './xlsx/xlsx-rows.ts';
 
 export interface ReadRowsOptions {
   /** A longer field fails the upload with field_too_large rather than exhausting memory. */

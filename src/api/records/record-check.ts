@@ -1,5 +1,5 @@
 // Validates an edited record as ingest would, with the unique columns checked against the upload's other records.
-import type { RowValidator, ValidatedRow } from '../../ingest/validate-row.ts';
+import type { RowValidator, ValidatedRow } from '../../ingest/validate/validate-row.ts';
 import type { Cell, Column } from '../../ingest/types.ts';
 
 /** A stored value back into a cell for validation: a multi-select's list is joined with its delimiter. */

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { badRequest, conflict, notFound } from '../../errors.ts';
-import { compileRowValidator } from '../../ingest/validate-row.ts';
+import { compileRowValidator } from '../../ingest/validate/validate-row.ts';
 import type { Sniff } from '../../ingest/sniff.ts';
 import type { Cell, Column } from '../../ingest/types.ts';
 import { findRecord, valueTakenElsewhere } from '../../store/records-queries.ts';

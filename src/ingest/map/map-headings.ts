@@ -1,7 +1,7 @@
 // Matches a file's heading row to a template's columns: exactly by key, name or alternate key, or by suggestion from similar spelling.
 
-import { cellText } from './cell-text.ts';
-import type { Cell, Column } from './types.ts';
+import { cellText } from '../cell-text.ts';
+import type { Cell, Column } from '../types.ts';
 
 export interface HeadingMap {
   /** For each heading, by position, the key of the column it fills, or null. */
