@@ -2,7 +2,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { confidentHeadingMap, CONFIDENT_MATCH, looseSpelling, mapHeadings, suggestMapping } from '../src/ingest/map/map-headings.ts';
-import type { Column } from '../src/ingest/types.ts';
+import type { Column } from '../src/domain/column.ts';
 
 const column = (key: string, name: string, extra: Partial<Column> = {}): Column => ({
   key, name, type: 'string', required: false, unique: false, alternateKeys: [], ...extra,

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { sampleRecords } from '../src/delivery/sample-chunk.ts';
 import { compileRowValidator, DEFAULT_MULTI_SELECT_DELIMITER } from '../src/ingest/validate/validate-row.ts';
-import type { Column } from '../src/ingest/types.ts';
+import type { Column } from '../src/domain/column.ts';
 
 const column = (c: Partial<Column> & Pick<Column, 'key' | 'type'>): Column =>
   ({ name: c.key, required: true, unique: false, alternateKeys: [], ...c });

@@ -5,7 +5,8 @@ import { HEADER_SEARCH_ROWS } from './map/header-row.ts';
 import { compileHeadingMatcher } from './map/map-headings.ts';
 import { readRowBatches, type ReadRowsOptions } from './read-rows.ts';
 import type { SheetChoice } from './sniff.ts';
-import type { Cell, Column } from './types.ts';
+import type { Column } from '../domain/column.ts';
+import type { Cell } from './types.ts';
 import { listWorksheets } from './xlsx/xlsx-rows.ts';
 
 /** Sheets whose heads are compared when none is named: a workbook with more is judged by its first ones. */

@@ -6,7 +6,8 @@ import { CONFIDENT_MATCH, suggestMapping, type MappingSuggestion } from '../../i
 import { quotedNames } from '../../ingest/choose-sheet.ts';
 import { readRowBatches } from '../../ingest/read-rows.ts';
 import type { Sniff } from '../../ingest/sniff.ts';
-import type { Cell, Column } from '../../ingest/types.ts';
+import type { Column } from '../../domain/column.ts';
+import type { Cell } from '../../ingest/types.ts';
 import type { ReadRowsOptions } from '../../ingest/read-rows.ts';
 
 /** Rows read to find the headings; a header below these many title rows must be given explicitly. */

@@ -1,7 +1,8 @@
 // Matches a file's heading row to a template's columns: exactly by key, name or alternate key, or by suggestion from similar spelling.
 
 import { cellText } from '../cell-text.ts';
-import type { Cell, Column } from '../types.ts';
+import type { Column } from '../../domain/column.ts';
+import type { Cell } from '../types.ts';
 
 export interface HeadingMap {
   /** For each heading, by position, the key of the column it fills, or null. */
