@@ -2,7 +2,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { detectHeaderRow } from '../src/ingest/map/header-row.ts';
-import { readRows } from '../src/ingest/read-rows.ts';
+import { readRows } from './support/read-rows.ts';
 import { sniffFile } from '../src/ingest/sniff.ts';
 import type { Column } from '../src/domain/column.ts';
 import type { Cell } from '../src/ingest/types.ts';

@@ -4,7 +4,7 @@
 
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readRows } from '../src/ingest/read-rows.ts';
+import { readRows } from './support/read-rows.ts';
 import type { Cell } from '../src/ingest/types.ts';
 import { readWorkbookPackage } from '../src/ingest/xlsx/xlsx-package.ts';
 import { sheetRowBatches } from '../src/ingest/xlsx/xlsx-sheet-scanner.ts';

@@ -16,17 +16,11 @@ export interface ReadRowsOptions {
 }
 
 /**
- * Rows come one at a time as the consumer asks; stopping early (break, return, throw) closes
- * the file. A damaged file rejects the iteration with file_unreadable.
- */
-export async function* readRows(path: string, sniff: Sniff, options: ReadRowsOptions = {}): AsyncIterable<Cell[]> {
-  for await (const batch of readRowBatches(path, sniff, options)) yield* batch.rows;
-}
-
-/**
- * As readRows, in batches of the rows ready at once (a consumer of millions of rows waits once per batch, not per
- * row), each row with its number as a spreadsheet shows it: an XLSX row's own number, a CSV row's place among the
- * file's records counting blank lines (a quoted field's line breaks stay inside its row, as Excel opens it).
+ * Rows come in batches of the rows ready at once (a consumer of millions of rows waits once per batch, not per row), as
+ * the consumer asks; stopping early (break, return, throw) closes the file, and a damaged file rejects the iteration
+ * with file_unreadable. Each row comes with its number as a spreadsheet shows it: an XLSX row's own number, a CSV
+ * row's place among the file's records counting blank lines (a quoted field's line breaks stay inside its row, as
+ * Excel opens it).
  */
 export async function* readRowBatches(path: string, sniff: Sniff, options: ReadRowsOptions = {}): AsyncIterable<RowBatch> {
   const maxFieldBytes = options.maxFieldBytes ?? DEFAULT_MAX_FIELD_BYTES;

@@ -1,7 +1,7 @@
 // The database schema: one definition for the embedded store and PostgreSQL; migrations are generated from it.
 import { sql } from 'drizzle-orm';
 import {
-  bigint, bigserial, boolean, customType, index, integer, jsonb, json, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid,
+  bigint, bigserial, boolean, customType, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid,
 } from 'drizzle-orm/pg-core';
 import type { RetryBackoff } from '../domain/retry-backoff.ts';
 import type { Column } from '../domain/column.ts';
