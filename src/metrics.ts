@@ -2,7 +2,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { sql } from 'drizzle-orm';
 import { rows, type Db } from './store/db.ts';
-import { ChunkStatus } from './store/states.ts';
+import { ChunkStatus } from './domain/states.ts';
 
 export interface Metrics {
   registry: Registry;

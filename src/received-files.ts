@@ -8,7 +8,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Db } from './store/db.ts';
 import { deleteFileParts, fileParts, insertFileParts } from './store/file-parts-queries.ts';
-import { UploadStatus } from './store/states.ts';
+import { UploadStatus } from './domain/states.ts';
 import { insertUpload, statusesAmong, type NewUpload } from './store/uploads-queries.ts';
 
 /** A file with no upload row may belong to an import still being received by another process; after this, it does not. */

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureDefaultProject } from '../src/store/projects-queries.ts';
 import { insertTemplate } from '../src/store/templates-queries.ts';
-import type { Column } from '../src/ingest/types.ts';
+import type { Column } from '../src/domain/column.ts';
 import { startReceiver, type Receiver } from './support/receiver.ts';
 import { startService, waitForFinal, type TestService } from './support/service.ts';
 import { csv, importForm } from './support/files.ts';

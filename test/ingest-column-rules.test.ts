@@ -2,9 +2,10 @@
 
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../src/errors.ts';
-import { columnRuleProblem } from '../src/ingest/column-rules.ts';
-import type { Cell, Column, ColumnType } from '../src/ingest/types.ts';
-import { characterCount, compileRowValidator } from '../src/ingest/validate-row.ts';
+import { columnRuleProblem } from '../src/ingest/validate/column-rules.ts';
+import type { Column, ColumnType } from '../src/domain/column.ts';
+import type { Cell } from '../src/ingest/types.ts';
+import { characterCount, compileRowValidator } from '../src/ingest/validate/validate-row.ts';
 
 const column = (key: string, type: ColumnType, extra: Partial<Column> = {}): Column => ({
   key, name: extra.name ?? key[0].toUpperCase() + key.slice(1), type, required: false, unique: false, alternateKeys: [], ...extra,

@@ -1,10 +1,11 @@
 // detectHeaderRow finds the headings below title rows, in real CSV and XLSX files as readRows gives them.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { detectHeaderRow } from '../src/ingest/header-row.ts';
-import { readRows } from '../src/ingest/read-rows.ts';
+import { detectHeaderRow } from '../src/ingest/map/header-row.ts';
+import { readRows } from './support/read-rows.ts';
 import { sniffFile } from '../src/ingest/sniff.ts';
-import type { Cell, Column } from '../src/ingest/types.ts';
+import type { Column } from '../src/domain/column.ts';
+import type { Cell } from '../src/ingest/types.ts';
 import { collect, makeTempDir, type TempDir, writeXlsx } from './support/ingest-files.ts';
 
 const column = (key: string, name: string, extra: Partial<Column> = {}): Column => ({

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { AppError } from '../src/errors.ts';
-import { readRows } from '../src/ingest/read-rows.ts';
+import { readRows } from './support/read-rows.ts';
 import { sniffFile } from '../src/ingest/sniff.ts';
 import { collect, makeTempDir, storedZip, type TempDir, writeXlsx } from './support/ingest-files.ts';
 

@@ -3,7 +3,7 @@
 import { readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { readRows } from '../src/ingest/read-rows.ts';
+import { readRows } from './support/read-rows.ts';
 import { sniffFile } from '../src/ingest/sniff.ts';
 import type { Cell } from '../src/ingest/types.ts';
 import { collect, makeTempDir, openFileCount, settledFileCount, type TempDir, writeXlsx } from './support/ingest-files.ts';

@@ -1,7 +1,7 @@
 // readRows refuses fields past maxFieldBytes, including the endless field an unclosed quote makes.
 
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { readRows } from '../src/ingest/read-rows.ts';
+import { readRows } from './support/read-rows.ts';
 import { sniffFile } from '../src/ingest/sniff.ts';
 import { collect, makeTempDir, type TempDir, writeXlsx } from './support/ingest-files.ts';
 

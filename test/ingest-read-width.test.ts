@@ -2,8 +2,8 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../src/errors.ts';
-import { csvWidthScanner } from '../src/ingest/csv-width.ts';
-import { readRows } from '../src/ingest/read-rows.ts';
+import { csvWidthScanner } from '../src/ingest/csv/csv-width.ts';
+import { readRows } from './support/read-rows.ts';
 import { sniffFile } from '../src/ingest/sniff.ts';
 import { collect, makeTempDir, type TempDir, writeXlsx } from './support/ingest-files.ts';
 

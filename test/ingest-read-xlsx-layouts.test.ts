@@ -4,13 +4,13 @@
 
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readRows } from '../src/ingest/read-rows.ts';
+import { readRows } from './support/read-rows.ts';
 import type { Cell } from '../src/ingest/types.ts';
-import { readWorkbookPackage } from '../src/ingest/xlsx-package.ts';
-import { sheetRowBatches } from '../src/ingest/xlsx-sheet-scanner.ts';
-import { MAX_WHOLE_PART_CHARS, openSharedStrings, readDateStyles } from '../src/ingest/xlsx-workbook.ts';
-import { readZipDirectory } from '../src/ingest/zip-directory.ts';
-import { partText } from '../src/ingest/zip-part-text.ts';
+import { readWorkbookPackage } from '../src/ingest/xlsx/xlsx-package.ts';
+import { sheetRowBatches } from '../src/ingest/xlsx/xlsx-sheet-scanner.ts';
+import { MAX_WHOLE_PART_CHARS, openSharedStrings, readDateStyles } from '../src/ingest/xlsx/xlsx-workbook.ts';
+import { readZipDirectory } from '../src/ingest/zip/zip-directory.ts';
+import { partText } from '../src/ingest/zip/zip-part-text.ts';
 import { collect, makeTempDir, storedZip, type TempDir, writeXlsx, zipTexts } from './support/ingest-files.ts';
 
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/xlsx/${name}`, import.meta.url));

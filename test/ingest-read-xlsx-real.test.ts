@@ -2,7 +2,7 @@
 
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readRows } from '../src/ingest/read-rows.ts';
+import { readRows } from './support/read-rows.ts';
 import type { Cell } from '../src/ingest/types.ts';
 import { collect, makeTempDir, storedZip, type TempDir, zipTexts } from './support/ingest-files.ts';
 

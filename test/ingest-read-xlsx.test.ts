@@ -1,7 +1,7 @@
 // readRows turns XLSX worksheets into plain cells: typed values, dense rows, the right sheet.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readRows } from '../src/ingest/read-rows.ts';
+import { readRows } from './support/read-rows.ts';
 import { collect, makeTempDir, type TempDir, writeXlsx } from './support/ingest-files.ts';
 
 let dir: TempDir;

@@ -4,8 +4,8 @@ import { readFile } from 'node:fs/promises';
 import zlib from 'node:zlib';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { AppError } from '../src/errors.ts';
-import { readRows } from '../src/ingest/read-rows.ts';
-import { readZipDirectory } from '../src/ingest/zip-directory.ts';
+import { readRows } from './support/read-rows.ts';
+import { readZipDirectory } from '../src/ingest/zip/zip-directory.ts';
 import { collect, makeTempDir, type TempDir, writeXlsx } from './support/ingest-files.ts';
 
 const MiB = 1024 * 1024;

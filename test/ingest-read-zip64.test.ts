@@ -2,8 +2,8 @@
 
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { readRows } from '../src/ingest/read-rows.ts';
-import { readZipDirectory } from '../src/ingest/zip-directory.ts';
+import { readRows } from './support/read-rows.ts';
+import { readZipDirectory } from '../src/ingest/zip/zip-directory.ts';
 import { collect, makeTempDir, type TempDir, writeXlsx } from './support/ingest-files.ts';
 
 const END_SIGNATURE = Buffer.from([0x50, 0x4b, 0x05, 0x06]);

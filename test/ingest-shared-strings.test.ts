@@ -1,7 +1,7 @@
 // A workbook's shared strings are kept packed in pages of bytes: each reads back exactly as it went in, by index,
 // across page boundaries, for strings longer than a page, empty ones and any characters.
 import { expect, it } from 'vitest';
-import { SharedStrings } from '../src/ingest/shared-strings.ts';
+import { SharedStrings } from '../src/ingest/xlsx/shared-strings.ts';
 
 it('reads every string back by index, across many pages', () => {
   const strings = new SharedStrings();

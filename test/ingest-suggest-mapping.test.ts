@@ -1,8 +1,8 @@
 // suggestMapping proposes a column for each heading: exact labels first, then similar spellings, each column once.
 
 import { describe, expect, it } from 'vitest';
-import { confidentHeadingMap, CONFIDENT_MATCH, looseSpelling, mapHeadings, suggestMapping } from '../src/ingest/map-headings.ts';
-import type { Column } from '../src/ingest/types.ts';
+import { CONFIDENT_MATCH, looseSpelling, suggestMapping } from '../src/ingest/map/map-headings.ts';
+import type { Column } from '../src/domain/column.ts';
 
 const column = (key: string, name: string, extra: Partial<Column> = {}): Column => ({
   key, name, type: 'string', required: false, unique: false, alternateKeys: [], ...extra,
@@ -118,22 +118,10 @@ describe('missingRequired', () => {
     expect(result.missingRequired.map((c) => c.key)).toEqual(['name', 'email']);
   });
 
-  it('leaves out required columns with a default value, here and in mapHeadings', () => {
+  it('leaves out required columns with a default value', () => {
     const columns = [column('name', 'Name', { required: true }), column('status', 'Status', { required: true, defaultValue: 'new' })];
     expect(suggestMapping(['Name'], columns).missingRequired).toEqual([]);
-    expect(mapHeadings(['Name'], columns).missingRequired).toEqual([]);
     expect(suggestMapping(['Notes'], columns).missingRequired.map((c) => c.key)).toEqual(['name']);
-  });
-});
-
-describe('confidentHeadingMap', () => {
-  it('keeps only the confident suggestions, in mapHeadings shape', () => {
-    const result = confidentHeadingMap(['First Name', 'e_mail address', 'Notes', 'Name'], people);
-    expect(result).toEqual({
-      keys: ['firstName', null, null, 'name'],
-      missingRequired: [people[2]],
-      unmapped: ['e_mail address', 'Notes'],
-    });
   });
 });
 

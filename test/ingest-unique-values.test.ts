@@ -2,8 +2,8 @@
 // valid row holding it is marked, across blocks and buckets, column after column.
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { collectUniqueValues, uniqueText } from '../src/ingest/unique-values.ts';
-import type { Column } from '../src/ingest/types.ts';
+import { collectUniqueValues, uniqueText } from '../src/ingest/validate/unique-values.ts';
+import type { Column } from '../src/domain/column.ts';
 
 const column = (key: string, unique: boolean): Column => ({ key, name: key.toUpperCase(), type: 'string', required: false, unique, alternateKeys: [] });
 

@@ -2,8 +2,9 @@
 // for value and message for message, that compileRowValidator gives for the same cells by key.
 
 import { describe, expect, it } from 'vitest';
-import type { Cell, Column, ColumnType } from '../src/ingest/types.ts';
-import { compileHeadingRowValidator, compileRowValidator } from '../src/ingest/validate-row.ts';
+import type { Column, ColumnType } from '../src/domain/column.ts';
+import type { Cell } from '../src/ingest/types.ts';
+import { compileHeadingRowValidator, compileRowValidator } from '../src/ingest/validate/validate-row.ts';
 
 const column = (key: string, type: ColumnType, extra: Partial<Column> = {}): Column => ({
   key, name: extra.name ?? key, type, required: false, unique: false, alternateKeys: [], ...extra,

@@ -2,8 +2,9 @@
 
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../src/errors.ts';
-import type { Cell, Column, ColumnType } from '../src/ingest/types.ts';
-import { compileRowValidator } from '../src/ingest/validate-row.ts';
+import type { Column, ColumnType } from '../src/domain/column.ts';
+import type { Cell } from '../src/ingest/types.ts';
+import { compileRowValidator } from '../src/ingest/validate/validate-row.ts';
 
 const column = (key: string, type: ColumnType, extra: Partial<Column> = {}): Column => ({
   key, name: extra.name ?? key[0].toUpperCase() + key.slice(1), type, required: false, unique: false, alternateKeys: [], ...extra,

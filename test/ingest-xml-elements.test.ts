@@ -2,7 +2,7 @@
 
 import { fileURLToPath } from 'node:url';
 import { beforeAll, expect, it } from 'vitest';
-import { rewriteElements } from '../src/ingest/xml-elements.ts';
+import { rewriteElements } from '../src/ingest/xlsx/xml-elements.ts';
 import { zipTexts } from './support/ingest-files.ts';
 
 const MARK_OPEN = '\u00ab';

@@ -1,7 +1,7 @@
 // A template's pattern runs on RE2's engine: in linear time whatever the pattern, with the answers RegExp gave for the
 // patterns templates hold, and refused, saying why, when it needs backtracking.
 import { describe, expect, it } from 'vitest';
-import { compilePattern, type LinearRegex } from '../src/ingest/linear-regex.ts';
+import { compilePattern, type LinearRegex } from '../src/ingest/validate/linear-regex.ts';
 
 function compiled(source: string): LinearRegex {
   const result = compilePattern(source);

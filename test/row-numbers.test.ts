@@ -2,8 +2,8 @@
 // the headings and blank rows counted, a quoted field's line breaks inside its row, an XLSX row's own number.
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SharedStrings } from '../src/ingest/shared-strings.ts';
-import { sheetRowBatches } from '../src/ingest/xlsx-sheet-scanner.ts';
+import { SharedStrings } from '../src/ingest/xlsx/shared-strings.ts';
+import { sheetRowBatches } from '../src/ingest/xlsx/xlsx-sheet-scanner.ts';
 import { startReceiver, type Receiver } from './support/receiver.ts';
 import { startService, waitFor, waitForFinal, type TestService } from './support/service.ts';
 import { importForm, NAME_EMAIL_AGE } from './support/files.ts';

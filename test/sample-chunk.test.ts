@@ -1,8 +1,8 @@
 // Sample records for a test delivery are typed like an import's and pass the template's own rules.
 import { describe, expect, it } from 'vitest';
 import { sampleRecords } from '../src/delivery/sample-chunk.ts';
-import { compileRowValidator, DEFAULT_MULTI_SELECT_DELIMITER } from '../src/ingest/validate-row.ts';
-import type { Column } from '../src/ingest/types.ts';
+import { compileRowValidator, DEFAULT_MULTI_SELECT_DELIMITER } from '../src/ingest/validate/validate-row.ts';
+import type { Column } from '../src/domain/column.ts';
 
 const column = (c: Partial<Column> & Pick<Column, 'key' | 'type'>): Column =>
   ({ name: c.key, required: true, unique: false, alternateKeys: [], ...c });

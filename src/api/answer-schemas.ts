@@ -1,9 +1,9 @@
 // The shapes of the API's answers: the API reference shows them, and fastify writes each answer by its shape.
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { ROLES } from '../config.ts';
-import { RETRY_BACKOFFS } from '../delivery/retry-policy.ts';
-import { COLUMN_TYPES } from '../ingest/types.ts';
-import { ChunkStatus, UploadStatus } from '../store/states.ts';
+import { RETRY_BACKOFFS } from '../domain/retry-backoff.ts';
+import { COLUMN_TYPES } from '../domain/column.ts';
+import { ChunkStatus, UploadStatus } from '../domain/states.ts';
 import { ErrorBody } from './schemas.ts';
 
 // fastify writes an answer with its schema (fast-json-stringify): a property the schema does not name is left out,

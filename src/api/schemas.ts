@@ -1,9 +1,9 @@
 // Request and response shapes of the REST API, in one place.
 import { Type, type Static } from '@sinclair/typebox';
-import { RETRY_BACKOFFS } from '../delivery/retry-policy.ts';
+import { RETRY_BACKOFFS } from '../domain/retry-backoff.ts';
 import { MAX_CONCURRENCY } from '../store/delivery-queue.ts';
-import { COLUMN_TYPES } from '../ingest/types.ts';
-import { ChunkStatus, UploadStatus } from '../store/states.ts';
+import { COLUMN_TYPES } from '../domain/column.ts';
+import { ChunkStatus, UploadStatus } from '../domain/states.ts';
 
 /** Every error answer: a code for programs, and a sentence for people that names the problem. */
 export const ErrorBody = Type.Object({

@@ -1,7 +1,6 @@
 // When a failed chunk is tried again: the destination's retryCount, retryInterval and backoff, and the receiver's Retry-After.
 
-export const RETRY_BACKOFFS = ['fixed', 'exponential'] as const;
-export type RetryBackoff = (typeof RETRY_BACKOFFS)[number];
+import type { RetryBackoff } from '../domain/retry-backoff.ts';
 
 /** The longest wait a receiver's Retry-After can ask for: a longer one is waited for this long. */
 export const MAX_RETRY_AFTER_MS = 60 * 60 * 1000;

@@ -1,6 +1,6 @@
 // Sample values of each column's type that its rules would let through: a test delivery's records, a sample file's example row.
-import { compilePattern } from '../ingest/linear-regex.ts';
-import type { Column } from '../ingest/types.ts';
+import { compilePattern } from '../ingest/validate/linear-regex.ts';
+import type { Column } from '../domain/column.ts';
 
 export const SAMPLE_RECORD_COUNT = 2;
 

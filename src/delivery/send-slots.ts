@@ -5,21 +5,9 @@
 // at its slot, never before it; when it gets there more than SLOT_LATE_MS late (a busy process, a paused machine) it
 // gives the slot up and the chunk waits for a new one, instead of going out bunched with the requests after it.
 //
-// The gap is (1000 + SLOT_MARGIN_MS) / maxRequestsPerSecond ms, not 1000 / maxRequestsPerSecond: any N + 1 consecutive
-// requests then start at least one second apart, even with the first as late as it may be, so no window of one second
-// (sliding, not aligned to the clock) ever holds more than N starts. That costs 5% of the rate.
+// The gap between slots, how late a request may start and how early a chunk may be claimed are in domain/slot-rules.ts.
 
-/** What the gap between two slots adds to each second: room for a start as late as SLOT_LATE_MS, and then some. */
-export const SLOT_MARGIN_MS = 50;
-
-/**
- * How late after its slot a request may still start. Less than the margin: a worker learns its slot when the claim's
- * answer reaches it, which it takes for the moment the database answered; the rest of the margin covers that trip.
- */
-export const SLOT_LATE_MS = 40;
-
-/** How far ahead a chunk may be claimed for a slot: claiming a little early lets its body be read before the slot comes. */
-export const SLOT_HORIZON_MS = 250;
+import { SLOT_LATE_MS } from '../domain/slot-rules.ts';
 
 /** When a request may start, at the earliest and at the latest, in ms since the epoch. */
 export interface SendSlot {

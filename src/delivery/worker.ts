@@ -11,7 +11,7 @@ import {
   claimDueChunks, finalizeUpload, msUntilNextDue, releaseChunk, uploadContext,
   type ClaimedPage, type Settle, type SettleOutcome, type UploadContext,
 } from '../store/delivery-queue.ts';
-import { ChunkStatus } from '../store/states.ts';
+import { ChunkStatus } from '../domain/states.ts';
 import { rememberOpened, type SecretBox } from '../secret-box.ts';
 import type { Metrics } from '../metrics.ts';
 import { createPageReader } from './page-reader.ts';

@@ -1,6 +1,6 @@
 // How a typed cell reads as text, for headings and for columns that deliver text.
 
-import { formatDate } from './iso-date.ts';
+import { formatDate } from './validate/iso-date.ts';
 import type { Cell } from './types.ts';
 
 export function cellText(cell: Cell | undefined): string {

@@ -1,12 +1,13 @@
 // Which worksheet of a workbook an upload reads: the one named, the only one with rows, or the one whose headings
 // best match the template's columns.
 import { AppError } from '../errors.ts';
-import { HEADER_SEARCH_ROWS } from './header-row.ts';
-import { compileHeadingMatcher } from './map-headings.ts';
+import { HEADER_SEARCH_ROWS } from './map/header-row.ts';
+import { compileHeadingMatcher } from './map/map-headings.ts';
 import { readRowBatches, type ReadRowsOptions } from './read-rows.ts';
 import type { SheetChoice } from './sniff.ts';
-import type { Cell, Column } from './types.ts';
-import { listWorksheets } from './xlsx-rows.ts';
+import type { Column } from '../domain/column.ts';
+import type { Cell } from './types.ts';
+import { listWorksheets } from './xlsx/xlsx-rows.ts';
 
 /** Sheets whose heads are compared when none is named: a workbook with more is judged by its first ones. */
 export const MAX_SHEETS_COMPARED = 12;

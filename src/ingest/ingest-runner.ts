@@ -5,7 +5,7 @@ import type { Metrics } from '../metrics.ts';
 import type { ReceivedFiles } from '../received-files.ts';
 import { claimIngestJob, expireAbandoned, type UploadRow } from '../store/uploads-queries.ts';
 import { createBlockReader, type BlockReader } from './block-reader.ts';
-import { UploadStatus } from '../store/states.ts';
+import { UploadStatus } from '../domain/states.ts';
 import { ingestUpload, type IngestLimits, type IngestOutcome } from './ingest-upload.ts';
 
 export interface IngestRunner {

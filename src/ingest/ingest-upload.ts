@@ -9,7 +9,7 @@ import {
   enterReview, failUpload, recordIngestProgress, writeChunkPlan, type IngestTotals, type UploadRow,
 } from '../store/uploads-queries.ts';
 import { AppError } from '../errors.ts';
-import { UploadStatus } from '../store/states.ts';
+import { UploadStatus } from '../domain/states.ts';
 import type { Sniff } from './sniff.ts';
 import type { BlockReader } from './block-reader.ts';
 

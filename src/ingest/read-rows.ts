@@ -1,10 +1,10 @@
 // Every non-blank row of an uploaded file, header row included, streamed whatever the file's size.
 
-import { csvRowBatches } from './csv-rows.ts';
-import { assertFieldSizes, assertRowWidth, DEFAULT_MAX_COLUMNS, DEFAULT_MAX_FIELD_BYTES, isBlankRow } from './row-checks.ts';
+import { csvRowBatches } from './csv/csv-rows.ts';
+import { assertFieldSizes, assertRowWidth, DEFAULT_MAX_COLUMNS, DEFAULT_MAX_FIELD_BYTES, isBlankRow } from './validate/row-checks.ts';
 import type { Sniff } from './sniff.ts';
 import type { Cell, RowBatch } from './types.ts';
-import { xlsxRowBatches } from './xlsx-rows.ts';
+import { xlsxRowBatches } from './xlsx/xlsx-rows.ts';
 
 export interface ReadRowsOptions {
   /** A longer field fails the upload with field_too_large rather than exhausting memory. */
@@ -16,17 +16,11 @@ export interface ReadRowsOptions {
 }
 
 /**
- * Rows come one at a time as the consumer asks; stopping early (break, return, throw) closes
- * the file. A damaged file rejects the iteration with file_unreadable.
- */
-export async function* readRows(path: string, sniff: Sniff, options: ReadRowsOptions = {}): AsyncIterable<Cell[]> {
-  for await (const batch of readRowBatches(path, sniff, options)) yield* batch.rows;
-}
-
-/**
- * As readRows, in batches of the rows ready at once (a consumer of millions of rows waits once per batch, not per
- * row), each row with its number as a spreadsheet shows it: an XLSX row's own number, a CSV row's place among the
- * file's records counting blank lines (a quoted field's line breaks stay inside its row, as Excel opens it).
+ * Rows come in batches of the rows ready at once (a consumer of millions of rows waits once per batch, not per row), as
+ * the consumer asks; stopping early (break, return, throw) closes the file, and a damaged file rejects the iteration
+ * with file_unreadable. Each row comes with its number as a spreadsheet shows it: an XLSX row's own number, a CSV
+ * row's place among the file's records counting blank lines (a quoted field's line breaks stay inside its row, as
+ * Excel opens it).
  */
 export async function* readRowBatches(path: string, sniff: Sniff, options: ReadRowsOptions = {}): AsyncIterable<RowBatch> {
   const maxFieldBytes = options.maxFieldBytes ?? DEFAULT_MAX_FIELD_BYTES;

@@ -3,9 +3,9 @@ import { AppError } from '../errors.ts';
 import { encodeLines, RECORD_BLOCK, type IngestPiece, type RecordBlockInput } from '../store/record-block.ts';
 import { readRowBatches, type ReadRowsOptions } from './read-rows.ts';
 import type { Sniff } from './sniff.ts';
-import type { Column } from './types.ts';
-import { collectUniqueValues } from './unique-values.ts';
-import { compileHeadingRowValidator } from './validate-row.ts';
+import type { Column } from '../domain/column.ts';
+import { collectUniqueValues } from './validate/unique-values.ts';
+import { compileHeadingRowValidator } from './validate/validate-row.ts';
 
 export interface BlockSource {
   path: string;

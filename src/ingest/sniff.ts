@@ -3,8 +3,8 @@
 import { open } from 'node:fs/promises';
 import iconv from 'iconv-lite';
 import { AppError } from '../errors.ts';
-import { detectEncoding } from './detect-encoding.ts';
-import { guessDelimiter } from './guess-delimiter.ts';
+import { detectEncoding } from './csv/detect-encoding.ts';
+import { guessDelimiter } from './csv/guess-delimiter.ts';
 
 /** How an upload's sheet was chosen: named by `sheet`, the only visible sheet with rows, the best match of the template's
  * columns among several, or the first with rows when none matches. */

@@ -1,37 +1,7 @@
-// The shapes ingest works with: template columns, and raw cells as parsers produce them.
-
-export const COLUMN_TYPES = ['string', 'number', 'integer', 'boolean', 'date', 'email', 'select', 'regex'] as const;
-export type ColumnType = (typeof COLUMN_TYPES)[number];
-
-export interface Column {
-  key: string;
-  name: string;
-  type: ColumnType;
-  required: boolean;
-  unique: boolean;
-  alternateKeys: string[];
-  selectValues?: string[];
-  regex?: string;
-  /** Bounds of the value, inclusive: number and integer columns. */
-  min?: number;
-  max?: number;
-  /** Bounds of the delivered text in characters (code points), inclusive: string, email and regex columns. */
-  minLength?: number;
-  maxLength?: number;
-  /** Date columns: formats such as 'DD/MM/YYYY' tried in order after the ISO forms. */
-  dateFormats?: string[];
-  /** Select columns: the cell holds several values, delivered as an array. */
-  multiSelect?: boolean;
-  /** What separates the values of a multiSelect cell; ',' when not given. */
-  delimiter?: string;
-  /** Stands in for an empty cell (or a column the file lacks), then typed and validated like the cell would be. */
-  defaultValue?: string | number | boolean;
-}
+// The shapes ingest's readers hand over: raw cells as parsers produce them, and rows in batches.
 
 /** A cell as a parser hands it over: text from CSV, typed values from XLSX. */
 export type Cell = string | number | boolean | Date | null;
-
-export type FileFormat = 'csv' | 'xlsx';
 
 /** Rows as a reader hands them over, blank ones left out, with each row's number as a spreadsheet shows it (from 1). */
 export interface RowBatch {

@@ -3,7 +3,7 @@
 import { sql } from 'drizzle-orm';
 import { rows, type Db } from './db.ts';
 import type { UploadEnd } from './delivery-queue.ts';
-import { ChunkStatus, UploadStatus } from './states.ts';
+import { ChunkStatus, UploadStatus } from '../domain/states.ts';
 
 /**
  * Gives uploads whose pages are all settled their final status (one upload, or all of them as a safety net).

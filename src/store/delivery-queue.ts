@@ -1,9 +1,9 @@
 // The delivery queue's hot path, as prepared statements: claiming due chunks, settling attempts and claiming the pages
 // that follow in the same statement, reading pages ahead, and finding when work is next due.
-import type { RetryBackoff } from '../delivery/retry-policy.ts';
-import { SLOT_HORIZON_MS, SLOT_MARGIN_MS } from '../delivery/send-slots.ts';
+import type { RetryBackoff } from '../domain/retry-backoff.ts';
+import { SLOT_HORIZON_MS, SLOT_MARGIN_MS } from '../domain/slot-rules.ts';
 import { prepared, type Prepared, type Store } from './db.ts';
-import { ChunkStatus, UploadStatus } from './states.ts';
+import { ChunkStatus, UploadStatus } from '../domain/states.ts';
 
 type Runner = Pick<Store, 'run'>;
 

@@ -3,7 +3,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { prepared, rows, type Db, type Store } from './db.ts';
 import { blockOf, type DuplicateRows, type RecordBlockInput } from './record-block.ts';
-import { ChunkStatus, UploadStatus } from './states.ts';
+import { ChunkStatus, UploadStatus } from '../domain/states.ts';
 
 /**
  * `row` is the record's number among the data rows, its id; `sheetRow` the row as the spreadsheet shows it (null for

@@ -3,7 +3,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { rows, type Db } from './db.ts';
 import { eraseRecords, rewriteBlock, rewriteRecord, type StoredRecord } from './records-queries.ts';
 import { uploads } from './schema.ts';
-import { UploadStatus } from './states.ts';
+import { UploadStatus } from '../domain/states.ts';
 
 /** Sets the header row and mapping of an upload still waiting for one; false when it is past that. */
 export async function setMapping(db: Db, uploadId: string, headerRow: number, mapping: (string | null)[]): Promise<boolean> {

@@ -1,10 +1,10 @@
 // The database schema: one definition for the embedded store and PostgreSQL; migrations are generated from it.
 import { sql } from 'drizzle-orm';
 import {
-  bigint, bigserial, boolean, customType, index, integer, jsonb, json, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid,
+  bigint, bigserial, boolean, customType, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid,
 } from 'drizzle-orm/pg-core';
-import type { RetryBackoff } from '../delivery/retry-policy.ts';
-import type { Column } from '../ingest/types.ts';
+import type { RetryBackoff } from '../domain/retry-backoff.ts';
+import type { Column } from '../domain/column.ts';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 const updatedAt = () => timestamp('updated_at', { withTimezone: true }).notNull().defaultNow();

@@ -1,7 +1,7 @@
 // Templates and their webhook destinations, always looked up within one project.
 import { and, asc, eq, getTableColumns, sql } from 'drizzle-orm';
-import type { Column } from '../ingest/types.ts';
-import { SLOT_MARGIN_MS } from '../delivery/send-slots.ts';
+import type { Column } from '../domain/column.ts';
+import { SLOT_MARGIN_MS } from '../domain/slot-rules.ts';
 import { rows, type Db } from './db.ts';
 import { destinations, templates } from './schema.ts';
 

@@ -3,7 +3,7 @@ import { and, count, desc, eq, gte, lt, sql } from 'drizzle-orm';
 import { rows, type Db } from './db.ts';
 import { uploads } from './schema.ts';
 import { insertChunkPlan, recordCounts } from './records-queries.ts';
-import { ChunkStatus, UploadStatus } from './states.ts';
+import { ChunkStatus, UploadStatus } from '../domain/states.ts';
 
 export type UploadRow = typeof uploads.$inferSelect;
 export type NewUpload = typeof uploads.$inferInsert;

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import zlib from 'node:zlib';
 import ExcelJS from 'exceljs';
 import type { Cell } from '../../src/ingest/types.ts';
-import { readZipDirectory } from '../../src/ingest/zip-directory.ts';
+import { readZipDirectory } from '../../src/ingest/zip/zip-directory.ts';
 
 export interface TempDir {
   path(name: string): string;

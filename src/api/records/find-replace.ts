@@ -1,6 +1,7 @@
 // Find and replace in one column of an upload in review, a block of records at a time, each changed row validated again.
-import { compileRowValidator, type ValidatedRow } from '../../ingest/validate-row.ts';
-import type { Cell, Column } from '../../ingest/types.ts';
+import { compileRowValidator, type ValidatedRow } from '../../ingest/validate/validate-row.ts';
+import type { Column } from '../../domain/column.ts';
+import type { Cell } from '../../ingest/types.ts';
 import type { Db } from '../../store/db.ts';
 import { findRecord, recordBlockNumbers, rowsHoldingValues, type StoredRecord } from '../../store/records-queries.ts';
 import { editBlock } from '../../store/review-queries.ts';

@@ -1,6 +1,7 @@
 // Validates an edited record as ingest would, with the unique columns checked against the upload's other records.
-import type { RowValidator, ValidatedRow } from '../../ingest/validate-row.ts';
-import type { Cell, Column } from '../../ingest/types.ts';
+import type { RowValidator, ValidatedRow } from '../../ingest/validate/validate-row.ts';
+import type { Column } from '../../domain/column.ts';
+import type { Cell } from '../../ingest/types.ts';
 
 /** A stored value back into a cell for validation: a multi-select's list is joined with its delimiter. */
 export function toCell(value: unknown, column: Column): Cell {

@@ -1,6 +1,6 @@
 // An upload's records as CSV for a person to fix in Excel: streamed a block at a time, never the whole upload in memory.
 import Papa from 'papaparse';
-import type { Column } from '../../ingest/types.ts';
+import type { Column } from '../../domain/column.ts';
 import type { Db } from '../../store/db.ts';
 import { blockRecords, recordBlockNumbers, type RecordFilter, type StoredRecord } from '../../store/records-queries.ts';
 import { toCell } from './record-check.ts';

@@ -1,6 +1,6 @@
 // Which valid row holds each value of a unique column, kept by a hash of the value while a replacement walks an
 // upload: a look-up per changed row instead of a search of the whole upload.
-import { uniqueText } from '../../ingest/unique-values.ts';
+import { uniqueText } from '../../ingest/validate/unique-values.ts';
 import type { Db } from '../../store/db.ts';
 import { blockRecords, recordBlockNumbers } from '../../store/records-queries.ts';
 

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { AppError, badRequest, conflict, notFound } from '../../errors.ts';
 import { extraToJson } from '../../delivery/payload.ts';
-import type { Column } from '../../ingest/types.ts';
+import type { Column } from '../../domain/column.ts';
 import { hashApiKey } from '../../store/projects-queries.ts';
 import { findSession, insertSession, revokeSession, type SessionRow } from '../../store/sessions-queries.ts';
 import { findDestination, findTemplateById, type TemplateRow } from '../../store/templates-queries.ts';

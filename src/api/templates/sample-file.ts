@@ -2,7 +2,7 @@
 import type ExcelJS from 'exceljs';
 import Papa from 'papaparse';
 import { sampleValue } from '../../delivery/sample-chunk.ts';
-import type { Column } from '../../ingest/types.ts';
+import type { Column } from '../../domain/column.ts';
 
 /** Rows below the heading that get a select column's drop-down: room for the rows a person types in by hand. */
 export const DROPDOWN_ROWS = 5000;

@@ -2,9 +2,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { badRequest, conflict, notFound } from '../../errors.ts';
-import { columnRuleProblem } from '../../ingest/column-rules.ts';
-import { compilePattern } from '../../ingest/linear-regex.ts';
-import type { Column } from '../../ingest/types.ts';
+import { columnRuleProblem } from '../../ingest/validate/column-rules.ts';
+import { compilePattern } from '../../ingest/validate/linear-regex.ts';
+import type { Column } from '../../domain/column.ts';
 import {
   deleteTemplate, findTemplate, insertTemplate, listTemplates, updateTemplate, type TemplateRow,
 } from '../../store/templates-queries.ts';

@@ -1,12 +1,13 @@
 // The top of a received file: where its headings are, how they map to the template, and a sample of rows.
 import { badRequest } from '../../errors.ts';
-import { detectHeaderRow } from '../../ingest/header-row.ts';
+import { detectHeaderRow } from '../../ingest/map/header-row.ts';
 import { cellText } from '../../ingest/cell-text.ts';
-import { CONFIDENT_MATCH, suggestMapping, type MappingSuggestion } from '../../ingest/map-headings.ts';
+import { CONFIDENT_MATCH, suggestMapping, type MappingSuggestion } from '../../ingest/map/map-headings.ts';
 import { quotedNames } from '../../ingest/choose-sheet.ts';
 import { readRowBatches } from '../../ingest/read-rows.ts';
 import type { Sniff } from '../../ingest/sniff.ts';
-import type { Cell, Column } from '../../ingest/types.ts';
+import type { Column } from '../../domain/column.ts';
+import type { Cell } from '../../ingest/types.ts';
 import type { ReadRowsOptions } from '../../ingest/read-rows.ts';
 
 /** Rows read to find the headings; a header below these many title rows must be given explicitly. */

@@ -4,7 +4,7 @@ import { conflict } from '../../errors.ts';
 import { extraToJson } from '../../delivery/payload.ts';
 import { chooseSheet } from '../../ingest/choose-sheet.ts';
 import { sniffFile, type Sniff } from '../../ingest/sniff.ts';
-import { UploadStatus } from '../../store/states.ts';
+import { UploadStatus } from '../../domain/states.ts';
 import { findDestination } from '../../store/templates-queries.ts';
 import { checkMapping, readHead } from './file-head.ts';
 import type { ApiDeps } from '../http.ts';

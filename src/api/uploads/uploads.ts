@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { badRequest, conflict, notFound } from '../../errors.ts';
 import { listDeliveries, requeuePages } from '../../store/chunks-queries.ts';
-import { ChunkStatus, UploadStatus } from '../../store/states.ts';
+import { ChunkStatus, UploadStatus } from '../../domain/states.ts';
 import { findDestination } from '../../store/templates-queries.ts';
 import { listRecords } from '../../store/records-queries.ts';
 import { cancelUpload, findUpload, listUploads, pageCounts, pageCountsOf, type UploadRow } from '../../store/uploads-queries.ts';

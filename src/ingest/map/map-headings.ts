@@ -1,15 +1,8 @@
 // Matches a file's heading row to a template's columns: exactly by key, name or alternate key, or by suggestion from similar spelling.
 
-import { cellText } from './cell-text.ts';
-import type { Cell, Column } from './types.ts';
-
-export interface HeadingMap {
-  /** For each heading, by position, the key of the column it fills, or null. */
-  keys: (string | null)[];
-  missingRequired: Column[];
-  /** Non-empty headings, as written, that fill no column. */
-  unmapped: string[];
-}
+import { cellText } from '../cell-text.ts';
+import type { Column } from '../../domain/column.ts';
+import type { Cell } from '../types.ts';
 
 export type MatchKind = 'key' | 'name' | 'alternateKey' | 'fuzzy';
 
@@ -78,28 +71,6 @@ function columnsByLabel(columns: readonly Column[]): Map<string, { column: numbe
 }
 
 const hasDefault = (column: Column) => column.defaultValue !== undefined && column.defaultValue !== null;
-
-export function mapHeadings(headings: readonly Cell[], columns: readonly Column[]): HeadingMap {
-  const byLabel = columnsByLabel(columns);
-  const taken = new Array<boolean>(columns.length).fill(false);
-  const keys: (string | null)[] = [];
-  const unmapped: string[] = [];
-  for (const heading of headings) {
-    const text = cellText(heading).trim();
-    const index = text === '' ? undefined : byLabel.get(text.toLowerCase())?.column;
-    // A second heading for a column already taken is left out, not merged.
-    if (index === undefined || taken[index]) {
-      keys.push(null);
-      if (text !== '') unmapped.push(text);
-      continue;
-    }
-    taken[index] = true;
-    keys.push(columns[index].key);
-  }
-  // A column with a default is filled whether or not the file has it.
-  const missingRequired = columns.filter((column, i) => column.required && !taken[i] && !hasDefault(column));
-  return { keys, missingRequired, unmapped };
-}
 
 /** Columns a heading may be suggested for, best first: enough to find a free one after better headings took theirs. */
 const CANDIDATES_PER_HEADING = 4;
@@ -226,16 +197,4 @@ export function compileHeadingMatcher(columns: readonly Column[]): (headings: re
 
 export function suggestMapping(headings: readonly Cell[], columns: readonly Column[]): MappingSuggestion {
   return compileHeadingMatcher(columns)(headings);
-}
-
-/** The mapping an import applies without asking: only suggestions at or above CONFIDENT_MATCH, in mapHeadings's shape. */
-export function confidentHeadingMap(headings: readonly Cell[], columns: readonly Column[]): HeadingMap {
-  const { suggestions, missingRequired } = suggestMapping(headings, columns);
-  const keys = new Array<string | null>(headings.length).fill(null);
-  const unmapped: string[] = [];
-  for (const s of suggestions) {
-    if (s.key !== null && s.confidence >= CONFIDENT_MATCH) keys[s.index] = s.key;
-    else unmapped.push(s.heading);
-  }
-  return { keys, missingRequired, unmapped };
 }

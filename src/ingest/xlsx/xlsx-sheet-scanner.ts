@@ -1,9 +1,9 @@
 // Reads a worksheet part's rows straight from its XML text: a scan for the few elements that hold a cell's value.
 
-import { AppError } from '../errors.ts';
-import { isBlankRow, tooManyColumns } from './row-checks.ts';
+import { AppError } from '../../errors.ts';
+import { isBlankRow, tooManyColumns } from '../validate/row-checks.ts';
 import type { SharedStrings } from './shared-strings.ts';
-import type { Cell, RowBatch } from './types.ts';
+import type { Cell, RowBatch } from '../types.ts';
 import { BOOLEAN, booleanValue, cellType, ERROR, INLINE, ISO_DATE, NUMBER, numberCell, referenceColumn, SHARED, STR, styleIndex } from './xlsx-cell-value.ts';
 import { decodeEscapes, isoDateSerial, normalizeLineEnds } from './xlsx-text.ts';
 import { decodeEntities } from './xml-text.ts';

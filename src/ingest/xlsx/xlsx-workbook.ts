@@ -1,14 +1,14 @@
 // Reads what every worksheet of a workbook needs: the sheet list, the date system, which cell formats are dates, and
 // the shared strings.
 
-import { AppError } from '../errors.ts';
+import { AppError } from '../../errors.ts';
 import { SharedStrings } from './shared-strings.ts';
 import { sharedStringText } from './xlsx-text.ts';
 import { rewriteElements } from './xml-elements.ts';
 import { decodeEntities } from './xml-text.ts';
-import type { ZipEntry } from './zip-directory.ts';
-import { describeBytes } from './zip-limits.ts';
-import { partText } from './zip-part-text.ts';
+import type { ZipEntry } from '../zip/zip-directory.ts';
+import { describeBytes } from '../zip/zip-limits.ts';
+import { partText } from '../zip/zip-part-text.ts';
 
 /** A sheet as the workbook part lists it. */
 export interface SheetEntry {

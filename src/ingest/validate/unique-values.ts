@@ -3,9 +3,9 @@
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { RECORD_BLOCK } from '../store/record-block.ts';
-import type { DuplicateRows } from '../store/record-block.ts';
-import type { Column } from './types.ts';
+import { RECORD_BLOCK } from '../../store/record-block.ts';
+import type { DuplicateRows } from '../../store/record-block.ts';
+import type { Column } from '../../domain/column.ts';
 
 /**
  * Buckets per column: a bucket holds about 1/BUCKETS of the column's values, so sorting one takes a small, bounded

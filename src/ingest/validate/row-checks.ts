@@ -1,8 +1,8 @@
 // Checks every parsed row goes through, whatever the file format.
 
-import { AppError } from '../errors.ts';
-import { isEmptyCell } from './cell-text.ts';
-import type { Cell } from './types.ts';
+import { AppError } from '../../errors.ts';
+import { isEmptyCell } from '../cell-text.ts';
+import type { Cell } from '../types.ts';
 
 /** Far above Excel's own cell limit (32,767 characters), far below what would hurt memory. */
 export const DEFAULT_MAX_FIELD_BYTES = 1024 * 1024;

@@ -1,7 +1,7 @@
 // Reads a zip file's central directory, to know what its entries unpack to before unpacking any of them.
 
 import { open, type FileHandle } from 'node:fs/promises';
-import { AppError } from '../errors.ts';
+import { AppError } from '../../errors.ts';
 
 export interface ZipEntry {
   name: string;

@@ -1,9 +1,9 @@
 // Finds a workbook's parts as the package format says: through its relationship parts, wherever the writer put them.
 
 import { open } from 'node:fs/promises';
-import type { ZipEntry } from './zip-directory.ts';
+import type { ZipEntry } from '../zip/zip-directory.ts';
 import { decodeEntities } from './xml-text.ts';
-import { readEntryText } from './zip-entry.ts';
+import { readEntryText } from '../zip/zip-entry.ts';
 
 export interface WorkbookPackage {
   workbook: ZipEntry;

@@ -1,8 +1,9 @@
 // Which of a file's first rows holds the headings, so that title rows and notes above them are skipped.
 
-import { isEmptyCell } from './cell-text.ts';
+import { isEmptyCell } from '../cell-text.ts';
 import { compileHeadingMatcher, CONFIDENT_MATCH } from './map-headings.ts';
-import type { Cell, Column } from './types.ts';
+import type { Column } from '../../domain/column.ts';
+import type { Cell } from '../types.ts';
 
 /** Rows looked at: a header further down than this is not guessed. */
 export const HEADER_SEARCH_ROWS = 20;

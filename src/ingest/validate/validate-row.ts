@@ -1,11 +1,12 @@
 // Turns one row's cells into the typed record a receiver gets, with a message for each invalid cell.
 
-import { AppError } from '../errors.ts';
-import { cellText, isEmptyCell } from './cell-text.ts';
+import { AppError } from '../../errors.ts';
+import { cellText, isEmptyCell } from '../cell-text.ts';
 import { compileDateFormat, type DateFormatReader } from './date-formats.ts';
 import { formatDate, parseIsoDate } from './iso-date.ts';
 import { compilePattern, type LinearRegex } from './linear-regex.ts';
-import type { Cell, Column } from './types.ts';
+import type { Column } from '../../domain/column.ts';
+import type { Cell } from '../types.ts';
 
 export interface ValidatedRow {
   /** Every column key in template order: the typed value, null when empty, or the raw value when invalid. */

@@ -1,6 +1,6 @@
 // Counts the fields of each CSV record as its text streams past, so a row too wide is refused before the parser builds it.
 
-import { tooManyColumns } from './row-checks.ts';
+import { tooManyColumns } from '../validate/row-checks.ts';
 
 const QUOTE = 0x22;
 

@@ -1,6 +1,6 @@
 // Dates written in a template's own formats ('DD/MM/YYYY', 'M-D-YY HH:mm'), read into the ISO 8601 the webhook carries.
 
-import { AppError } from '../errors.ts';
+import { AppError } from '../../errors.ts';
 import { isCalendarDate } from './iso-date.ts';
 
 type Part = 'year' | 'shortYear' | 'month' | 'day' | 'hour' | 'minute' | 'second';

@@ -1,16 +1,16 @@
 // Streams the rows of one worksheet of an XLSX file: its parts found through the package, its cells scanned as
 // they are unpacked.
 
-import { AppError } from '../errors.ts';
-import { DEFAULT_MAX_COLUMNS } from './row-checks.ts';
-import { isSystemError } from './system-error.ts';
-import type { RowBatch } from './types.ts';
+import { AppError } from '../../errors.ts';
+import { DEFAULT_MAX_COLUMNS } from '../validate/row-checks.ts';
+import { isSystemError } from '../system-error.ts';
+import type { RowBatch } from '../types.ts';
 import { readWorkbookPackage, type WorkbookPackage } from './xlsx-package.ts';
 import { type SheetContext, sheetRowBatches } from './xlsx-sheet-scanner.ts';
 import { openSharedStrings, readDateStyles, readWorkbookInfo, type SheetEntry } from './xlsx-workbook.ts';
-import { readZipDirectory, type ZipEntry } from './zip-directory.ts';
-import { checkZipSizes, DEFAULT_MAX_UNCOMPRESSED_BYTES, unpackedCounter } from './zip-limits.ts';
-import { partText } from './zip-part-text.ts';
+import { readZipDirectory, type ZipEntry } from '../zip/zip-directory.ts';
+import { checkZipSizes, DEFAULT_MAX_UNCOMPRESSED_BYTES, unpackedCounter } from '../zip/zip-limits.ts';
+import { partText } from '../zip/zip-part-text.ts';
 
 export interface XlsxLimits {
   /** A row with a value further right than this fails with too_many_columns. */

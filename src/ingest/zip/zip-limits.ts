@@ -1,6 +1,6 @@
 // Refuses zip bombs: XLSX files whose parts unpack to far more than any spreadsheet needs.
 
-import { AppError } from '../errors.ts';
+import { AppError } from '../../errors.ts';
 import type { ZipEntry } from './zip-directory.ts';
 
 /** What the parts of one XLSX file may unpack to in all; a million-row sheet is a few hundred MiB. */

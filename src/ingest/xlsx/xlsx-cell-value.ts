@@ -1,6 +1,6 @@
 // What a cell's attributes and value text mean: its type, column and format, and a number or date from its value.
 
-import type { Cell } from './types.ts';
+import type { Cell } from '../types.ts';
 
 // A cell's type, as its t attribute gives it; a number without one.
 export const NUMBER = 0;

@@ -1,7 +1,7 @@
 // The text of a workbook's strings as the format means it: runs joined, phonetic readings left out, _xHHHH_ escapes
 // and line ends read as XML readers and Excel read them; and ISO 8601 date cells as the serial numbers Excel makes of them.
 
-import { isCalendarDate } from './iso-date.ts';
+import { isCalendarDate } from '../validate/iso-date.ts';
 import { serialOf } from './xlsx-cell-value.ts';
 import { decodeEntities } from './xml-text.ts';
 

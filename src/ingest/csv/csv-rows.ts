@@ -4,10 +4,10 @@ import { open } from 'node:fs/promises';
 import type { Duplex } from 'node:stream';
 import iconv from 'iconv-lite';
 import Papa from 'papaparse';
-import { AppError } from '../errors.ts';
+import { AppError } from '../../errors.ts';
 import { csvWidthScanner } from './csv-width.ts';
-import { DEFAULT_MAX_COLUMNS, fieldTooLarge } from './row-checks.ts';
-import { isSystemError } from './system-error.ts';
+import { DEFAULT_MAX_COLUMNS, fieldTooLarge } from '../validate/row-checks.ts';
+import { isSystemError } from '../system-error.ts';
 
 /**
  * Bytes read at a time. A piece's rows live until the last of them is validated: larger pieces keep more of them

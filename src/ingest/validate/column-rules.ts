@@ -1,7 +1,7 @@
 // The rules between a column's settings that a schema cannot say: bounds in order, settings on the types they belong to, a default that is valid.
 
 import { dateFormatProblem } from './date-formats.ts';
-import type { Column, ColumnType } from './types.ts';
+import type { Column, ColumnType } from '../../domain/column.ts';
 import { compileRowValidator, DEFAULT_MULTI_SELECT_DELIMITER } from './validate-row.ts';
 
 export interface ColumnRuleProblem {
