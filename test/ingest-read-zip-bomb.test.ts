@@ -7,7 +7,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { AppError } from '../src/errors.ts';
 import { readRows } from '../src/ingest/read-rows.ts';
 import { MAX_ENTRIES } from '../src/ingest/zip-limits.ts';
-import { collect, makeTempDir, storedZip, type TempDir, writeXlsx, zipEntries } from './support/ingest-files.ts';
+import { collect, makeTempDir, storedZip, type TempDir, writeXlsx, zipEntries, zipTexts } from './support/ingest-files.ts';
 
 const MiB = 1024 * 1024;
 const BOMB_MIB = 300;
@@ -161,6 +161,17 @@ it('stops unpacking a part at the size its directory gives, when the directory u
   const error = await readError(path, { maxUncompressedBytes: 32 * MiB });
   expect(error).toMatchObject({ httpStatus: 400, code: 'file_too_large' });
   expect(error.message).toBe('The XLSX file\'s part "xl/sharedStrings.xml" unpacks to more than the 1000 bytes its zip directory says');
+});
+
+it('refuses, as damaged, a part that unpacks to less than its directory says', async () => {
+  const text = Buffer.from((await zipTexts(dir.path('book.xlsx')))['xl/workbook.xml']);
+  const part = { data: zlib.deflateRawSync(text), crc: zlib.crc32(text), size: text.length };
+  // The same part, honestly listed, reads.
+  const honest = await dir.write('honest.xlsx', withEntry(workbook, 'xl/workbook.xml', part));
+  expect(await collect(readRows(honest, { format: 'xlsx' }))).toHaveLength(101);
+  const error = await readError(await dir.write('short.xlsx', withEntry(workbook, 'xl/workbook.xml', part, part.size + 100)));
+  expect(error).toMatchObject({ httpStatus: 400, code: 'file_unreadable' });
+  expect(error.message).toBe('The XLSX file is damaged: its part "xl/workbook.xml" unpacks to less than its zip directory says');
 });
 
 it('counts what is unpacked across parts, a part read twice counted twice', async () => {

@@ -3,7 +3,10 @@
 import type { Readable } from 'node:stream';
 import yauzl from 'yauzl';
 import { zipFailure } from './zip-failure.ts';
+import { inflateEntry } from './zip-inflate.ts';
 import { checkEntryCount } from './zip-limits.ts';
+
+const DEFLATED = 8;
 
 export interface ZipEntry {
   name: string;
@@ -16,7 +19,7 @@ export interface ZipArchive {
   readonly entries: readonly ZipEntry[];
   /**
    * The entry's unpacked bytes. The stream fails once they pass the size the directory gives, or when they end short
-   * of it (yauzl's `validateEntrySizes`), so the directory's sizes, checked against the limits, hold.
+   * of it, so the directory's sizes, checked against the limits, hold.
    */
   openEntry(entry: ZipEntry): Promise<Readable>;
   /** The file is closed once every stream opened has ended or been destroyed. */
@@ -49,7 +52,10 @@ export async function openZipArchive(path: string): Promise<ZipArchive> {
         const source = sources.get(entry);
         if (!source) throw new Error(`"${entry.name}" is not an entry of this zip`);
         try {
-          return await zipfile.openReadStreamPromise(source);
+          // yauzl finds the data and keeps to its bounds; a deflated part is inflated here, in larger pieces than
+          // yauzl's. Stored parts, and what yauzl does not unpack (other methods, encryption), are its own to refuse.
+          if (source.compressionMethod !== DEFLATED || source.isEncrypted()) return await zipfile.openReadStreamPromise(source);
+          return inflateEntry(await zipfile.openReadStreamPromise(source, { decodeFileData: false }), entry);
         } catch (error) {
           throw zipFailure(error, entry);
         }

@@ -1,9 +1,8 @@
-// yauzl's refusals of a zip, told in terms an uploader can act on: truncated, damaged, or unpacking to more than it says.
+// yauzl's and zlib's refusals of a zip, told in terms an uploader can act on: truncated, damaged, or packed oddly.
 
 import { AppError } from '../errors.ts';
 import { isSystemError } from './system-error.ts';
 import type { ZipEntry } from './zip-archive.ts';
-import { describeBytes } from './zip-limits.ts';
 
 const unreadable = (problem: string, cause: unknown) => new AppError(400, 'file_unreadable', `The XLSX file ${problem}`, { cause });
 
@@ -24,13 +23,6 @@ export function zipFailure(error: unknown, entry?: ZipEntry): unknown {
   if (message === 'unexpected EOF' || message.startsWith('file data overflows file bounds')) {
     return unreadable('is truncated: it ends before all of its parts', error);
   }
-  if (message.startsWith('too many bytes in the stream')) {
-    // The directory's sizes are what the limits were checked against: a part that unpacks to more is refused.
-    return new AppError(400, 'file_too_large',
-      entry ? `The XLSX file's part "${entry.name}" unpacks to more than the ${describeBytes(entry.uncompressedSize)} its zip directory says`
-        : 'The XLSX file has a part that unpacks to more than its zip directory says', { cause: error });
-  }
-  if (message.startsWith('not enough bytes in the stream')) return unreadable(`is damaged: ${part} unpacks to less than its zip directory says`, error);
   if (message.startsWith('unsupported compression method')) {
     return unreadable(`could not be read: ${part} is packed in a way zip readers rarely support (${message.slice('unsupported '.length)})`, error);
   }
