@@ -1,7 +1,8 @@
 // readRows on workbooks laid out as the format allows but the fixtures' writers do not: prefixed element names, cells
-// and rows without references, markup around values, parts cut short or too large to hold; and the worksheet scan
-// whatever pieces its text comes in.
+// and rows without references, markup around values, parts cut short or too large to hold, zips with bytes past their
+// end or a part packed in an unusual way; and the worksheet scan whatever pieces its text comes in.
 
+import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readRows } from './support/read-rows.ts';
@@ -9,9 +10,9 @@ import type { Cell } from '../src/ingest/types.ts';
 import { readWorkbookPackage } from '../src/ingest/xlsx/xlsx-package.ts';
 import { sheetRowBatches } from '../src/ingest/xlsx/xlsx-sheet-scanner.ts';
 import { MAX_WHOLE_PART_CHARS, openSharedStrings, readDateStyles } from '../src/ingest/xlsx/xlsx-workbook.ts';
-import { readZipDirectory } from '../src/ingest/zip/zip-directory.ts';
+import type { ZipArchive } from '../src/ingest/zip/zip-archive.ts';
 import { partText } from '../src/ingest/zip/zip-part-text.ts';
-import { collect, makeTempDir, storedZip, type TempDir, writeXlsx, zipTexts } from './support/ingest-files.ts';
+import { collect, makeTempDir, storedZip, type TempDir, withZip, writeXlsx, zipTexts } from './support/ingest-files.ts';
 
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/xlsx/${name}`, import.meta.url));
 const readXlsx = (path: string, sheet?: string) => collect(readRows(path, { format: 'xlsx', sheet }));
@@ -158,18 +159,43 @@ describe('parts cut short', () => {
   });
 });
 
+describe('zips read strictly', () => {
+  const sheet = '<row r="1"><c r="A1"><v>1</v></c></row>';
+
+  it('refuses a workbook with bytes after the end of its zip directory, as damaged', async () => {
+    const path = await handWorkbook('trailing.xlsx', sheet);
+    expect(await readXlsx(path)).toEqual([[1]]);
+    const padded = await dir.write('trailing-padded.xlsx', Buffer.concat([await readFile(path), Buffer.alloc(16)]));
+    await expect(readXlsx(padded)).rejects.toMatchObject({
+      httpStatus: 400, code: 'file_unreadable', message: 'The XLSX file is damaged: it has bytes after the end of its zip directory',
+    });
+  });
+
+  it('refuses a part packed by a method other than stored or deflated, naming it', async () => {
+    const bytes = await readFile(await handWorkbook('method.xlsx', sheet));
+    const name = Buffer.from('xl/worksheets/sheet1.xml');
+    // The method in the part's directory record (offset 10 of the record, whose name starts at offset 46).
+    const record = bytes.indexOf(name, bytes.lastIndexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]), bytes.lastIndexOf(name))) - 46;
+    expect(bytes.readUInt32LE(record)).toBe(0x02014b50);
+    bytes.writeUInt16LE(14, record + 10);
+    await expect(readXlsx(await dir.write('method-lzma.xlsx', bytes))).rejects.toMatchObject({
+      httpStatus: 400, code: 'file_unreadable',
+      message: 'The XLSX file could not be read: its part "xl/worksheets/sheet1.xml" is packed in a way zip readers rarely support (compression method: 14)',
+    });
+  });
+});
+
 describe('the worksheet scan', () => {
-  /** Every worksheet part of a fixture, and its shared strings and date formats. */
-  async function partsOf(name: string) {
-    const path = fixture(name);
-    const found = (await readWorkbookPackage(path, (await readZipDirectory(path))!))!;
+  /** Every worksheet part of a fixture opened, and its shared strings and date formats. */
+  async function partsOf(archive: ZipArchive, path: string) {
+    const found = (await readWorkbookPackage(archive))!;
     const texts = await zipTexts(path);
-    return { path, found, texts: [...found.worksheets.values()].map((entry) => texts[entry.name]), dateStyles: await readDateStyles(path, found.styles, () => {}) };
+    return { archive, found, texts: [...found.worksheets.values()].map((entry) => texts[entry.name]), dateStyles: await readDateStyles(archive, found.styles, () => {}) };
   }
 
   /** The rows of the text given in pieces of `size`, its shared strings read as the rows need them. */
-  async function scanned({ path, found, dateStyles }: Awaited<ReturnType<typeof partsOf>>, text: string, size: number): Promise<Cell[][]> {
-    const sharedStrings = openSharedStrings(path, found.sharedStrings, () => {});
+  async function scanned({ archive, found, dateStyles }: Awaited<ReturnType<typeof partsOf>>, text: string, size: number): Promise<Cell[][]> {
+    const sharedStrings = openSharedStrings(archive, found.sharedStrings, () => {});
     async function* pieces() {
       for (let at = 0; at < text.length; at += size) yield text.slice(at, at + size);
     }
@@ -185,14 +211,16 @@ describe('the worksheet scan', () => {
 
   it('gives the same rows whatever size of pieces the text comes in', async () => {
     for (const name of ['gnumeric-orders.xlsx', 'libreoffice-orders.xlsx', 'openpyxl-people.xlsx', 'libreoffice-many-strings.xlsx']) {
-      const parts = await partsOf(name);
-      let rows = 0;
-      for (const text of parts.texts) {
-        const whole = await scanned(parts, text, text.length);
-        rows += whole.length;
-        for (const size of [1, 2, 3, 5, 7, 13, 64, 1000]) expect(await scanned(parts, text, size)).toEqual(whole);
-      }
-      expect(rows).toBeGreaterThan(4);
+      await withZip(fixture(name), async (archive) => {
+        const parts = await partsOf(archive, fixture(name));
+        let rows = 0;
+        for (const text of parts.texts) {
+          const whole = await scanned(parts, text, text.length);
+          rows += whole.length;
+          for (const size of [1, 2, 3, 5, 7, 13, 64, 1000]) expect(await scanned(parts, text, size)).toEqual(whole);
+        }
+        expect(rows).toBeGreaterThan(4);
+      });
     }
   });
 
@@ -201,19 +229,21 @@ describe('the worksheet scan', () => {
       const ws = wb.addWorksheet('S');
       for (let i = 0; i < 20_000; i++) ws.addRow([`distinct text number ${i}`]);
     });
-    const found = (await readWorkbookPackage(path, (await readZipDirectory(path))!))!;
-    const sharedStrings = openSharedStrings(path, found.sharedStrings, () => {});
-    const context = { sharedStrings: sharedStrings.strings, loadSharedStrings: sharedStrings.loadUpTo, dateStyles: [], date1904: false, maxColumns: 2000 };
-    const sheet = partText(path, [...found.worksheets.values()][0], () => {});
-    try {
-      const first = await sheetRowBatches(sheet, context).next();
-      expect(first.value?.rows[0]).toEqual(['distinct text number 0']);
-      expect(sharedStrings.strings.length).toBeGreaterThan(0);
-      expect(sharedStrings.strings.length).toBeLessThan(10_000);
-    } finally {
-      await sheet.return(undefined);
-      await sharedStrings.close();
-    }
+    await withZip(path, async (archive) => {
+      const found = (await readWorkbookPackage(archive))!;
+      const sharedStrings = openSharedStrings(archive, found.sharedStrings, () => {});
+      const context = { sharedStrings: sharedStrings.strings, loadSharedStrings: sharedStrings.loadUpTo, dateStyles: [], date1904: false, maxColumns: 2000 };
+      const sheet = partText(archive, [...found.worksheets.values()][0], () => {});
+      try {
+        const first = await sheetRowBatches(sheet, context).next();
+        expect(first.value?.rows[0]).toEqual(['distinct text number 0']);
+        expect(sharedStrings.strings.length).toBeGreaterThan(0);
+        expect(sharedStrings.strings.length).toBeLessThan(10_000);
+      } finally {
+        await sheet.return(undefined);
+        await sharedStrings.close();
+      }
+    });
     expect(await readXlsx(path).then((rows) => rows.at(-1))).toEqual(['distinct text number 19999']);
   });
 });

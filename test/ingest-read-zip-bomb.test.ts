@@ -1,12 +1,13 @@
-// readRows refuses XLSX zip bombs: from the zip directory before parsing, and by counting what is unpacked when the directory lies.
+// readRows refuses XLSX zip bombs: from the zip directory before parsing, a part that unpacks to more than the directory
+// says, and by counting what is unpacked.
 
 import { readFile } from 'node:fs/promises';
 import zlib from 'node:zlib';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { AppError } from '../src/errors.ts';
 import { readRows } from './support/read-rows.ts';
-import { readZipDirectory } from '../src/ingest/zip/zip-directory.ts';
-import { collect, makeTempDir, type TempDir, writeXlsx } from './support/ingest-files.ts';
+import { MAX_ENTRIES } from '../src/ingest/zip/zip-limits.ts';
+import { collect, makeTempDir, storedZip, type TempDir, writeXlsx, zipEntries, zipTexts } from './support/ingest-files.ts';
 
 const MiB = 1024 * 1024;
 const BOMB_MIB = 300;
@@ -119,11 +120,11 @@ it('builds its bomb right: a small file whose directory lists 300 MiB in one par
   expect(zlib.inflateRawSync(deflatedZeros(2).data).equals(Buffer.alloc(2 * MiB))).toBe(true);
   const bytes = withEntry(workbook, 'xl/media/zeros.bin', zeros);
   expect(bytes.length).toBeLessThan(MiB);
-  const entries = await readZipDirectory(await dir.write('listed.xlsx', bytes));
-  expect(entries?.at(-1)).toMatchObject({ name: 'xl/media/zeros.bin', compressedSize: zeros.data.length, uncompressedSize: BOMB_MIB * MiB });
+  const entries = await zipEntries(await dir.write('listed.xlsx', bytes));
+  expect(entries.at(-1)).toMatchObject({ name: 'xl/media/zeros.bin', compressedSize: zeros.data.length, uncompressedSize: BOMB_MIB * MiB });
   // The workbook's own parts are still listed, with their real sizes.
-  expect(entries?.map((e) => e.name)).toContain('xl/worksheets/sheet1.xml');
-  expect(entries!.slice(0, -1).every((e) => e.uncompressedSize < MiB)).toBe(true);
+  expect(entries.map((e) => e.name)).toContain('xl/worksheets/sheet1.xml');
+  expect(entries.slice(0, -1).every((e) => e.uncompressedSize < MiB)).toBe(true);
 });
 
 it('refuses a part that unpacks to hundreds of MiB from almost nothing, before parsing', async () => {
@@ -135,7 +136,7 @@ it('refuses a part that unpacks to hundreds of MiB from almost nothing, before p
 
 it('reads sizes past 4 GiB from the ZIP64 extra field', async () => {
   const path = await dir.write('zip64.xlsx', withEntry(workbook, 'xl/media/huge.bin', zeros, 5 * 1024 * MiB));
-  expect((await readZipDirectory(path))?.at(-1)).toMatchObject({ name: 'xl/media/huge.bin', compressedSize: zeros.data.length, uncompressedSize: 5 * 1024 * MiB });
+  expect((await zipEntries(path)).at(-1)).toMatchObject({ name: 'xl/media/huge.bin', compressedSize: zeros.data.length, uncompressedSize: 5 * 1024 * MiB });
   const error = await readError(path);
   expect(error).toMatchObject({ code: 'file_too_large' });
   expect(error.message).toMatch(/"xl\/media\/huge\.bin" unpacks to 5\.0 GiB/);
@@ -150,16 +151,60 @@ it('refuses a file whose parts unpack to more than maxUncompressedBytes in all',
   expect(await collect(readRows(path, { format: 'xlsx' }))).toHaveLength(101);
 });
 
-it('stops unpacking at the limit when the directory understates a part', async () => {
+it('stops unpacking a part at the size its directory gives, when the directory understates it', async () => {
   // Shared strings that open a string and go on with 300 MiB of spaces, valid XML as far as it goes. Directory and
-  // local header both claim 1000 bytes: the checks before parsing pass, and only counting can tell.
+  // local header both claim 1000 bytes: the checks before parsing pass, and only unpacking can tell.
   const spaces = deflatedRepeat(BOMB_MIB, { prefix: '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>', fill: 0x20 });
   const path = await dir.write('liar.xlsx', withEntry(workbook, 'xl/sharedStrings.xml', spaces, 1000));
-  const listed = await readZipDirectory(path);
-  expect(listed?.filter((e) => e.name === 'xl/sharedStrings.xml').map((e) => e.uncompressedSize)).toEqual([1000]);
+  const listed = await zipEntries(path);
+  expect(listed.filter((e) => e.name === 'xl/sharedStrings.xml').map((e) => e.uncompressedSize)).toEqual([1000]);
   const error = await readError(path, { maxUncompressedBytes: 32 * MiB });
   expect(error).toMatchObject({ httpStatus: 400, code: 'file_too_large' });
-  expect(error.message).toBe('The XLSX file unpacks to more than the 32 MiB allowed (more than its zip directory says)');
+  expect(error.message).toBe('The XLSX file\'s part "xl/sharedStrings.xml" unpacks to more than the 1000 bytes its zip directory says');
+});
+
+it('refuses, as damaged, a part that unpacks to less than its directory says', async () => {
+  const text = Buffer.from((await zipTexts(dir.path('book.xlsx')))['xl/workbook.xml']);
+  const part = { data: zlib.deflateRawSync(text), crc: zlib.crc32(text), size: text.length };
+  // The same part, honestly listed, reads.
+  const honest = await dir.write('honest.xlsx', withEntry(workbook, 'xl/workbook.xml', part));
+  expect(await collect(readRows(honest, { format: 'xlsx' }))).toHaveLength(101);
+  const error = await readError(await dir.write('short.xlsx', withEntry(workbook, 'xl/workbook.xml', part, part.size + 100)));
+  expect(error).toMatchObject({ httpStatus: 400, code: 'file_unreadable' });
+  expect(error.message).toBe('The XLSX file is damaged: its part "xl/workbook.xml" unpacks to less than its zip directory says');
+});
+
+it('counts what is unpacked across parts, a part read twice counted twice', async () => {
+  // Two sheets of one blank part: the first has no rows, so the second is read, and unpacks the part again.
+  const main = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
+  const relationships = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';
+  const blankRows = Array.from({ length: 2000 }, (_, i) => `<row r="${i + 1}"></row>`).join('');
+  const path = await dir.write('shared-part.xlsx', storedZip({
+    'xl/workbook.xml': `<workbook xmlns="${main}" xmlns:r="${relationships}"><sheets>`
+      + '<sheet name="A" sheetId="1" r:id="rId1"/><sheet name="B" sheetId="2" r:id="rId2"/></sheets></workbook>',
+    'xl/_rels/workbook.xml.rels': '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+      + `<Relationship Id="rId1" Type="${relationships}/worksheet" Target="worksheets/sheet1.xml"/>`
+      + `<Relationship Id="rId2" Type="${relationships}/worksheet" Target="worksheets/sheet1.xml"/></Relationships>`,
+    'xl/worksheets/sheet1.xml': `<worksheet xmlns="${main}"><sheetData>${blankRows}</sheetData></worksheet>`,
+  }));
+  const listed = (await zipEntries(path)).reduce((total, entry) => total + entry.uncompressedSize, 0);
+  // Room for every part once, the sheet's too, and not for the sheet twice.
+  const error = await readError(path, { maxUncompressedBytes: listed + 1024 });
+  expect(error).toMatchObject({ httpStatus: 400, code: 'file_too_large' });
+  expect(error.message).toMatch(/^The XLSX file unpacks to more than the \d+(\.\d)? KiB allowed/);
+  // Under the default limit both sheets are read, and have no rows.
+  expect(await collect(readRows(path, { format: 'xlsx' }))).toEqual([]);
+});
+
+it('refuses a zip that lists more entries than any workbook has, before reading them', async () => {
+  const entries = (count: number) => Object.fromEntries(Array.from({ length: count }, (_, i) => [`media/${i}.txt`, '']));
+  const error = await readError(await dir.write('crowded.xlsx', storedZip(entries(MAX_ENTRIES + 1))));
+  expect(error).toMatchObject({ httpStatus: 400, code: 'file_too_large' });
+  expect(error.message).toBe(`The XLSX file's zip lists ${MAX_ENTRIES + 1} parts, more than the ${MAX_ENTRIES} any workbook has`);
+  // One fewer is read, and found to be no workbook.
+  const fewer = await readError(await dir.write('full.xlsx', storedZip(entries(MAX_ENTRIES))));
+  expect(fewer).toMatchObject({ httpStatus: 400, code: 'file_unreadable' });
+  expect(fewer.message).toMatch(/not an Excel workbook/);
 });
 
 it('reads a workbook with an honest extra part within the limits', async () => {

@@ -3,8 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { readRows } from './support/read-rows.ts';
-import { readZipDirectory } from '../src/ingest/zip/zip-directory.ts';
-import { collect, makeTempDir, type TempDir, writeXlsx } from './support/ingest-files.ts';
+import { collect, makeTempDir, type TempDir, writeXlsx, zipEntries } from './support/ingest-files.ts';
 
 const END_SIGNATURE = Buffer.from([0x50, 0x4b, 0x05, 0x06]);
 
@@ -50,9 +49,10 @@ it('reads every part of a workbook whose directory records are all ZIP64', async
     for (let i = 1; i <= 100; i++) ws.addRow([`person ${i}`, i]);
   });
   const path = await dir.write('zip64-directory.xlsx', withZip64Directory(await readFile(original)));
-  const before = await readZipDirectory(original);
-  // Sizes and places as the plain directory has them: the file is the same but for its directory.
-  expect(await readZipDirectory(path)).toEqual(before);
+  const before = await zipEntries(original);
+  expect(before.length).toBeGreaterThan(5);
+  // Sizes as the plain directory has them: the file is the same but for its directory.
+  expect(await zipEntries(path)).toEqual(before);
   const rows = await collect(readRows(path, { format: 'xlsx' }));
   expect(rows).toHaveLength(101);
   expect(rows[100]).toEqual(['person 100', 100]);

@@ -1,12 +1,12 @@
 // Real files for the ingest tests: a temp directory, workbooks written by exceljs, hand-built zips, and row collection.
 
-import { mkdtemp, open, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import zlib from 'node:zlib';
 import ExcelJS from 'exceljs';
 import type { Cell } from '../../src/ingest/types.ts';
-import { readZipDirectory } from '../../src/ingest/zip/zip-directory.ts';
+import { openZipArchive, type ZipArchive, type ZipEntry } from '../../src/ingest/zip/zip-archive.ts';
+import { partText } from '../../src/ingest/zip/zip-part-text.ts';
 
 export interface TempDir {
   path(name: string): string;
@@ -91,25 +91,28 @@ export function storedZip(entries: Record<string, string>): Buffer {
   return Buffer.concat([...locals, directory, end]);
 }
 
-/** Every entry of a zip of text parts, in the directory's order, to edit one and pack them again with storedZip. */
-export async function zipTexts(path: string): Promise<Record<string, string>> {
-  const entries = await readZipDirectory(path);
-  if (!entries) throw new Error(`${path} is not a zip file`);
-  const handle = await open(path, 'r');
+/** What `use` makes of the zip opened, the zip closed after. */
+export async function withZip<T>(path: string, use: (archive: ZipArchive) => Promise<T>): Promise<T> {
+  const archive = await openZipArchive(path);
   try {
-    const texts: Record<string, string> = {};
-    for (const entry of entries) {
-      const header = Buffer.alloc(30);
-      await handle.read(header, 0, 30, entry.local.offset);
-      const data = Buffer.alloc(entry.compressedSize);
-      await handle.read(data, 0, data.length, entry.local.offset + 30 + header.readUInt16LE(26) + header.readUInt16LE(28));
-      texts[entry.name] = (entry.local.method === 8 ? zlib.inflateRawSync(data) : data).toString('utf8');
-    }
-    return texts;
+    return await use(archive);
   } finally {
-    await handle.close();
+    archive.close();
   }
 }
+
+/** The entries the zip's directory lists, in its order. */
+export const zipEntries = (path: string): Promise<ZipEntry[]> => withZip(path, async (archive) => [...archive.entries]);
+
+/** Every entry of a zip of text parts, in the directory's order, to edit one and pack them again with storedZip. */
+export const zipTexts = (path: string): Promise<Record<string, string>> => withZip(path, async (archive) => {
+  const texts: Record<string, string> = {};
+  for (const entry of archive.entries) {
+    texts[entry.name] = '';
+    for await (const piece of partText(archive, entry, () => {})) texts[entry.name] += piece;
+  }
+  return texts;
+});
 
 /** Open file descriptors of this process (Linux), to prove a reader closed what it opened. */
 export const openFileCount = async () => (await readdir('/proc/self/fd')).length;

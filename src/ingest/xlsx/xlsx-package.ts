@@ -1,9 +1,8 @@
 // Finds a workbook's parts as the package format says: through its relationship parts, wherever the writer put them.
 
-import { open } from 'node:fs/promises';
-import type { ZipEntry } from '../zip/zip-directory.ts';
 import { decodeEntities } from './xml-text.ts';
-import { readEntryText } from '../zip/zip-entry.ts';
+import type { ZipArchive, ZipEntry } from '../zip/zip-archive.ts';
+import { readPartText } from '../zip/zip-part-text.ts';
 
 export interface WorkbookPackage {
   workbook: ZipEntry;
@@ -61,9 +60,9 @@ const isType = (relationship: Relationship, name: string) => relationship.type.e
  * The workbook part, its shared strings, styles and worksheets; null when the zip has no workbook part. Part names
  * compare case-insensitively, as the package format has them, and a target may be percent-encoded.
  */
-export async function readWorkbookPackage(path: string, entries: readonly ZipEntry[]): Promise<WorkbookPackage | null> {
+export async function readWorkbookPackage(archive: ZipArchive): Promise<WorkbookPackage | null> {
   const byName = new Map<string, ZipEntry>();
-  for (const entry of entries) byName.set(entry.name.toLowerCase(), entry);
+  for (const entry of archive.entries) byName.set(entry.name.toLowerCase(), entry);
   const find = (name: string) => {
     const entry = byName.get(name.toLowerCase());
     if (entry) return entry;
@@ -73,27 +72,22 @@ export async function readWorkbookPackage(path: string, entries: readonly ZipEnt
       return undefined;
     }
   };
-  const handle = await open(path, 'r');
-  try {
-    const relationshipsOf = async (partName: string) => {
-      const directory = directoryOf(partName);
-      const entry = find(`${directory}_rels/${partName.slice(directory.length)}.rels`);
-      return entry ? parseRelationships(await readEntryText(handle, entry, MAX_RELATIONSHIPS_BYTES), directory) : [];
-    };
-    const officeDocument = (await relationshipsOf('')).find((r) => isType(r, 'officeDocument'));
-    const workbookName = officeDocument?.target ?? USUAL_WORKBOOK;
-    const workbook = find(workbookName);
-    if (!workbook) return null;
-    const found: WorkbookPackage = { workbook, worksheets: new Map() };
-    for (const relationship of await relationshipsOf(workbookName)) {
-      const entry = find(relationship.target);
-      if (!entry) continue;
-      if (isType(relationship, 'worksheet')) found.worksheets.set(relationship.id, entry);
-      else if (isType(relationship, 'sharedStrings')) found.sharedStrings ??= entry;
-      else if (isType(relationship, 'styles')) found.styles ??= entry;
-    }
-    return found;
-  } finally {
-    await handle.close();
+  const relationshipsOf = async (partName: string) => {
+    const directory = directoryOf(partName);
+    const entry = find(`${directory}_rels/${partName.slice(directory.length)}.rels`);
+    return entry ? parseRelationships(await readPartText(archive, entry, MAX_RELATIONSHIPS_BYTES), directory) : [];
+  };
+  const officeDocument = (await relationshipsOf('')).find((r) => isType(r, 'officeDocument'));
+  const workbookName = officeDocument?.target ?? USUAL_WORKBOOK;
+  const workbook = find(workbookName);
+  if (!workbook) return null;
+  const found: WorkbookPackage = { workbook, worksheets: new Map() };
+  for (const relationship of await relationshipsOf(workbookName)) {
+    const entry = find(relationship.target);
+    if (!entry) continue;
+    if (isType(relationship, 'worksheet')) found.worksheets.set(relationship.id, entry);
+    else if (isType(relationship, 'sharedStrings')) found.sharedStrings ??= entry;
+    else if (isType(relationship, 'styles')) found.styles ??= entry;
   }
+  return found;
 }

@@ -8,7 +8,7 @@ import type { RowBatch } from '../types.ts';
 import { readWorkbookPackage, type WorkbookPackage } from './xlsx-package.ts';
 import { type SheetContext, sheetRowBatches } from './xlsx-sheet-scanner.ts';
 import { openSharedStrings, readDateStyles, readWorkbookInfo, type SheetEntry } from './xlsx-workbook.ts';
-import { readZipDirectory, type ZipEntry } from '../zip/zip-directory.ts';
+import { openZipArchive, type ZipArchive, type ZipEntry } from '../zip/zip-archive.ts';
 import { checkZipSizes, DEFAULT_MAX_UNCOMPRESSED_BYTES, unpackedCounter } from '../zip/zip-limits.ts';
 import { partText } from '../zip/zip-part-text.ts';
 
@@ -57,8 +57,13 @@ export interface WorksheetName {
 /** The workbook's worksheets, in its order, hidden ones flagged; the same failures as reading its rows. */
 export async function listWorksheets(path: string, limits: XlsxLimits = {}): Promise<WorksheetName[]> {
   try {
-    const { found, workbook } = await openWorkbook(path, limits.maxUncompressedBytes ?? DEFAULT_MAX_UNCOMPRESSED_BYTES);
-    return worksheetsOf(found, workbook.sheets).map((sheet) => ({ name: sheet.name, hidden: isHidden(sheet) }));
+    const archive = await openZipArchive(path);
+    try {
+      const { found, workbook } = await openWorkbook(archive, limits.maxUncompressedBytes ?? DEFAULT_MAX_UNCOMPRESSED_BYTES);
+      return worksheetsOf(found, workbook.sheets).map((sheet) => ({ name: sheet.name, hidden: isHidden(sheet) }));
+    } finally {
+      archive.close();
+    }
   } catch (error) {
     if (isSystemError(error)) throw error;
     throw describeFailure(error);
@@ -66,28 +71,21 @@ export async function listWorksheets(path: string, limits: XlsxLimits = {}): Pro
 }
 
 /** The workbook's parts and its sheet list, its sizes checked; `unpacked` counts on for what is read next. */
-async function openWorkbook(path: string, maxUncompressedBytes: number) {
-  const entries = await readZipDirectory(path);
-  if (!entries) throw unreadable('is incomplete or damaged: its zip directory is missing (was the upload cut short?)');
-  checkZipSizes(entries, maxUncompressedBytes);
-  const found = await readWorkbookPackage(path, entries);
+async function openWorkbook(archive: ZipArchive, maxUncompressedBytes: number) {
+  checkZipSizes(archive.entries, maxUncompressedBytes);
+  const found = await readWorkbookPackage(archive);
   if (!found) throw unreadable('is not an Excel workbook: it has no workbook part');
-  // The directory's sizes, checked above, can lie: what is unpacked is counted too.
+  // Each part unpacks to no more than the directory says; what is unpacked is counted too, as a part may be read twice.
   const unpacked = unpackedCounter(maxUncompressedBytes);
-  const workbook = await readWorkbookInfo(path, found.workbook, unpacked);
+  const workbook = await readWorkbookInfo(archive, found.workbook, unpacked);
   if (!workbook) throw unreadable('is not an Excel workbook: its workbook part is empty');
   return { found, workbook, unpacked };
 }
 
-/** The unzipping's errors, told in terms an uploader can act on. */
+/** Any other failure, told as the file's: the zip layer's own are AppErrors already. */
 function describeFailure(error: unknown): AppError {
   if (error instanceof AppError) return error;
-  const message = error instanceof Error ? error.message : String(error);
-  const code = (error as { code?: unknown } | null)?.code;
-  if (message === 'FILE_ENDED') return unreadable('is truncated: it ends before all of its parts', error);
-  if (message.startsWith('invalid signature')) return unreadable('is damaged: it holds invalid zip data', error);
-  if (typeof code === 'string' && code.startsWith('Z_')) return unreadable('is damaged: its compressed data is corrupt', error);
-  return unreadable(`could not be read: ${message}`, error);
+  return unreadable(`could not be read: ${error instanceof Error ? error.message : String(error)}`, error);
 }
 
 /**
@@ -98,28 +96,33 @@ export async function* xlsxRowBatches(path: string, sheetName?: string, limits: 
   const maxColumns = limits.maxColumns ?? DEFAULT_MAX_COLUMNS;
   const maxUncompressedBytes = limits.maxUncompressedBytes ?? DEFAULT_MAX_UNCOMPRESSED_BYTES;
   try {
-    const { found, workbook, unpacked } = await openWorkbook(path, maxUncompressedBytes);
-    const sheets = sheetsToRead(worksheetsOf(found, workbook.sheets), sheetName);
-    if (sheets.length === 0) return;
-    const sharedStrings = openSharedStrings(path, found.sharedStrings, unpacked);
+    const archive = await openZipArchive(path);
     try {
-      const context: SheetContext = {
-        sharedStrings: sharedStrings.strings,
-        loadSharedStrings: sharedStrings.loadUpTo,
-        dateStyles: await readDateStyles(path, found.styles, unpacked),
-        date1904: workbook.date1904,
-        maxColumns,
-      };
-      for (const { entry } of sheets) {
-        let hadRows = false;
-        for await (const batch of sheetRowBatches(partText(path, entry, unpacked), context)) {
-          hadRows = true;
-          yield batch;
+      const { found, workbook, unpacked } = await openWorkbook(archive, maxUncompressedBytes);
+      const sheets = sheetsToRead(worksheetsOf(found, workbook.sheets), sheetName);
+      if (sheets.length === 0) return;
+      const sharedStrings = openSharedStrings(archive, found.sharedStrings, unpacked);
+      try {
+        const context: SheetContext = {
+          sharedStrings: sharedStrings.strings,
+          loadSharedStrings: sharedStrings.loadUpTo,
+          dateStyles: await readDateStyles(archive, found.styles, unpacked),
+          date1904: workbook.date1904,
+          maxColumns,
+        };
+        for (const { entry } of sheets) {
+          let hadRows = false;
+          for await (const batch of sheetRowBatches(partText(archive, entry, unpacked), context)) {
+            hadRows = true;
+            yield batch;
+          }
+          if (hadRows) break;
         }
-        if (hadRows) break;
+      } finally {
+        await sharedStrings.close();
       }
     } finally {
-      await sharedStrings.close();
+      archive.close();
     }
   } catch (error) {
     if (isSystemError(error)) throw error;

@@ -6,7 +6,7 @@ import { SharedStrings } from './shared-strings.ts';
 import { sharedStringText } from './xlsx-text.ts';
 import { rewriteElements } from './xml-elements.ts';
 import { decodeEntities } from './xml-text.ts';
-import type { ZipEntry } from '../zip/zip-directory.ts';
+import type { ZipArchive, ZipEntry } from '../zip/zip-archive.ts';
 import { describeBytes } from '../zip/zip-limits.ts';
 import { partText } from '../zip/zip-part-text.ts';
 
@@ -52,9 +52,9 @@ const isTrue = (value: string | undefined) => value === '1' || value === 'true';
 export const MAX_WHOLE_PART_CHARS = 64 * 1024 * 1024;
 
 /** The whole text of a small part: the workbook part and the styles are read whole. */
-async function wholeText(path: string, entry: ZipEntry, unpacked: (bytes: number) => void): Promise<string> {
+async function wholeText(archive: ZipArchive, entry: ZipEntry, unpacked: (bytes: number) => void): Promise<string> {
   let text = '';
-  for await (const chunk of partText(path, entry, unpacked)) {
+  for await (const chunk of partText(archive, entry, unpacked)) {
     text += chunk;
     if (text.length > MAX_WHOLE_PART_CHARS) {
       throw new AppError(400, 'file_too_large', `The XLSX file's part "${entry.name}" is larger than ${describeBytes(MAX_WHOLE_PART_CHARS)}, more than any workbook's`);
@@ -64,8 +64,8 @@ async function wholeText(path: string, entry: ZipEntry, unpacked: (bytes: number
 }
 
 /** The sheets in the workbook's order, and its date system; null for a part that is not a workbook. */
-export async function readWorkbookInfo(path: string, entry: ZipEntry, unpacked: (bytes: number) => void): Promise<WorkbookInfo | null> {
-  const text = await wholeText(path, entry, unpacked);
+export async function readWorkbookInfo(archive: ZipArchive, entry: ZipEntry, unpacked: (bytes: number) => void): Promise<WorkbookInfo | null> {
+  const text = await wholeText(archive, entry, unpacked);
   if (!WORKBOOK.test(text)) return null;
   const sheets: SheetEntry[] = [];
   for (const [, attributeText] of text.matchAll(SHEET)) {
@@ -93,9 +93,9 @@ function isDateFormat(code: string): boolean {
 }
 
 /** By cell format (the index a cell's s gives), whether it shows numbers as dates. */
-export async function readDateStyles(path: string, entry: ZipEntry | undefined, unpacked: (bytes: number) => void): Promise<boolean[]> {
+export async function readDateStyles(archive: ZipArchive, entry: ZipEntry | undefined, unpacked: (bytes: number) => void): Promise<boolean[]> {
   if (!entry) return [];
-  const text = await wholeText(path, entry, unpacked);
+  const text = await wholeText(archive, entry, unpacked);
   const custom = new Map<number, string>();
   // Only the part's own list: a conditional format (dxf) carries number formats of its own.
   for (const [, attributeText] of (NUMBER_FORMATS.exec(text)?.[1] ?? '').matchAll(NUMBER_FORMAT)) {
@@ -119,7 +119,7 @@ export interface SharedStringsPart {
   strings: SharedStrings;
   /** Reads on until the string of this index is in, or the part ends. */
   loadUpTo(index: number): Promise<void>;
-  /** Stops reading, closing the file; the strings read so far stay. */
+  /** Stops reading the part; the strings read so far stay. */
   close(): Promise<void>;
 }
 
@@ -127,11 +127,11 @@ export interface SharedStringsPart {
  * The shared strings, packed (kept as one string each, a sheet of mostly distinct text would take most of the
  * memory reading it takes), and read only as far as asked: the top of a file needs a few of them.
  */
-export function openSharedStrings(path: string, entry: ZipEntry | undefined, unpacked: (bytes: number) => void): SharedStringsPart {
+export function openSharedStrings(archive: ZipArchive, entry: ZipEntry | undefined, unpacked: (bytes: number) => void): SharedStringsPart {
   const strings = new SharedStrings();
   if (!entry) return { strings, loadUpTo: async () => {}, close: async () => {} };
   strings.complete = false;
-  const text = partText(path, entry, unpacked);
+  const text = partText(archive, entry, unpacked);
   async function* withPrefix(): AsyncGenerator<string> {
     const first = await text.next();
     if (first.done) return;
