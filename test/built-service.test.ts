@@ -37,6 +37,8 @@ it('runs built, without a TypeScript loader: migrates, reads a file on its threa
 
   home = await makeServiceHome('sheethook-built-');
   running = await startProcess(home, await freePort(), {}, ['dist/main.js']);
+  // On the embedded store, the new data directory is a copy of the template the build made.
+  if (!home.databaseUrl) expect(running.output()).toContain('copied from the template');
   expect((await running.api('POST', '/v1/templates', { code: 'people', name: 'People', columns: PEOPLE_COLUMNS })).status).toBe(201);
   const webhook = { callbackUrl: receiver.url, chunkSize: 500 };
   expect((await running.api('PUT', '/v1/templates/people/destination', { webhook })).status).toBe(200);
