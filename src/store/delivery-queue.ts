@@ -94,8 +94,8 @@ const SENDING = `u.status = ${DELIVERING} AND d.paused_at IS NULL`;
  * `concurrency`: one, by default, which keeps pages strictly in order). A page waiting for its retry keeps its place
  * in the window. `also`: a further condition on the chunk `c`.
  */
-const WINDOW = (uploadId: string, size: string, also = '') => `
-  SELECT c.upload_id, c.page, c.next_attempt_at, c.lease_until FROM chunks c
+const WINDOW = (uploadId: string, size: string, also = '', columns = '') => `
+  SELECT c.upload_id, c.page, c.next_attempt_at, c.lease_until ${columns} FROM chunks c
   WHERE c.upload_id = ${uploadId} AND c.status = ${PENDING} ${also}
   ORDER BY c.page LIMIT ${size}`;
 
@@ -221,28 +221,44 @@ export interface Settle {
 const KEEP_CANCELLED = (current: string, settled: string) =>
   `CASE WHEN ${current} = '${ChunkStatus.cancelled}' AND ${settled} <> ${DELIVERED} THEN ${current} ELSE ${settled} END`;
 
-/** The attempts a settle records, as rows `s`: many from the JSON array $1, followed by `take` as $2. */
-const MANY_SETTLES = { types: ['json', 'int'], take: '$2', rows: `
+/**
+ * Where a settle statement takes its attempts from, as rows `s`, and how many pages it may claim (`take`): many from
+ * the JSON array $1 with `take` as $2, or one from parameters $1 to $10 with `take` as $11.
+ */
+interface SettlesFrom {
+  types: string[];
+  rows: string;
+  /**
+   * MATERIALIZED for the JSON array, read once; for one attempt the planner puts the parameters in place of `s`, and
+   * finds its chunk, upload and window by their keys.
+   */
+  materialized: string;
+  take: string;
+  /**
+   * Whether the uploads settled take turns for the pages claimed: each one's first claimable page, then each one's
+   * second... One attempt has one upload, whose window comes in page order already: no ranking or sort to run for the
+   * pipeline of concurrency 1, which settles one attempt for every chunk.
+   */
+  turns: boolean;
+}
+
+const MANY_SETTLES: SettlesFrom = { types: ['json', 'int'], materialized: 'MATERIALIZED', take: '$2', turns: true, rows: `
   SELECT * FROM json_to_recordset($1::json) AS r(upload_id uuid, page int, status text, retry_ms float8,
     started_at timestamptz, duration_ms int, outcome text, http_status int, error text, excerpt text)` };
 
-/**
- * One attempt, from parameters $1 to $10, followed by `take` as $11. For the pipeline of concurrency 1, which settles
- * one for every chunk: the rows of MANY_SETTLES come with an estimate of a hundred, which could make a scan of the
- * plan's key lookups, and JSON to encode and parse.
- */
-const ONE_SETTLE = {
-  types: ['uuid', 'int', 'text', 'float8', 'timestamptz', 'int', 'text', 'int', 'text', 'text', 'int'], take: '$11', rows: `
+const ONE_SETTLE: SettlesFrom = {
+  types: ['uuid', 'int', 'text', 'float8', 'timestamptz', 'int', 'text', 'int', 'text', 'text', 'int'],
+  materialized: 'NOT MATERIALIZED', take: '$11', turns: false, rows: `
   SELECT $1::uuid AS upload_id, $2::int AS page, $3::text AS status, $4::float8 AS retry_ms, $5::timestamptz AS started_at,
     $6::int AS duration_ms, $7::text AS outcome, $8::int AS http_status, $9::text AS error, $10::text AS excerpt` };
 
 /**
- * Settles the attempts `s` and claims up to `take` pages that may follow them: one statement for one settle or for
- * many, which differ only in where the attempts come from.
+ * Settles the attempts `s` and claims up to `take` pages that may follow them: one statement for one attempt or for
+ * many, which differ only in where the attempts come from and whether uploads take turns.
  */
-const settleAndClaimStatement = (name: string, settles: typeof ONE_SETTLE) => byLeaseMargin((leaseMarginMs) => prepared(
+const settleAndClaimStatement = (name: string, settles: SettlesFrom) => byLeaseMargin((leaseMarginMs) => prepared(
   `sheethook_${name}_${leaseMarginMs}`, settles.types, `
-  WITH s AS MATERIALIZED (${settles.rows}), logged AS (
+  WITH s AS ${settles.materialized} (${settles.rows}), logged AS (
     INSERT INTO delivery_attempts (upload_id, page, started_at, duration_ms, outcome, http_status, error, response_excerpt)
     SELECT upload_id, page, started_at, duration_ms, outcome, http_status, error, excerpt FROM s
   ), settled AS (
@@ -262,15 +278,14 @@ const settleAndClaimStatement = (name: string, settles: typeof ONE_SETTLE) => by
     WHERE u.id IN (SELECT upload_id FROM s) AND ${SENDING} AND d.max_requests_per_second IS NULL
   ), windows AS (
     -- This statement's snapshot still has the pages it settles as pending: those are left out.
-    SELECT w.upload_id, w.page, w.next_attempt_at, w.lease_until,
-      row_number() OVER (PARTITION BY w.upload_id ORDER BY w.page) AS turn
-    FROM targets t CROSS JOIN LATERAL (${WINDOW('t.upload_id', 't.concurrency',
-      `AND NOT EXISTS (SELECT 1 FROM s WHERE s.upload_id = c.upload_id AND s.page = c.page AND s.status <> ${PENDING})`)}) w
+    SELECT w.* FROM targets t CROSS JOIN LATERAL (${WINDOW('t.upload_id', 't.concurrency',
+      `AND NOT EXISTS (SELECT 1 FROM s WHERE s.upload_id = c.upload_id AND s.page = c.page AND s.status <> ${PENDING})`,
+      settles.turns ? ', row_number() OVER (ORDER BY c.page) AS turn' : '')}) w
   ), picked AS (
     SELECT l.upload_id, l.page
     FROM (SELECT * FROM windows w
           WHERE ${CLAIMABLE('w')} AND NOT EXISTS (SELECT 1 FROM s WHERE s.upload_id = w.upload_id AND s.page = w.page)
-          ORDER BY w.turn, w.page, w.upload_id) w
+          ${settles.turns ? 'ORDER BY w.turn, w.page, w.upload_id' : ''}) w
     CROSS JOIN LATERAL (${LOCK_IF_DUE('w')}) l
     LIMIT ${settles.take}::int
   ), claimed AS (
@@ -293,9 +308,10 @@ const settleAndClaimStatement = (name: string, settles: typeof ONE_SETTLE) => by
     f.settled_one AND NOT EXISTS (
       SELECT 1 FROM (${WINDOW('f.upload_id', `${MAX_CONCURRENCY + 1} + (SELECT count(*) FROM s)`)}) p
       WHERE ${UNLEASED('p')}
-        AND NOT EXISTS (SELECT 1 FROM s WHERE s.upload_id = f.upload_id AND s.page = p.page)
-        AND NOT EXISTS (SELECT 1 FROM claimed k WHERE k."uploadId" = f.upload_id AND k.page = p.page))
-  FROM uploads_settled f`));
+        AND NOT EXISTS (SELECT 1 FROM s WHERE s.upload_id = f.upload_id AND s.page = p.page))
+  FROM uploads_settled f
+  -- An upload with a page claimed here is pipelined, and not done: its row would tell nothing.
+  WHERE NOT EXISTS (SELECT 1 FROM claimed k WHERE k."uploadId" = f.upload_id)`));
 
 const SETTLE_ONE_AND_CLAIM = settleAndClaimStatement('settle_one_and_claim', ONE_SETTLE);
 const SETTLE_MANY_AND_CLAIM = settleAndClaimStatement('settle_many_and_claim', MANY_SETTLES);
@@ -303,7 +319,10 @@ const SETTLE_MANY_AND_CLAIM = settleAndClaimStatement('settle_many_and_claim', M
 export interface SettleOutcome {
   /** Pages claimed for the uploads settled, within their windows and `take`. */
   claimed: ClaimedPage[];
-  /** Per upload settled: whether its next pages can be claimed here (else they need claimDueChunks), whether it may be done. */
+  /**
+   * Per upload settled that had no page claimed here: whether its next pages can be claimed here (else they need
+   * claimDueChunks), whether it may be done.
+   */
   uploads: { uploadId: string; pipelined: boolean; mayBeDone: boolean }[];
 }
 
