@@ -221,80 +221,60 @@ export interface Settle {
 const KEEP_CANCELLED = (current: string, settled: string) =>
   `CASE WHEN ${current} = '${ChunkStatus.cancelled}' AND ${settled} <> ${DELIVERED} THEN ${current} ELSE ${settled} END`;
 
-/**
- * Where a settle statement takes its attempts from, as rows `s`, and how many pages it may claim (`take`): many from
- * the JSON array $1 with `take` as $2, or one from parameters $1 to $10 with `take` as $11.
- */
-interface SettlesFrom {
-  types: string[];
-  rows: string;
-  /**
-   * MATERIALIZED for the JSON array, read once; for one attempt the planner puts the parameters in place of `s`, and
-   * finds its chunk, upload and window by their keys.
-   */
-  materialized: string;
-  take: string;
-  /**
-   * Whether the uploads settled take turns for the pages claimed: each one's first claimable page, then each one's
-   * second... One attempt has one upload, whose window comes in page order already: no ranking or sort to run for the
-   * pipeline of concurrency 1, which settles one attempt for every chunk.
-   */
-  turns: boolean;
-}
+const MANY_SETTLES = `SELECT * FROM json_to_recordset($1::json) AS r(upload_id uuid, page int, status text, retry_ms float8,
+  started_at timestamptz, duration_ms int, outcome text, http_status int, error text, excerpt text)`;
 
-const MANY_SETTLES: SettlesFrom = { types: ['json', 'int'], materialized: 'MATERIALIZED', take: '$2', turns: true, rows: `
-  SELECT * FROM json_to_recordset($1::json) AS r(upload_id uuid, page int, status text, retry_ms float8,
-    started_at timestamptz, duration_ms int, outcome text, http_status int, error text, excerpt text)` };
+/** Where an attempt is recorded, in the order of the values of `s` and of the parameters of SETTLE_ONE_AND_CLAIM. */
+const ATTEMPT_COLUMNS = 'upload_id, page, started_at, duration_ms, outcome, http_status, error, response_excerpt';
 
-const ONE_SETTLE: SettlesFrom = {
-  types: ['uuid', 'int', 'text', 'float8', 'timestamptz', 'int', 'text', 'int', 'text', 'text', 'int'],
-  materialized: 'NOT MATERIALIZED', take: '$11', turns: false, rows: `
-  SELECT $1::uuid AS upload_id, $2::int AS page, $3::text AS status, $4::float8 AS retry_ms, $5::timestamptz AS started_at,
-    $6::int AS duration_ms, $7::text AS outcome, $8::int AS http_status, $9::text AS error, $10::text AS excerpt` };
+/** A chunk `c` settled with `status` after an attempt, due again `retryMs` later if still pending. */
+const SETTLE_CHUNK = (status: string, retryMs: string, error: string) => `
+  status = ${KEEP_CANCELLED('c.status', status)}, attempts = c.attempts + 1, lease_until = NULL,
+  next_attempt_at = now() + coalesce(${retryMs}, 0) * ${MS},
+  delivered_at = CASE WHEN ${status} = ${DELIVERED} THEN now() ELSE c.delivered_at END,
+  last_error = ${error}, updated_at = now()`;
 
-/**
- * Settles the attempts `s` and claims up to `take` pages that may follow them: one statement for one attempt or for
- * many, which differ only in where the attempts come from and whether uploads take turns.
- */
-const settleAndClaimStatement = (name: string, settles: SettlesFrom) => byLeaseMargin((leaseMarginMs) => prepared(
-  `sheethook_${name}_${leaseMarginMs}`, settles.types, `
-  WITH s AS ${settles.materialized} (${settles.rows}), logged AS (
-    INSERT INTO delivery_attempts (upload_id, page, started_at, duration_ms, outcome, http_status, error, response_excerpt)
+/** An upload `u` whose next pages a settle may claim: one the claim may take, unless its destination has a rate limit (whose pages take the claim that reserves send slots). */
+const PIPELINED = `${SENDING} AND d.max_requests_per_second IS NULL`;
+
+/** The destination columns of DESTINATION_COLUMNS, passed on from the row `t` that read them. */
+const PASSED_ON = (t: string) => ['callbackUrl', 'authHeaderName', 'retryCount', 'retryIntervalMs', 'retryBackoff', 'timeoutMs',
+  'signingSecret', 'previousSigningSecret'].map((name) => `${t}."${name}"`).join(', ');
+
+/** Settles the attempts of the JSON array $1 and claims up to $2 pages that may follow them. */
+const SETTLE_MANY_AND_CLAIM = byLeaseMargin((leaseMarginMs) => prepared(`sheethook_settle_many_and_claim_${leaseMarginMs}`, ['json', 'int'], `
+  WITH s AS MATERIALIZED (${MANY_SETTLES}), logged AS (
+    INSERT INTO delivery_attempts (${ATTEMPT_COLUMNS})
     SELECT upload_id, page, started_at, duration_ms, outcome, http_status, error, excerpt FROM s
   ), settled AS (
-    UPDATE chunks c SET status = ${KEEP_CANCELLED('c.status', 's.status')}, attempts = c.attempts + 1, lease_until = NULL,
-      next_attempt_at = now() + coalesce(s.retry_ms, 0) * ${MS},
-      delivered_at = CASE WHEN s.status = ${DELIVERED} THEN now() ELSE c.delivered_at END,
-      last_error = s.error, updated_at = now()
+    UPDATE chunks c SET ${SETTLE_CHUNK('s.status', 's.retry_ms', 's.error')}
     FROM s
     -- The keys as arrays too: the chunks are found through the primary key, not by scanning the table.
     WHERE c.upload_id = ANY (ARRAY(SELECT upload_id FROM s)) AND c.page = ANY (ARRAY(SELECT page FROM s))
       AND c.upload_id = s.upload_id AND c.page = s.page
   ), targets AS MATERIALIZED (
-    -- The uploads whose next pages this statement may claim: those the claim may take, except to a destination with a
-    -- rate limit (whose pages take the claim that reserves send slots).
+    -- The uploads whose next pages this statement may claim.
     SELECT u.id AS upload_id, d.concurrency, d.timeout_ms, ${DESTINATION_COLUMNS}
     FROM uploads u JOIN destinations d ON d.template_id = u.template_id
-    WHERE u.id IN (SELECT upload_id FROM s) AND ${SENDING} AND d.max_requests_per_second IS NULL
+    WHERE u.id IN (SELECT upload_id FROM s) AND ${PIPELINED}
   ), windows AS (
     -- This statement's snapshot still has the pages it settles as pending: those are left out.
     SELECT w.* FROM targets t CROSS JOIN LATERAL (${WINDOW('t.upload_id', 't.concurrency',
       `AND NOT EXISTS (SELECT 1 FROM s WHERE s.upload_id = c.upload_id AND s.page = c.page AND s.status <> ${PENDING})`,
-      settles.turns ? ', row_number() OVER (ORDER BY c.page) AS turn' : '')}) w
+      ', row_number() OVER (ORDER BY c.page) AS turn')}) w
   ), picked AS (
     SELECT l.upload_id, l.page
     FROM (SELECT * FROM windows w
           WHERE ${CLAIMABLE('w')} AND NOT EXISTS (SELECT 1 FROM s WHERE s.upload_id = w.upload_id AND s.page = w.page)
-          ${settles.turns ? 'ORDER BY w.turn, w.page, w.upload_id' : ''}) w
+          -- Uploads take turns: each one's first claimable page, then each one's second...
+          ORDER BY w.turn, w.page, w.upload_id) w
     CROSS JOIN LATERAL (${LOCK_IF_DUE('w')}) l
-    LIMIT ${settles.take}::int
+    LIMIT $2::int
   ), claimed AS (
     UPDATE chunks c SET lease_until = ${LEASE_UNTIL('now()', 't.timeout_ms', leaseMarginMs)}, updated_at = now()
     FROM picked p JOIN targets t ON t.upload_id = p.upload_id
     WHERE c.upload_id = p.upload_id AND c.page = p.page
-    RETURNING ${PAGE_COLUMNS},
-      t."callbackUrl", t."authHeaderName", t."retryCount", t."retryIntervalMs", t."retryBackoff", t."timeoutMs",
-      t."signingSecret", t."previousSigningSecret"
+    RETURNING ${PAGE_COLUMNS}, ${PASSED_ON('t')}
   ), uploads_settled AS (
     SELECT upload_id, bool_or(status <> ${PENDING}) AS settled_one FROM s GROUP BY upload_id
   )
@@ -313,8 +293,45 @@ const settleAndClaimStatement = (name: string, settles: SettlesFrom) => byLeaseM
   -- An upload with a page claimed here is pipelined, and not done: its row would tell nothing.
   WHERE NOT EXISTS (SELECT 1 FROM claimed k WHERE k."uploadId" = f.upload_id)`));
 
-const SETTLE_ONE_AND_CLAIM = settleAndClaimStatement('settle_one_and_claim', ONE_SETTLE);
-const SETTLE_MANY_AND_CLAIM = settleAndClaimStatement('settle_many_and_claim', MANY_SETTLES);
+/**
+ * SETTLE_MANY_AND_CLAIM for a single settle, with its upload and page as parameters: the same result, in a statement of
+ * key lookups only (no sorts, joins or window functions to run for one upload), as the pipeline of concurrency 1 runs
+ * one for every chunk. Built from the same fragments; the rules are theirs.
+ */
+const SETTLE_ONE_AND_CLAIM = byLeaseMargin((leaseMarginMs) => prepared(`sheethook_settle_one_and_claim_${leaseMarginMs}`,
+  ['uuid', 'int', 'text', 'float8', 'timestamptz', 'int', 'text', 'int', 'text', 'text', 'int'], `
+  WITH logged AS (
+    INSERT INTO delivery_attempts (${ATTEMPT_COLUMNS})
+    VALUES ($1::uuid, $2::int, $5::timestamptz, $6::int, $7::text, $8::int, $9::text, $10::text)
+  ), settled AS (
+    UPDATE chunks c SET ${SETTLE_CHUNK('$3::text', '$4::float8', '$9::text')}
+    WHERE c.upload_id = $1::uuid AND c.page = $2::int
+  ), target AS MATERIALIZED (
+    SELECT d.concurrency, d.timeout_ms, ${DESTINATION_COLUMNS}
+    FROM uploads u JOIN destinations d ON d.template_id = u.template_id
+    WHERE u.id = $1 AND ${PIPELINED}
+  ), window_pages AS MATERIALIZED (${WINDOW('$1', 'coalesce((SELECT concurrency FROM target), 0)',
+    `AND NOT (c.page = $2 AND $3 <> ${PENDING})`)}
+  ), picked AS (
+    SELECT l.page FROM window_pages w
+    CROSS JOIN LATERAL (${LOCK_IF_DUE('w')}) l
+    WHERE w.page <> $2 AND ${CLAIMABLE('w')}
+    LIMIT $11::int
+  ), claimed AS (
+    UPDATE chunks c SET lease_until = ${LEASE_UNTIL('now()', 't.timeout_ms', leaseMarginMs)}, updated_at = now()
+    FROM picked p, target t
+    WHERE c.upload_id = $1 AND c.page = p.page
+    RETURNING ${PAGE_COLUMNS}, ${PASSED_ON('t')}
+  )
+  SELECT CASE WHEN k.page IS NULL THEN 'upload' ELSE 'page' END AS kind, $1::uuid AS "uploadId",
+    k.page, k."firstRow", k."lastRow", k."recordCount", k."webhookId", k.attempts, ${PASSED_ON('k')},
+    EXISTS (SELECT 1 FROM target) AS pipelined,
+    -- As in SETTLE_MANY_AND_CLAIM.
+    $3::text <> ${PENDING} AND NOT EXISTS (
+      SELECT 1 FROM (${WINDOW('$1', `${MAX_CONCURRENCY + 2}`)}) p
+      WHERE ${UNLEASED('p')} AND p.page <> $2
+        AND NOT EXISTS (SELECT 1 FROM claimed x WHERE x.page = p.page)) AS "mayBeDone"
+  FROM (SELECT 1) one LEFT JOIN claimed k ON true`));
 
 export interface SettleOutcome {
   /** Pages claimed for the uploads settled, within their windows and `take`. */
