@@ -99,7 +99,10 @@ const WINDOW = (uploadId: string, size: string, also = '', columns = '') => `
   WHERE c.upload_id = ${uploadId} AND c.status = ${PENDING} ${also}
   ORDER BY c.page LIMIT ${size}`;
 
-/** The windows of every upload being delivered. Uploads to a paused destination have none: their pages wait, unclaimed and untried, until it is resumed. */
+/**
+ * The windows of every upload being delivered. Uploads to a paused destination have none: their pages wait, unclaimed
+ * and untried, until it is resumed.
+ */
 const WINDOWS = `
   SELECT w.upload_id, w.page, w.next_attempt_at, w.lease_until, u.template_id,
     d.max_requests_per_second AS rps, d.next_slot_at
@@ -234,7 +237,10 @@ const SETTLE_CHUNK = (status: string, retryMs: string, error: string) => `
   delivered_at = CASE WHEN ${status} = ${DELIVERED} THEN now() ELSE c.delivered_at END,
   last_error = ${error}, updated_at = now()`;
 
-/** An upload `u` whose next pages a settle may claim: one the claim may take, unless its destination has a rate limit (whose pages take the claim that reserves send slots). */
+/**
+ * An upload `u` whose next pages a settle may claim: one the claim may take, unless its destination has a rate limit
+ * (whose pages take the claim that reserves send slots).
+ */
 const PIPELINED = `${SENDING} AND d.max_requests_per_second IS NULL`;
 
 /** The destination columns of DESTINATION_COLUMNS, passed on from the row `t` that read them. */
