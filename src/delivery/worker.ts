@@ -6,9 +6,8 @@
 // wire: one statement per chunk on the way, and none of them planned anew (see delivery-queue.ts).
 import type { Logger } from 'pino';
 import type { Store } from '../store/db.ts';
-import { finalizeSettledUploads } from '../store/chunks-queries.ts';
 import {
-  claimDueChunks, finalizeUpload, msUntilNextDue, releaseChunk, uploadContext,
+  claimDueChunks, finalizeSettledUploads, finalizeUpload, msUntilNextDue, releaseChunk, uploadContext,
   type ClaimedPage, type Settle, type SettleOutcome, type UploadContext,
 } from '../store/delivery-queue.ts';
 import { ChunkStatus } from '../domain/states.ts';
@@ -218,7 +217,7 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
   async function sweep(): Promise<void> {
     if (Date.now() - lastSweep < deps.pollIntervalMs) return;
     lastSweep = Date.now();
-    for (const ended of await finalizeSettledUploads(store.db)) log.info(ended, 'upload ended');
+    for (const ended of await finalizeSettledUploads(store)) log.info(ended, 'upload ended');
   }
 
   function schedule(dueInMs: number | null): void {

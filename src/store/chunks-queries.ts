@@ -1,37 +1,8 @@
-// Chunks beyond the hot path (see delivery-queue.ts): the safety net that finalizes uploads, the delivery log and
-// redelivery. A page's records are read from their blocks (records-queries.ts).
+// Chunks beyond the delivery queue (see delivery-queue.ts): leases at start, the delivery log and redelivery. A page's
+// records are read from their blocks (records-queries.ts).
 import { sql } from 'drizzle-orm';
 import { rows, type Db } from './db.ts';
-import type { UploadEnd } from './delivery-queue.ts';
 import { ChunkStatus, UploadStatus } from '../domain/states.ts';
-
-/**
- * Gives uploads whose pages are all settled their final status (one upload, or all of them as a safety net).
- * The status condition makes it safe to run twice, or from two processes at once.
- */
-export async function finalizeSettledUploads(db: Db, uploadId?: string): Promise<UploadEnd[]> {
-  const only = uploadId ? sql`AND c.upload_id = ${uploadId}` : sql``;
-  return rows<UploadEnd>(db, sql`
-    UPDATE uploads u SET
-      status = CASE WHEN s.delivered = 0 THEN ${UploadStatus.failed}
-                    WHEN s.failed = 0 THEN ${UploadStatus.completed}
-                    ELSE ${UploadStatus.completedWithFailures} END,
-      error = CASE WHEN s.delivered = 0 THEN 'no page could be delivered; last error: ' || coalesce(s.last_error, 'unknown')
-                   ELSE NULL END,
-      finished_at = now(), updated_at = now()
-    FROM (
-      SELECT c.upload_id,
-             count(*) FILTER (WHERE c.status = ${ChunkStatus.delivered}) AS delivered,
-             count(*) FILTER (WHERE c.status = ${ChunkStatus.failed}) AS failed,
-             count(*) FILTER (WHERE c.status = ${ChunkStatus.pending}) AS pending,
-             max(c.last_error) AS last_error
-      FROM chunks c JOIN uploads x ON x.id = c.upload_id AND x.status = ${UploadStatus.delivering}
-      WHERE true ${only}
-      GROUP BY c.upload_id
-    ) s
-    WHERE u.id = s.upload_id AND s.pending = 0 AND u.status = ${UploadStatus.delivering}
-    RETURNING u.id AS "uploadId", u.status, s.delivered::int AS "pagesDelivered", s.failed::int AS "pagesFailed"`);
-}
 
 /** On the embedded store only one process exists, so at start every lease is a dead process's. */
 export async function releaseAllLeases(db: Db): Promise<void> {

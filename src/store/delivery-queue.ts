@@ -1,5 +1,7 @@
-// The delivery queue's hot path, as prepared statements: claiming due chunks, settling attempts and claiming the pages
-// that follow in the same statement, reading pages ahead, and finding when work is next due.
+// The delivery queue, as prepared statements: claiming due chunks, settling attempts and claiming the pages that
+// follow in the same statement, reading pages ahead, finding when work is next due, and giving uploads their final
+// status. Each rule of the queue (an upload's window, when a page is claimable, its lease, the gap between send slots,
+// an upload's final status) is one fragment here, taken by every statement that needs it.
 import type { RetryBackoff } from '../domain/retry-backoff.ts';
 import { SLOT_HORIZON_MS, SLOT_MARGIN_MS } from '../domain/slot-rules.ts';
 import { prepared, type Prepared, type Store } from './db.ts';
@@ -70,21 +72,44 @@ const DESTINATION_COLUMNS = `
   d.signing_secret AS "signingSecret",
   CASE WHEN d.previous_secret_expires_at > now() THEN d.previous_signing_secret END AS "previousSigningSecret"`;
 
+/** The chunk `c`'s columns a send needs, under the names ClaimedPage gives them. */
+const PAGE_COLUMNS = `c.upload_id AS "uploadId", c.page, c.first_row AS "firstRow", c.last_row AS "lastRow",
+  c.record_count AS "recordCount", c.webhook_id AS "webhookId", c.attempts`;
+
+/** Whether the chunk `c` is leased by nobody: never claimed, settled since, or its claimer's lease ran out. */
+const UNLEASED = (c: string) => `(${c}.lease_until IS NULL OR ${c}.lease_until < now())`;
+
+/** Whether the pending chunk `c` may be claimed now: due (a retry's delay is over), and leased by nobody. */
+const CLAIMABLE = (c: string) => `${c}.next_attempt_at <= now() AND ${UNLEASED(c)}`;
+
+/** Until when a chunk claimed for a request that starts at `start` is leased: the request's timeout, and then the margin. */
+const LEASE_UNTIL = (start: string, timeoutMs: string, leaseMarginMs: number) =>
+  `${start} + (${timeoutMs} + ${leaseMarginMs}) * ${MS}`;
+
+/** An upload `u` whose pages may be sent: it is being delivered, and its destination `d` is not paused. */
+const SENDING = `u.status = ${DELIVERING} AND d.paused_at IS NULL`;
+
 /**
- * The pages of each upload being delivered that may be in flight: its `concurrency` lowest unsettled pages (one, by
- * default, which keeps pages strictly in order). A page waiting for its retry keeps its place in the window. Uploads to
- * a paused destination have none: their pages wait, unclaimed and untried, until it is resumed.
+ * The window of the upload `uploadId`: its `size` lowest pending pages, those that may be in flight (a destination's
+ * `concurrency`: one, by default, which keeps pages strictly in order). A page waiting for its retry keeps its place
+ * in the window. `also`: a further condition on the chunk `c`.
+ */
+const WINDOW = (uploadId: string, size: string, also = '', columns = '') => `
+  SELECT c.upload_id, c.page, c.next_attempt_at, c.lease_until ${columns} FROM chunks c
+  WHERE c.upload_id = ${uploadId} AND c.status = ${PENDING} ${also}
+  ORDER BY c.page LIMIT ${size}`;
+
+/**
+ * The windows of every upload being delivered. Uploads to a paused destination have none: their pages wait, unclaimed
+ * and untried, until it is resumed.
  */
 const WINDOWS = `
   SELECT w.upload_id, w.page, w.next_attempt_at, w.lease_until, u.template_id,
     d.max_requests_per_second AS rps, d.next_slot_at
   FROM uploads u
   LEFT JOIN destinations d ON d.template_id = u.template_id
-  CROSS JOIN LATERAL (
-    SELECT c.upload_id, c.page, c.next_attempt_at, c.lease_until FROM chunks c
-    WHERE c.upload_id = u.id AND c.status = ${PENDING}
-    ORDER BY c.page LIMIT coalesce(d.concurrency, 1)) w
-  WHERE u.status = ${DELIVERING} AND d.paused_at IS NULL`;
+  CROSS JOIN LATERAL (${WINDOW('u.id', 'coalesce(d.concurrency, 1)')}) w
+  WHERE ${SENDING}`;
 
 /**
  * Locks the chunk of `row` (upload_id, page) if it is still due and not leased, skipping it if another claim holds it.
@@ -92,15 +117,27 @@ const WINDOWS = `
  */
 const LOCK_IF_DUE = (row: string) => `
   SELECT c.upload_id, c.page FROM chunks c
-  WHERE c.upload_id = ${row}.upload_id AND c.page = ${row}.page AND c.status = ${PENDING}
-    AND c.next_attempt_at <= now() AND (c.lease_until IS NULL OR c.lease_until < now())
+  WHERE c.upload_id = ${row}.upload_id AND c.page = ${row}.page AND c.status = ${PENDING} AND ${CLAIMABLE('c')}
   FOR UPDATE SKIP LOCKED`;
 
 /** The most pages of one upload a destination may have in flight at once (its `concurrency`). */
 export const MAX_CONCURRENCY = 64;
 
-/** Milliseconds between two send slots of the destination row `d`, as an interval (see send-slots.ts). */
-const SLOT_GAP = `((${1000 + SLOT_MARGIN_MS})::float8 / d.max_requests_per_second) * ${MS}`;
+/**
+ * Milliseconds between two send slots of a destination that allows `rps` requests a second, as a float8: the rule of
+ * send-slots.ts, which every statement that reserves or counts slots takes from here.
+ */
+const SLOT_GAP_MS = (rps: string) => `(${1000 + SLOT_MARGIN_MS}::float8 / ${rps})`;
+
+/** SLOT_GAP_MS as an interval. */
+export const slotGap = (rps: string) => `${SLOT_GAP_MS(rps)} * ${MS}`;
+
+/**
+ * The first slot a reservation on a destination takes: its next free one, or now if that is past. The clock is read
+ * when the expression runs, after the destination's row is locked: a claim that waited for the lock does not reserve a
+ * slot in the past.
+ */
+export const firstFreeSlot = (nextSlotAt: string) => `greatest(${nextSlotAt}, clock_timestamp())`;
 
 const CLAIM_DUE = byLeaseMargin((leaseMarginMs) => prepared(`sheethook_claim_due_${leaseMarginMs}`, ['int'], `
   WITH windows AS (${WINDOWS}), candidates AS MATERIALIZED (
@@ -108,9 +145,9 @@ const CLAIM_DUE = byLeaseMargin((leaseMarginMs) => prepared(`sheethook_claim_due
       row_number() OVER (PARTITION BY w.template_id ORDER BY w.turn, w.next_attempt_at, w.upload_id, w.page) AS nth,
       -- Slots the destination has left within the horizon, as this statement's snapshot sees them.
       floor((${SLOT_HORIZON_MS} - greatest(0, extract(epoch FROM w.next_slot_at - now()) * 1000))
-        / (${1000 + SLOT_MARGIN_MS}::float8 / w.rps)) + 1 AS room
-    FROM (SELECT *, row_number() OVER (PARTITION BY upload_id ORDER BY page) AS turn FROM windows
-          WHERE next_attempt_at <= now() AND (lease_until IS NULL OR lease_until < now())) w
+        / ${SLOT_GAP_MS('w.rps')}) + 1 AS room
+    FROM (SELECT *, row_number() OVER (PARTITION BY upload_id ORDER BY page) AS turn FROM windows w
+          WHERE ${CLAIMABLE('w')}) w
   ), pickable AS MATERIALIZED (
     SELECT * FROM candidates k WHERE k.rps IS NULL OR k.nth <= k.room
   ), picked AS (
@@ -121,12 +158,11 @@ const CLAIM_DUE = byLeaseMargin((leaseMarginMs) => prepared(`sheethook_claim_due
     LIMIT $1::int
   ), limited AS MATERIALIZED (
     -- Locked in one order, so that two claims never wait on each other's destinations.
-    SELECT d.template_id, d.next_slot_at, ${SLOT_GAP} AS gap FROM destinations d
+    SELECT d.template_id, d.next_slot_at, ${slotGap('d.max_requests_per_second')} AS gap FROM destinations d
     WHERE d.max_requests_per_second IS NOT NULL AND d.template_id IN (SELECT template_id FROM picked)
     ORDER BY d.template_id FOR UPDATE
   ), bases AS MATERIALIZED (
-    -- The clock is read once the row is locked: a claim that waited for the lock does not reserve a slot in the past.
-    SELECT template_id, greatest(next_slot_at, clock_timestamp()) AS base, gap FROM limited
+    SELECT template_id, ${firstFreeSlot('next_slot_at')} AS base, gap FROM limited
   ), slotted AS MATERIALIZED (
     SELECT p.upload_id, p.page, b.template_id AS limited_template, b.gap,
       b.base + (row_number() OVER (PARTITION BY p.template_id ORDER BY p.nth) - 1) * b.gap AS slot_at
@@ -140,14 +176,13 @@ const CLAIM_DUE = byLeaseMargin((leaseMarginMs) => prepared(`sheethook_claim_due
     WHERE d.template_id = r.limited_template
   )
   UPDATE chunks c SET
-    lease_until = greatest(now(), k.slot_at) + (coalesce(d.timeout_ms, 0) + ${leaseMarginMs}) * ${MS},
+    lease_until = ${LEASE_UNTIL('greatest(now(), k.slot_at)', 'coalesce(d.timeout_ms, 0)', leaseMarginMs)},
     updated_at = now()
   FROM kept k
   JOIN uploads u ON u.id = k.upload_id
   LEFT JOIN destinations d ON d.template_id = u.template_id
   WHERE c.upload_id = k.upload_id AND c.page = k.page
-  RETURNING c.upload_id AS "uploadId", c.page, c.first_row AS "firstRow", c.last_row AS "lastRow",
-    c.record_count AS "recordCount", c.webhook_id AS "webhookId", c.attempts,
+  RETURNING ${PAGE_COLUMNS},
     u.template_code AS "templateCode", u.extra_json AS "extraJson", u.auth_header_value AS "authHeaderValue",
     u.valid_records AS "totalRecords", u.total_pages AS "totalPages", ${DESTINATION_COLUMNS},
     CASE WHEN k.slot_at IS NULL THEN NULL ELSE (extract(epoch FROM k.slot_at - clock_timestamp()) * 1000)::float8 END AS "slotInMs",
@@ -192,58 +227,64 @@ const KEEP_CANCELLED = (current: string, settled: string) =>
 const MANY_SETTLES = `SELECT * FROM json_to_recordset($1::json) AS r(upload_id uuid, page int, status text, retry_ms float8,
   started_at timestamptz, duration_ms int, outcome text, http_status int, error text, excerpt text)`;
 
+/** Where an attempt is recorded, in the order of the values of `s` and of the parameters of SETTLE_ONE_AND_CLAIM. */
+const ATTEMPT_COLUMNS = 'upload_id, page, started_at, duration_ms, outcome, http_status, error, response_excerpt';
+
+/** A chunk `c` settled with `status` after an attempt, due again `retryMs` later if still pending. */
+const SETTLE_CHUNK = (status: string, retryMs: string, error: string) => `
+  status = ${KEEP_CANCELLED('c.status', status)}, attempts = c.attempts + 1, lease_until = NULL,
+  next_attempt_at = now() + coalesce(${retryMs}, 0) * ${MS},
+  delivered_at = CASE WHEN ${status} = ${DELIVERED} THEN now() ELSE c.delivered_at END,
+  last_error = ${error}, updated_at = now()`;
+
+/**
+ * An upload `u` whose next pages a settle may claim: one the claim may take, unless its destination has a rate limit
+ * (whose pages take the claim that reserves send slots).
+ */
+const PIPELINED = `${SENDING} AND d.max_requests_per_second IS NULL`;
+
+/** The destination columns of DESTINATION_COLUMNS, passed on from the row `t` that read them. */
+const PASSED_ON = (t: string) => ['callbackUrl', 'authHeaderName', 'retryCount', 'retryIntervalMs', 'retryBackoff', 'timeoutMs',
+  'signingSecret', 'previousSigningSecret'].map((name) => `${t}."${name}"`).join(', ');
+
 /** Settles the attempts of the JSON array $1 and claims up to $2 pages that may follow them. */
 const SETTLE_MANY_AND_CLAIM = byLeaseMargin((leaseMarginMs) => prepared(`sheethook_settle_many_and_claim_${leaseMarginMs}`, ['json', 'int'], `
   WITH s AS MATERIALIZED (${MANY_SETTLES}), logged AS (
-    INSERT INTO delivery_attempts (upload_id, page, started_at, duration_ms, outcome, http_status, error, response_excerpt)
+    INSERT INTO delivery_attempts (${ATTEMPT_COLUMNS})
     SELECT upload_id, page, started_at, duration_ms, outcome, http_status, error, excerpt FROM s
   ), settled AS (
-    UPDATE chunks c SET status = ${KEEP_CANCELLED('c.status', 's.status')}, attempts = c.attempts + 1, lease_until = NULL,
-      next_attempt_at = now() + coalesce(s.retry_ms, 0) * ${MS},
-      delivered_at = CASE WHEN s.status = ${DELIVERED} THEN now() ELSE c.delivered_at END,
-      last_error = s.error, updated_at = now()
+    UPDATE chunks c SET ${SETTLE_CHUNK('s.status', 's.retry_ms', 's.error')}
     FROM s
     -- The keys as arrays too: the chunks are found through the primary key, not by scanning the table.
     WHERE c.upload_id = ANY (ARRAY(SELECT upload_id FROM s)) AND c.page = ANY (ARRAY(SELECT page FROM s))
       AND c.upload_id = s.upload_id AND c.page = s.page
   ), targets AS MATERIALIZED (
-    -- The uploads whose next pages this statement may claim: still delivering, to a destination not paused and without
-    -- a rate limit (whose pages take the claim that reserves send slots).
+    -- The uploads whose next pages this statement may claim.
     SELECT u.id AS upload_id, d.concurrency, d.timeout_ms, ${DESTINATION_COLUMNS}
     FROM uploads u JOIN destinations d ON d.template_id = u.template_id
-    WHERE u.id IN (SELECT upload_id FROM s) AND u.status = ${DELIVERING} AND d.max_requests_per_second IS NULL
-      AND d.paused_at IS NULL
+    WHERE u.id IN (SELECT upload_id FROM s) AND ${PIPELINED}
   ), windows AS (
-    -- As WINDOWS, though this statement's snapshot still has the pages it settles as pending: those are left out.
-    SELECT t.upload_id, w.page, w.next_attempt_at, w.lease_until,
-      row_number() OVER (PARTITION BY t.upload_id ORDER BY w.page) AS turn
-    FROM targets t CROSS JOIN LATERAL (
-      SELECT c.page, c.next_attempt_at, c.lease_until FROM chunks c
-      WHERE c.upload_id = t.upload_id AND c.status = ${PENDING}
-        AND NOT EXISTS (SELECT 1 FROM s WHERE s.upload_id = c.upload_id AND s.page = c.page AND s.status <> ${PENDING})
-      ORDER BY c.page LIMIT t.concurrency) w
+    -- This statement's snapshot still has the pages it settles as pending: those are left out.
+    SELECT w.* FROM targets t CROSS JOIN LATERAL (${WINDOW('t.upload_id', 't.concurrency',
+      `AND NOT EXISTS (SELECT 1 FROM s WHERE s.upload_id = c.upload_id AND s.page = c.page AND s.status <> ${PENDING})`,
+      ', row_number() OVER (ORDER BY c.page) AS turn')}) w
   ), picked AS (
     SELECT l.upload_id, l.page
     FROM (SELECT * FROM windows w
-          WHERE w.next_attempt_at <= now() AND (w.lease_until IS NULL OR w.lease_until < now())
-            AND NOT EXISTS (SELECT 1 FROM s WHERE s.upload_id = w.upload_id AND s.page = w.page)
+          WHERE ${CLAIMABLE('w')} AND NOT EXISTS (SELECT 1 FROM s WHERE s.upload_id = w.upload_id AND s.page = w.page)
+          -- Uploads take turns: each one's first claimable page, then each one's second...
           ORDER BY w.turn, w.page, w.upload_id) w
     CROSS JOIN LATERAL (${LOCK_IF_DUE('w')}) l
     LIMIT $2::int
   ), claimed AS (
-    UPDATE chunks c SET lease_until = now() + (t.timeout_ms + ${leaseMarginMs}) * ${MS}, updated_at = now()
+    UPDATE chunks c SET lease_until = ${LEASE_UNTIL('now()', 't.timeout_ms', leaseMarginMs)}, updated_at = now()
     FROM picked p JOIN targets t ON t.upload_id = p.upload_id
     WHERE c.upload_id = p.upload_id AND c.page = p.page
-    RETURNING c.upload_id, c.page, c.first_row, c.last_row, c.record_count, c.webhook_id, c.attempts,
-      t."callbackUrl", t."authHeaderName", t."retryCount", t."retryIntervalMs", t."retryBackoff", t."timeoutMs",
-      t."signingSecret", t."previousSigningSecret"
+    RETURNING ${PAGE_COLUMNS}, ${PASSED_ON('t')}
   ), uploads_settled AS (
     SELECT upload_id, bool_or(status <> ${PENDING}) AS settled_one FROM s GROUP BY upload_id
   )
-  SELECT 'page' AS kind, k.upload_id AS "uploadId", k.page, k.first_row AS "firstRow", k.last_row AS "lastRow",
-    k.record_count AS "recordCount", k.webhook_id AS "webhookId", k.attempts,
-    k."callbackUrl", k."authHeaderName", k."retryCount", k."retryIntervalMs", k."retryBackoff", k."timeoutMs",
-    k."signingSecret", k."previousSigningSecret", NULL::boolean AS pipelined, NULL::boolean AS "mayBeDone"
+  SELECT 'page' AS kind, k.*, NULL::boolean AS pipelined, NULL::boolean AS "mayBeDone"
   FROM claimed k
   UNION ALL
   SELECT 'upload', f.upload_id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
@@ -251,72 +292,60 @@ const SETTLE_MANY_AND_CLAIM = byLeaseMargin((leaseMarginMs) => prepared(`sheetho
     -- Every page of it is settled or in flight: whoever settles the last one finds it done. In flight are at most
     -- MAX_CONCURRENCY pages and those settled here, so looking at that many of the lowest pending pages tells.
     f.settled_one AND NOT EXISTS (
-      SELECT 1 FROM (
-        SELECT c.page, c.lease_until FROM chunks c WHERE c.upload_id = f.upload_id AND c.status = ${PENDING}
-        ORDER BY c.page LIMIT ${MAX_CONCURRENCY + 1} + (SELECT count(*) FROM s)) p
-      WHERE (p.lease_until IS NULL OR p.lease_until < now())
-        AND NOT EXISTS (SELECT 1 FROM s WHERE s.upload_id = f.upload_id AND s.page = p.page)
-        AND NOT EXISTS (SELECT 1 FROM claimed k WHERE k.upload_id = f.upload_id AND k.page = p.page))
-  FROM uploads_settled f`));
+      SELECT 1 FROM (${WINDOW('f.upload_id', `${MAX_CONCURRENCY + 1} + (SELECT count(*) FROM s)`)}) p
+      WHERE ${UNLEASED('p')}
+        AND NOT EXISTS (SELECT 1 FROM s WHERE s.upload_id = f.upload_id AND s.page = p.page))
+  FROM uploads_settled f
+  -- An upload with a page claimed here is pipelined, and not done: its row would tell nothing.
+  WHERE NOT EXISTS (SELECT 1 FROM claimed k WHERE k."uploadId" = f.upload_id)`));
 
 /**
  * SETTLE_MANY_AND_CLAIM for a single settle, with its upload and page as parameters: the same result, in a statement of
  * key lookups only (no sorts, joins or window functions to run for one upload), as the pipeline of concurrency 1 runs
- * one for every chunk.
+ * one for every chunk. Built from the same fragments; the rules are theirs.
  */
 const SETTLE_ONE_AND_CLAIM = byLeaseMargin((leaseMarginMs) => prepared(`sheethook_settle_one_and_claim_${leaseMarginMs}`,
   ['uuid', 'int', 'text', 'float8', 'timestamptz', 'int', 'text', 'int', 'text', 'text', 'int'], `
   WITH logged AS (
-    INSERT INTO delivery_attempts (upload_id, page, started_at, duration_ms, outcome, http_status, error, response_excerpt)
+    INSERT INTO delivery_attempts (${ATTEMPT_COLUMNS})
     VALUES ($1::uuid, $2::int, $5::timestamptz, $6::int, $7::text, $8::int, $9::text, $10::text)
   ), settled AS (
-    UPDATE chunks SET status = ${KEEP_CANCELLED('status', '$3::text')}, attempts = attempts + 1, lease_until = NULL,
-      next_attempt_at = now() + coalesce($4::float8, 0) * ${MS},
-      delivered_at = CASE WHEN $3::text = ${DELIVERED} THEN now() ELSE delivered_at END,
-      last_error = $9::text, updated_at = now()
-    WHERE upload_id = $1::uuid AND page = $2::int
+    UPDATE chunks c SET ${SETTLE_CHUNK('$3::text', '$4::float8', '$9::text')}
+    WHERE c.upload_id = $1::uuid AND c.page = $2::int
   ), target AS MATERIALIZED (
     SELECT d.concurrency, d.timeout_ms, ${DESTINATION_COLUMNS}
     FROM uploads u JOIN destinations d ON d.template_id = u.template_id
-    WHERE u.id = $1 AND u.status = ${DELIVERING} AND d.max_requests_per_second IS NULL AND d.paused_at IS NULL
-  ), window_pages AS MATERIALIZED (
-    SELECT c.page, c.next_attempt_at, c.lease_until FROM chunks c
-    WHERE c.upload_id = $1 AND c.status = ${PENDING} AND NOT (c.page = $2 AND $3 <> ${PENDING})
-    ORDER BY c.page LIMIT coalesce((SELECT concurrency FROM target), 0)
+    WHERE u.id = $1 AND ${PIPELINED}
+  ), window_pages AS MATERIALIZED (${WINDOW('$1', 'coalesce((SELECT concurrency FROM target), 0)',
+    `AND NOT (c.page = $2 AND $3 <> ${PENDING})`)}
   ), picked AS (
     SELECT l.page FROM window_pages w
-    CROSS JOIN LATERAL (
-      SELECT c.page FROM chunks c
-      WHERE c.upload_id = $1 AND c.page = w.page AND c.status = ${PENDING}
-        AND c.next_attempt_at <= now() AND (c.lease_until IS NULL OR c.lease_until < now())
-      FOR UPDATE SKIP LOCKED) l
-    WHERE w.page <> $2 AND w.next_attempt_at <= now() AND (w.lease_until IS NULL OR w.lease_until < now())
+    CROSS JOIN LATERAL (${LOCK_IF_DUE('w')}) l
+    WHERE w.page <> $2 AND ${CLAIMABLE('w')}
     LIMIT $11::int
   ), claimed AS (
-    UPDATE chunks c SET lease_until = now() + (t.timeout_ms + ${leaseMarginMs}) * ${MS}, updated_at = now()
+    UPDATE chunks c SET lease_until = ${LEASE_UNTIL('now()', 't.timeout_ms', leaseMarginMs)}, updated_at = now()
     FROM picked p, target t
     WHERE c.upload_id = $1 AND c.page = p.page
-    RETURNING c.page, c.first_row, c.last_row, c.record_count, c.webhook_id, c.attempts,
-      t."callbackUrl", t."authHeaderName", t."retryCount", t."retryIntervalMs", t."retryBackoff", t."timeoutMs",
-      t."signingSecret", t."previousSigningSecret"
+    RETURNING ${PAGE_COLUMNS}, ${PASSED_ON('t')}
   )
   SELECT CASE WHEN k.page IS NULL THEN 'upload' ELSE 'page' END AS kind, $1::uuid AS "uploadId",
-    k.page, k.first_row AS "firstRow", k.last_row AS "lastRow", k.record_count AS "recordCount", k.webhook_id AS "webhookId",
-    k.attempts, k."callbackUrl", k."authHeaderName", k."retryCount", k."retryIntervalMs", k."retryBackoff", k."timeoutMs",
-    k."signingSecret", k."previousSigningSecret",
+    k.page, k."firstRow", k."lastRow", k."recordCount", k."webhookId", k.attempts, ${PASSED_ON('k')},
     EXISTS (SELECT 1 FROM target) AS pipelined,
+    -- As in SETTLE_MANY_AND_CLAIM.
     $3::text <> ${PENDING} AND NOT EXISTS (
-      SELECT 1 FROM (
-        SELECT c.page, c.lease_until FROM chunks c WHERE c.upload_id = $1 AND c.status = ${PENDING}
-        ORDER BY c.page LIMIT ${MAX_CONCURRENCY + 2}) p
-      WHERE (p.lease_until IS NULL OR p.lease_until < now()) AND p.page <> $2
+      SELECT 1 FROM (${WINDOW('$1', `${MAX_CONCURRENCY + 2}`)}) p
+      WHERE ${UNLEASED('p')} AND p.page <> $2
         AND NOT EXISTS (SELECT 1 FROM claimed x WHERE x.page = p.page)) AS "mayBeDone"
   FROM (SELECT 1) one LEFT JOIN claimed k ON true`));
 
 export interface SettleOutcome {
   /** Pages claimed for the uploads settled, within their windows and `take`. */
   claimed: ClaimedPage[];
-  /** Per upload settled: whether its next pages can be claimed here (else they need claimDueChunks), whether it may be done. */
+  /**
+   * Per upload settled that had no page claimed here: whether its next pages can be claimed here (else they need
+   * claimDueChunks), whether it may be done.
+   */
   uploads: { uploadId: string; pipelined: boolean; mayBeDone: boolean }[];
 }
 
@@ -329,7 +358,6 @@ export async function settleAndClaim(store: Runner, settles: Settle[], take: num
   type Row = ClaimedPage & { kind: string; pipelined: boolean; mayBeDone: boolean };
   let found: Row[];
   if (settles.length === 1) {
-    // The statement of one settle looks its chunk up by key; the one of many, by a join its plan may make a scan.
     const [x] = settles;
     found = await store.run<Row>(SETTLE_ONE_AND_CLAIM(leaseMarginMs), [
       x.uploadId, x.page, x.status, x.retryInMs, x.startedAt, x.durationMs, x.outcome, x.httpStatus ?? null, x.error ?? null,
@@ -355,23 +383,30 @@ export async function settleAndClaim(store: Runner, settles: Settle[], take: num
   return outcome;
 }
 
+/** How the pages of an upload ended, over its chunks `c`: what its final status is decided by. */
+const PAGE_ENDS = `count(*) FILTER (WHERE c.status = ${DELIVERED}) AS delivered,
+  count(*) FILTER (WHERE c.status = '${ChunkStatus.failed}') AS failed, max(c.last_error) AS last_error`;
+
+/**
+ * An upload's final status, from how its pages ended (`s`, of PAGE_ENDS): failed when not one page was delivered,
+ * completed when none failed, else completed with failures.
+ */
+const FINAL_STATUS = `
+  status = CASE WHEN s.delivered = 0 THEN '${UploadStatus.failed}'
+                WHEN s.failed = 0 THEN '${UploadStatus.completed}'
+                ELSE '${UploadStatus.completedWithFailures}' END,
+  error = CASE WHEN s.delivered = 0 THEN 'no page could be delivered; last error: ' || coalesce(s.last_error, 'unknown')
+               ELSE NULL END,
+  finished_at = now(), updated_at = now()`;
+
+const UPLOAD_END = `u.id AS "uploadId", u.status, s.delivered::int AS "pagesDelivered", s.failed::int AS "pagesFailed"`;
+
 const FINALIZE_UPLOAD = prepared('sheethook_finalize_upload', ['uuid'], `
-  UPDATE uploads u SET
-    status = CASE WHEN s.delivered = 0 THEN '${UploadStatus.failed}'
-                  WHEN s.failed = 0 THEN '${UploadStatus.completed}'
-                  ELSE '${UploadStatus.completedWithFailures}' END,
-    error = CASE WHEN s.delivered = 0 THEN 'no page could be delivered; last error: ' || coalesce(s.last_error, 'unknown')
-                 ELSE NULL END,
-    finished_at = now(), updated_at = now()
-  FROM (
-    SELECT count(*) FILTER (WHERE status = ${DELIVERED}) AS delivered,
-           count(*) FILTER (WHERE status = '${ChunkStatus.failed}') AS failed,
-           max(last_error) AS last_error
-    FROM chunks WHERE upload_id = $1::uuid
-  ) s
+  UPDATE uploads u SET ${FINAL_STATUS}
+  FROM (SELECT ${PAGE_ENDS} FROM chunks c WHERE c.upload_id = $1::uuid) s
   WHERE u.id = $1::uuid AND u.status = ${DELIVERING}
     AND NOT EXISTS (SELECT 1 FROM chunks WHERE upload_id = $1::uuid AND status = ${PENDING})
-  RETURNING u.id AS "uploadId", u.status, s.delivered::int AS "pagesDelivered", s.failed::int AS "pagesFailed"`);
+  RETURNING ${UPLOAD_END}`);
 
 /** An upload given its final status, and how its pages ended. */
 export interface UploadEnd { uploadId: string; status: UploadStatus; pagesDelivered: number; pagesFailed: number }
@@ -385,6 +420,24 @@ export interface UploadEnd { uploadId: string; status: UploadStatus; pagesDelive
 export async function finalizeUpload(store: Runner, uploadId: string): Promise<UploadEnd | undefined> {
   const [ended] = await store.run<UploadEnd>(FINALIZE_UPLOAD, [uploadId]);
   return ended;
+}
+
+const FINALIZE_SETTLED_UPLOADS = prepared('sheethook_finalize_settled_uploads', [], `
+  UPDATE uploads u SET ${FINAL_STATUS}
+  FROM (
+    SELECT c.upload_id, ${PAGE_ENDS}, count(*) FILTER (WHERE c.status = ${PENDING}) AS pending
+    FROM chunks c JOIN uploads x ON x.id = c.upload_id AND x.status = ${DELIVERING}
+    GROUP BY c.upload_id
+  ) s
+  WHERE u.id = s.upload_id AND s.pending = 0 AND u.status = ${DELIVERING}
+  RETURNING ${UPLOAD_END}`);
+
+/**
+ * The safety net: gives every upload whose pages are all settled its final status, as finalizeUpload does (for one
+ * whose last settle could not, a crash in between). Safe to run twice, or from two processes at once.
+ */
+export async function finalizeSettledUploads(store: Runner): Promise<UploadEnd[]> {
+  return store.run<UploadEnd>(FINALIZE_SETTLED_UPLOADS, []);
 }
 
 const UPCOMING_PAGES = prepared('sheethook_upcoming_pages', ['uuid', 'int', 'int'], `

@@ -1,8 +1,8 @@
 // Templates and their webhook destinations, always looked up within one project.
 import { and, asc, eq, getTableColumns, sql } from 'drizzle-orm';
 import type { Column } from '../domain/column.ts';
-import { SLOT_MARGIN_MS } from '../domain/slot-rules.ts';
 import { rows, type Db } from './db.ts';
+import { firstFreeSlot, slotGap } from './delivery-queue.ts';
 import { destinations, templates } from './schema.ts';
 
 export type TemplateRow = typeof templates.$inferSelect;
@@ -95,9 +95,9 @@ export async function findDestinationForSending(db: Db, templateId: string): Pro
  * send): milliseconds until it, or null when the destination has no rate limit. See delivery/send-slots.ts.
  */
 export async function reserveSendSlot(db: Db, templateId: string): Promise<number | null> {
-  const gap = sql`((${1000 + SLOT_MARGIN_MS})::float8 / ${destinations.maxRequestsPerSecond}) * interval '1 millisecond'`;
+  const gap = sql.raw(slotGap('max_requests_per_second'));
   const [row] = await rows<{ slotInMs: number }>(db, sql`
-    UPDATE ${destinations} SET next_slot_at = greatest(${destinations.nextSlotAt}, clock_timestamp()) + ${gap}
+    UPDATE ${destinations} SET next_slot_at = ${sql.raw(firstFreeSlot('next_slot_at'))} + ${gap}
     WHERE ${destinations.templateId} = ${templateId} AND ${destinations.maxRequestsPerSecond} IS NOT NULL
     RETURNING (extract(epoch FROM ${destinations.nextSlotAt} - ${gap} - clock_timestamp()) * 1000)::float8 AS "slotInMs"`);
   return row ? row.slotInMs : null;
