@@ -52,8 +52,8 @@ export async function ingestUpload(
     const destination = upload.templateId ? await findDestination(db, upload.templateId) : undefined;
     if (!destination) throw new AppError(409, 'destination_missing', 'the template has no webhook destination');
     const planned = await writeChunkPlan(db, upload.id, destination.chunkSize, UploadStatus.ingesting);
-    // No valid row: the plan is empty and the upload failed with the reason.
-    return read(rowsRead, planned, (t) => (t.validRecords === 0 ? UploadStatus.failed : UploadStatus.delivering));
+    // No valid row: the plan is empty and the upload failed with the reason (the plan's writer decides).
+    return read(rowsRead, planned, () => planned!.status);
   } catch (err) {
     if (signal.aborted) throw err;
     if (err instanceof NoLongerIngesting) return { outcome: 'cancelled' };

@@ -111,7 +111,7 @@ export async function enterReview(db: Db, uploadId: string): Promise<IngestTotal
  */
 export async function writeChunkPlan(
   db: Db, uploadId: string, chunkSize: number, from: UploadStatus,
-): Promise<IngestTotals | undefined> {
+): Promise<(IngestTotals & { status: UploadStatus }) | undefined> {
   return db.transaction(async (tx) => {
     const t = tx as unknown as Db;
     const [upload] = await rows<{ rowsRead: number }>(t, sql`
@@ -122,8 +122,9 @@ export async function writeChunkPlan(
     await insertChunkPlan(t, uploadId, chunkSize);
     const totalPages = Math.ceil(counts.valid / chunkSize);
     const nothingToSend = counts.valid === 0;
+    const status = nothingToSend ? UploadStatus.failed : UploadStatus.delivering;
     await tx.update(uploads).set({
-      status: nothingToSend ? UploadStatus.failed : UploadStatus.delivering,
+      status,
       error: nothingToSend ? (upload.rowsRead === 0 ? 'the file has no data rows' : 'no valid rows to deliver: every row has errors') : null,
       finishedAt: nothingToSend ? sql`now()` : null,
       chunkSize,
@@ -133,7 +134,7 @@ export async function writeChunkPlan(
       leaseUntil: null,
       updatedAt: sql`now()`,
     }).where(eq(uploads.id, uploadId));
-    return { validRecords: counts.valid, invalidRecords: counts.invalid, totalPages };
+    return { validRecords: counts.valid, invalidRecords: counts.invalid, totalPages, status };
   });
 }
 

@@ -213,7 +213,7 @@ export function uploadFlowRoutes(app: FastifyInstance, deps: ApiDeps): void {
     if (!totals) throw conflict('wrong_status', 'the upload was confirmed already');
     deps.delivery.wake();
     const now = await load(req.projectId, upload.id);
-    return reply.code(202).send({ uploadId: upload.id, status: now.status, ...totals });
+    return reply.code(202).send({ uploadId: upload.id, ...totals, status: now.status });
   });
 
   async function deleteRows(projectId: string, uploadId: string, rowNumbers: number[]): Promise<number[]> {
