@@ -1,5 +1,6 @@
 // Finds the rows whose value in a unique column repeats an earlier row's, over a whole file, in bounded memory and
-// off the store: values are spilled to bucket files by hash as rows are read, then each bucket is sorted on its own.
+// off the store: values are spilled to bucket files by hash as rows are read, then each bucket's values, in row order,
+// go through a set of their own.
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,8 +9,8 @@ import type { DuplicateRows } from '../../store/record-block.ts';
 import type { Column } from '../../domain/column.ts';
 
 /**
- * Buckets per column: a bucket holds about 1/BUCKETS of the column's values, so sorting one takes a small, bounded
- * share of memory whatever the file's size (a 1 GiB file of distinct values: a few MB a bucket).
+ * Buckets per column: a bucket holds about 1/BUCKETS of the column's values, so checking one takes a small share of
+ * the memory the whole column would (a 1 GiB file of distinct values: a few MB a bucket).
  */
 const BUCKETS = 64;
 /** Bytes a bucket gathers before they are written out. */
@@ -70,22 +71,16 @@ class BucketFile {
     this.fd = null;
   }
 
-  /** The entries of one column, in the order they were added; the file is closed and read again for each column. */
-  entries(column: number): { rows: Uint32Array; texts: string[] } {
+  /** Each entry of one column, in the order they were added; the file is closed and read again for each column. */
+  forEach(column: number, visit: (row: number, text: string) => void): void {
     this.flush();
     this.close();
     const data = readFileSync(this.path);
-    const rows: number[] = [];
-    const texts: string[] = [];
     for (let at = 0; at < data.length;) {
       const end = at + ENTRY_HEAD + 2 * data.readUInt32LE(at + 6);
-      if (data.readUInt16LE(at) === column) {
-        rows.push(data.readUInt32LE(at + 2));
-        texts.push(data.toString('utf16le', at + ENTRY_HEAD, end));
-      }
+      if (data.readUInt16LE(at) === column) visit(data.readUInt32LE(at + 2), data.toString('utf16le', at + ENTRY_HEAD, end));
       at = end;
     }
-    return { rows: Uint32Array.from(rows), texts };
   }
 }
 
@@ -134,7 +129,7 @@ export function collectUniqueValues(columns: readonly Column[]): UniqueValues | 
         // over every bucket before the next: a row it marks claims no value in the next.
         const repeats = new Uint16Array(lastRow + 1);
         for (let c = 0; c < unique.length; c++) {
-          for (const file of buckets) markRepeats(file.entries(c), repeats, c + 1);
+          for (const file of buckets) markRepeats(file, c, repeats);
         }
         const messages = unique.map((column) => ({ [column.key]: `${column.name} must be unique: the same value is in an earlier row` }));
         for (let first = 1; first <= lastRow; first += RECORD_BLOCK) {
@@ -155,13 +150,15 @@ export function collectUniqueValues(columns: readonly Column[]): UniqueValues | 
   };
 }
 
-/** Marks in `repeats` every row of one bucket whose text an earlier row not marked yet holds. */
-function markRepeats({ rows, texts }: { rows: Uint32Array; texts: string[] }, repeats: Uint16Array, mark: number): void {
-  const order: number[] = [];
-  for (let i = 0; i < rows.length; i++) if (repeats[rows[i]] === 0) order.push(i);
-  // Entries were added in row order, and the sort is stable: each text's first entry is its earliest row.
-  order.sort((a, b) => (texts[a] < texts[b] ? -1 : texts[a] > texts[b] ? 1 : 0));
-  for (let i = 1; i < order.length; i++) {
-    if (texts[order[i]] === texts[order[i - 1]]) repeats[rows[order[i]]] = mark;
-  }
+/**
+ * Marks in `repeats` (with 1 + `column`) every row of one bucket whose text an earlier row not marked yet holds. The
+ * bucket's entries are in row order, so the first row to bring a text into the set is the one that keeps it.
+ */
+function markRepeats(file: BucketFile, column: number, repeats: Uint16Array): void {
+  const seen = new Set<string>();
+  file.forEach(column, (row, text) => {
+    if (repeats[row] !== 0) return;
+    if (seen.has(text)) repeats[row] = column + 1;
+    else seen.add(text);
+  });
 }
