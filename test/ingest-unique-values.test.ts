@@ -1,6 +1,6 @@
 // The whole-file uniqueness rule, as the reading thread applies it: a value's first valid row keeps it, every later
 // valid row holding it is marked, across blocks and buckets, column after column.
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { collectUniqueValues, uniqueText } from '../src/ingest/validate/unique-values.ts';
 import type { Column } from '../src/domain/column.ts';
@@ -24,8 +24,8 @@ function expected(rows: Record<string, unknown>[], keys: string[]): Map<number, 
   return marked;
 }
 
-function found(rows: Record<string, unknown>[], columns: Column[]): Map<number, string> {
-  const unique = collectUniqueValues(columns)!;
+function found(rows: Record<string, unknown>[], columns: Column[], splitBytes?: number): Map<number, string> {
+  const unique = collectUniqueValues(columns, splitBytes)!;
   rows.forEach((data, i) => unique.add(i + 1, data));
   const marked = new Map<number, string>();
   for (const d of unique.duplicates(rows.length)) {
@@ -59,6 +59,32 @@ describe('unique values', () => {
     expect(marked).toEqual(expected(rows, ['a', 'b', 'c']));
     // The file has repeats in every column, some found only by the later columns.
     expect(new Set(marked.values())).toEqual(new Set(['a', 'b', 'c']));
+  });
+
+  it('splits a bucket past its bound into smaller files, and marks the same rows', () => {
+    let seed = 11;
+    const random = (n: number) => { seed = (seed * 1103515245 + 12345) % 2 ** 31; return seed % n; };
+    const rows = Array.from({ length: 6000 }, (_, i) => ({
+      a: `v${random(4500)}`,
+      b: i % 500 === 0 ? 'z'.repeat(3000 + random(3000)) : `w${random(5000)}`,
+      same: 'one value in every row',
+    }));
+    const columns = [column('a', true), column('b', true), column('same', true)];
+    // About 1 KB a bucket file can hold before it is split: most are split, some more than once.
+    const unique = collectUniqueValues(columns, 1024)!;
+    rows.forEach((data, i) => unique.add(i + 1, data));
+    const blocks = unique.duplicates(rows.length);
+    const first = blocks.next();
+    expect(first.done).toBe(false);
+    const files = readdirSync(unique.dir);
+    expect(files.length).toBeGreaterThan(64 * 16);
+    expect(files.some((name) => /^\d+\.\d+\.\d+$/.test(name))).toBe(true);
+    [...blocks];
+    expect(existsSync(unique.dir)).toBe(false);
+    const marked = found(rows, columns, 1024);
+    expect(marked).toEqual(expected(rows, ['a', 'b', 'same']));
+    expect(marked).toEqual(found(rows, columns));
+    expect(new Set(marked.values())).toEqual(new Set(['a', 'b', 'same']));
   });
 
   it('keeps one set of files however many columns are unique, and names a column past the 255th', () => {

@@ -1,7 +1,7 @@
 // Finds the rows whose value in a unique column repeats an earlier row's, over a whole file, in bounded memory and
 // off the store: values are spilled to bucket files by hash as rows are read, then each bucket's values, in row order,
 // go through a set of their own.
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, mkdtempSync, openSync, readSync, rmSync, unlinkSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RECORD_BLOCK } from '../../store/record-block.ts';
@@ -15,6 +15,16 @@ import type { Column } from '../../domain/column.ts';
 const BUCKETS = 64;
 /** Bytes a bucket gathers before they are written out. */
 const BUCKET_BUFFER = 32 * 1024;
+/**
+ * A bucket file larger than this is split by another hash into SPLIT_WAYS files before it is checked: a check holds
+ * a bucket's distinct values in a set, and a bucket grows with the file, this bound does not.
+ */
+export const DEFAULT_SPLIT_BYTES = 4 << 20;
+const SPLIT_WAYS = 16;
+/** Splits of splits at most: a bucket of one value repeated cannot be split, and is checked whatever its size. */
+const MAX_SPLITS = 3;
+/** Bytes read from a bucket file at a time. */
+const READ_PIECE = 1 << 20;
 /** An entry's column, row and text length, before its text. */
 const ENTRY_HEAD = 10;
 
@@ -35,6 +45,19 @@ function bucketOf(text: string): number {
 }
 
 /**
+ * The same FNV-1a over an entry's text as it lies in a bucket file, mixed with the split's depth (murmur3's
+ * finalizer): within a bucket every text has the same FNV modulo BUCKETS, the mixed value spreads them again.
+ */
+function partOf(data: Buffer, start: number, end: number, depth: number): number {
+  let hash = 0x811c9dc5;
+  for (let i = start; i < end; i += 2) hash = Math.imul(hash ^ data.readUInt16LE(i), 0x01000193);
+  hash ^= Math.imul(depth, 0x9e3779b9);
+  hash = Math.imul(hash ^ (hash >>> 16), 0x85ebca6b);
+  hash = Math.imul(hash ^ (hash >>> 13), 0xc2b2ae35);
+  return ((hash ^ (hash >>> 16)) >>> 0) % SPLIT_WAYS;
+}
+
+/**
  * A bucket's values on disk. Texts are kept as UTF-16 code units, as JavaScript holds them: any text, a lone
  * surrogate included, comes back exactly as it went in.
  */
@@ -42,6 +65,8 @@ class BucketFile {
   private buffer = Buffer.allocUnsafe(BUCKET_BUFFER);
   private used = 0;
   private fd: number | null;
+  private bytes = 0;
+  private parts: BucketFile[] | undefined;
 
   constructor(readonly path: string) {
     this.fd = openSync(path, 'w');
@@ -50,8 +75,7 @@ class BucketFile {
   /** One entry: the unique column's index (2 bytes), the row (4), the text's length in code units (4), the text. */
   add(column: number, row: number, text: string): void {
     const size = ENTRY_HEAD + 2 * text.length;
-    if (this.used + size > this.buffer.length) this.flush();
-    if (size > this.buffer.length) this.buffer = Buffer.allocUnsafe(size);
+    this.room(size);
     this.buffer.writeUInt16LE(column, this.used);
     this.buffer.writeUInt32LE(row, this.used + 2);
     this.buffer.writeUInt32LE(text.length, this.used + 6);
@@ -59,27 +83,85 @@ class BucketFile {
     this.used += size;
   }
 
+  /** An entry as it lies in another bucket file. */
+  private addEntry(data: Buffer, start: number, end: number): void {
+    this.room(end - start);
+    data.copy(this.buffer, this.used, start, end);
+    this.used += end - start;
+  }
+
+  private room(size: number): void {
+    if (this.used + size > this.buffer.length) this.flush();
+    if (size > this.buffer.length) this.buffer = Buffer.allocUnsafe(size);
+  }
+
   private flush(): void {
     if (this.used > 0) writeSync(this.fd!, this.buffer, 0, this.used);
+    this.bytes += this.used;
     this.used = 0;
     if (this.buffer.length > BUCKET_BUFFER) this.buffer = Buffer.allocUnsafe(BUCKET_BUFFER);
   }
 
   close(): void {
     if (this.fd === null) return;
+    this.flush();
     closeSync(this.fd);
     this.fd = null;
   }
 
-  /** Each entry of one column, in the order they were added; the file is closed and read again for each column. */
-  forEach(column: number, visit: (row: number, text: string) => void): void {
-    this.flush();
+  /**
+   * The files to check in this bucket's place, in any order (each text is in one of them, with every row that holds
+   * it, in row order): itself, or once it is larger than `splitBytes`, the files it is split into, split in turn.
+   */
+  checked(splitBytes: number, depth = 0): BucketFile[] {
     this.close();
-    const data = readFileSync(this.path);
-    for (let at = 0; at < data.length;) {
-      const end = at + ENTRY_HEAD + 2 * data.readUInt32LE(at + 6);
-      if (data.readUInt16LE(at) === column) visit(data.readUInt32LE(at + 2), data.toString('utf16le', at + ENTRY_HEAD, end));
-      at = end;
+    if (this.parts) return this.parts;
+    if (this.bytes <= splitBytes || depth >= MAX_SPLITS) return (this.parts = [this]);
+    const split = Array.from({ length: SPLIT_WAYS }, (_, i) => new BucketFile(`${this.path}.${i}`));
+    this.readEntries((data, start, end) => {
+      split[partOf(data, start + ENTRY_HEAD, end, depth)].addEntry(data, start, end);
+    });
+    unlinkSync(this.path);
+    return (this.parts = split.flatMap((part) => part.checked(splitBytes, depth + 1)));
+  }
+
+  /** Each entry of one column, in the order they were added. */
+  forEach(column: number, visit: (row: number, text: string) => void): void {
+    this.close();
+    this.readEntries((data, start, end) => {
+      if (data.readUInt16LE(start) === column) visit(data.readUInt32LE(start + 2), data.toString('utf16le', start + ENTRY_HEAD, end));
+    });
+  }
+
+  /** Reads the file a piece at a time and gives each whole entry's place in the piece it lies in. */
+  private readEntries(visit: (data: Buffer, start: number, end: number) => void): void {
+    const fd = openSync(this.path, 'r');
+    try {
+      let data = Buffer.allocUnsafe(Math.min(READ_PIECE, Math.max(fstatSync(fd).size, ENTRY_HEAD)));
+      let held = 0;
+      for (;;) {
+        const read = readSync(fd, data, held, data.length - held, null);
+        held += read;
+        let at = 0;
+        while (at + ENTRY_HEAD <= held) {
+          const end = at + ENTRY_HEAD + 2 * data.readUInt32LE(at + 6);
+          if (end > held) break;
+          visit(data, at, end);
+          at = end;
+        }
+        if (read === 0) {
+          if (at !== held) throw new Error(`${this.path}: ${held - at} bytes after its last whole entry`);
+          return;
+        }
+        // The entry cut at the piece's end goes to the front; one larger than the piece gets a piece of its size.
+        const need = at + ENTRY_HEAD <= held ? ENTRY_HEAD + 2 * data.readUInt32LE(at + 6) : ENTRY_HEAD;
+        const next = need > data.length ? Buffer.allocUnsafe(need) : data;
+        data.copy(next, 0, at, held);
+        data = next;
+        held -= at;
+      }
+    } finally {
+      closeSync(fd);
     }
   }
 }
@@ -99,8 +181,8 @@ export interface UniqueValues {
   discard(): void;
 }
 
-/** Null when the template has no unique column. */
-export function collectUniqueValues(columns: readonly Column[]): UniqueValues | null {
+/** Null when the template has no unique column. `splitBytes`: see DEFAULT_SPLIT_BYTES. */
+export function collectUniqueValues(columns: readonly Column[], splitBytes = DEFAULT_SPLIT_BYTES): UniqueValues | null {
   const unique = columns.filter((c) => c.unique);
   if (unique.length === 0) return null;
   const dir = mkdtempSync(join(tmpdir(), 'sheethook-unique-'));
@@ -129,7 +211,7 @@ export function collectUniqueValues(columns: readonly Column[]): UniqueValues | 
         // over every bucket before the next: a row it marks claims no value in the next.
         const repeats = new Uint16Array(lastRow + 1);
         for (let c = 0; c < unique.length; c++) {
-          for (const file of buckets) markRepeats(file, c, repeats);
+          for (const file of buckets) for (const part of file.checked(splitBytes)) markRepeats(part, c, repeats);
         }
         const messages = unique.map((column) => ({ [column.key]: `${column.name} must be unique: the same value is in an earlier row` }));
         for (let first = 1; first <= lastRow; first += RECORD_BLOCK) {
