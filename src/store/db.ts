@@ -70,7 +70,7 @@ export async function openStore(options: { databaseUrl?: string; dataDir: string
 /**
  * The embedded database shares the service's memory, and its shared buffers are resident in full from the start:
  * Postgres's default 128 MB would be most of the service's footprint, and block-sized writes gain nothing from
- * them. 4 MB rather than 16 saved 12 MB; a 200,000-row CSV's ingest took no more CPU.
+ * them (bench/README.md has the measurements).
  */
 const EMBEDDED_SETTINGS = ['-c', 'shared_buffers=4MB'];
 
