@@ -69,6 +69,10 @@ async function serviceCase(label: string, file: string, expectedRows: number, op
     if (run.ingestPeakRssMb !== null) ingestPeaks.push(run.ingestPeakRssMb);
     if (i === 0) {
       result.notes.push(rssGrowth(run.rssTrail, expectedRows));
+      if (run.deliveryRss.length) {
+        const at = (share: number) => fixed(run.deliveryRss[Math.min(run.deliveryRss.length - 1, Math.floor(share * run.deliveryRss.length))], 0);
+        result.notes.push(`RSS while delivering, at a quarter / half / three quarters / the end of its time: ${[0.25, 0.5, 0.75, 1].map(at).join(' / ')} MB (most ${fixed(Math.max(...run.deliveryRss), 0)} MB)`);
+      }
       result.notes.push(`${int(run.validRecords)} valid, ${int(run.invalidRecords)} invalid; peak RSS when ready, before the import: ${fixed(run.idleRssMb ?? Number.NaN, 0)} MB; ` +
         `idle RSS 3 s later: ${fixed(run.idleRssNowMb ?? Number.NaN, 0)} MB` +
         (run.initPeakRssMb === null ? ' (the import ran in the first start, on an empty data directory)'

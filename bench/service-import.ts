@@ -55,6 +55,8 @@ export interface ServiceImportResult {
   pid: number;
   /** The service's resident memory as ingest went on: [rows read so far, MiB], one per poll. */
   rssTrail: [number, number][];
+  /** The service's resident memory while it delivered, in MiB, every 200 ms. */
+  deliveryRss: number[];
   /** The longest wait for GET /health, asked every 100 ms from the POST to the end of ingest (and of delivery when waited for). */
   longestHealthWaitMs: number;
   /** The ingest's start and end on the monotonic clock V8's CPU profiles use, in microseconds. */
@@ -121,11 +123,14 @@ export async function serviceImport(options: ServiceImportOptions): Promise<Serv
     const ingestCpuMs = cpuBefore === null || cpuAfter === null ? null : (cpuAfter - cpuBefore) * 1000;
 
     let deliveryMs: number | null = null;
+    const deliveryRss: number[] = [];
     if (options.deliver) {
       if (!FINAL.includes(upload.status) && upload.status !== 'delivering') {
         throw new Error(`upload ${uploadId} went from ingesting to ${upload.status}, not to delivery`);
       }
       while (!FINAL.includes(upload.status)) {
+        const rss = rssMb(pid);
+        if (rss !== null) deliveryRss.push(rss);
         await sleep(200);
         upload = await poll();
       }
@@ -152,6 +157,7 @@ export async function serviceImport(options: ServiceImportOptions): Promise<Serv
       requests: receiver.requests,
       pid,
       rssTrail,
+      deliveryRss,
       longestHealthWaitMs,
       ingestWindowUs: [startedUs, endedUs],
     };
