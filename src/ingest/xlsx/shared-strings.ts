@@ -1,6 +1,10 @@
 // A workbook's shared strings, kept in a few long strings rather than as a million small ones: read by index for
 // every text cell of the sheet, where a read is a slice of a page, and a fraction of the memory (no per-string object
-// for the GC to trace).
+// for the GC to trace). Past a budget, whole pages go to a file of their own and come back, a few at a time, as the
+// rows cite them: a workbook of many distinct strings is read in the same memory as one of few.
+import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 /** Characters per page: strings are packed into pages of this length; a longer one gets a page of its own. */
 const PAGE = 1 << 20;
@@ -11,6 +15,20 @@ const OFFSET_BITS = 20;
  */
 const WIDE = /[^\u0000-\u00ff]/;
 const ENCODINGS = ['latin1', 'utf16le'] as const;
+/**
+ * Bytes of pages held in memory before the next ones go to the file. Writers number strings in the order the rows
+ * first use them, so the pages kept are the first: those of the values repeated all through a sheet.
+ */
+export const DEFAULT_KEPT_BYTES = 16 << 20;
+/**
+ * Strings read back from the file are kept in a table of this many slots, a string's slot set by its index: the
+ * values a sheet repeats are read from the file once, not at each cell. (Rows cite a repeated value wherever it was
+ * first used, so whole pages read back would be read again and again.)
+ */
+const CACHE_SLOTS = 1 << 16;
+
+/** Where a page written to the file lies in it. */
+interface SpilledPage { offset: number; bytes: number; width: number }
 
 /**
  * The page being filled for one width of character. Its strings are copied in as they come (a string cut out of the
@@ -25,8 +43,15 @@ interface OpenPage {
 }
 
 export class SharedStrings {
-  /** Undefined for a page still being filled. */
+  /** Undefined for a page still being filled, or one in the file. */
   private pages: (string | undefined)[] = [];
+  private keptBytes = 0;
+  private spilled = new Map<number, SpilledPage>();
+  private spill: { dir: string; fd: number; end: number } | undefined;
+  /** Strings read back from the file, by index modulo CACHE_SLOTS; -1 for an empty slot. */
+  private cachedIndex = new Int32Array(0);
+  private cachedText: (string | undefined)[] = [];
+  private readBuffer = Buffer.allocUnsafe(0);
   private open: [OpenPage | undefined, OpenPage | undefined] = [undefined, undefined];
   /** Per string: its page times 2^OFFSET_BITS plus its start within the page (exact in a double), then its end. */
   private starts = new Float64Array(1024);
@@ -34,6 +59,8 @@ export class SharedStrings {
   length = 0;
   /** False while the strings are still being read (until `seal`): an index past the end may yet come. */
   complete = true;
+
+  constructor(private readonly keptBudget = DEFAULT_KEPT_BYTES) {}
 
   add(text: string): void {
     const width = WIDE.test(text) ? 1 : 0;
@@ -69,13 +96,65 @@ export class SharedStrings {
     const start = packed % 2 ** OFFSET_BITS;
     const text = this.pages[page];
     if (text !== undefined) return text.slice(start, this.ends[index]);
+    const where = this.spilled.get(page);
+    if (where) return this.readBack(index, where, start, this.ends[index]);
     const width = this.open[0]?.index === page ? 0 : 1;
     return this.open[width]!.bytes.toString(ENCODINGS[width], start << width, this.ends[index] << width);
   }
 
-  /** The page as one string, one or two bytes a character. */
+  /** Removes the file of pages, if there is one. */
+  close(): void {
+    if (!this.spill) return;
+    closeSync(this.spill.fd);
+    rmSync(this.spill.dir, { recursive: true, force: true });
+    this.spill = undefined;
+    this.spilled.clear();
+    this.cachedIndex = new Int32Array(0);
+    this.cachedText = [];
+  }
+
+  /** Where pages go past the budget, while there is one. */
+  get spillDir(): string | undefined {
+    return this.spill?.dir;
+  }
+
+  /** The page as one string, one or two bytes a character; or, past the budget, its bytes in the file. */
   private join(page: OpenPage, width: number): void {
-    this.pages[page.index] = page.bytes.toString(ENCODINGS[width], 0, page.used << width);
+    const bytes = page.used << width;
+    if (this.keptBytes + bytes <= this.keptBudget) {
+      this.pages[page.index] = page.bytes.toString(ENCODINGS[width], 0, bytes);
+      this.keptBytes += bytes;
+      return;
+    }
+    if (!this.spill) {
+      const dir = mkdtempSync(join(tmpdir(), 'sheethook-strings-'));
+      this.spill = { dir, fd: openSync(join(dir, 'pages'), 'w+'), end: 0 };
+    }
+    writeSync(this.spill.fd, page.bytes, 0, bytes, this.spill.end);
+    this.spilled.set(page.index, { offset: this.spill.end, bytes, width });
+    this.spill.end += bytes;
+  }
+
+  /** A string of a page in the file: from the cache, or its own bytes read from the file. */
+  private readBack(index: number, where: SpilledPage, start: number, end: number): string {
+    if (this.cachedIndex.length === 0) {
+      this.cachedIndex = new Int32Array(CACHE_SLOTS).fill(-1);
+      this.cachedText = new Array<string | undefined>(CACHE_SLOTS);
+    }
+    const slot = index & (CACHE_SLOTS - 1);
+    if (this.cachedIndex[slot] === index) return this.cachedText[slot]!;
+    const bytes = (end - start) << where.width;
+    if (this.readBuffer.length < bytes) this.readBuffer = Buffer.allocUnsafe(Math.max(bytes, 4096));
+    let read = 0;
+    while (read < bytes) {
+      const n = readSync(this.spill!.fd, this.readBuffer, read, bytes - read, where.offset + (start << where.width) + read);
+      if (n === 0) throw new Error(`shared strings: string ${index} cut short in their file`);
+      read += n;
+    }
+    const text = this.readBuffer.toString(ENCODINGS[where.width], 0, bytes);
+    this.cachedIndex[slot] = index;
+    this.cachedText[slot] = text;
+    return text;
   }
 }
 

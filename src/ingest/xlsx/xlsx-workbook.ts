@@ -152,8 +152,12 @@ export function openSharedStrings(archive: ZipArchive, entry: ZipEntry | undefin
       }
     },
     async close() {
-      await steps.return(undefined);
-      await text.return(undefined);
+      try {
+        await steps.return(undefined);
+        await text.return(undefined);
+      } finally {
+        strings.close();
+      }
     },
   };
 }
