@@ -35,7 +35,7 @@ async function storeDriver(dataDir: string): Promise<Driver> {
   await store.rawTransaction((tx) => tx.exec(CREATE));
   return {
     write: (block) => store.write(INSERT, [block, bytes]),
-    read: async (from, to) => (await store.fetchRaw(READ, [from, to])).reduce((n, [lines]) => n + lines!.length, 0),
+    read: (from, to) => store.readRaw(READ, [from, to], (rows) => rows.reduce((n, [lines]) => n + lines!.length, 0)),
     close: () => store.close(),
   };
 }

@@ -1,8 +1,10 @@
-// Reads the records of pages about to be sent before their turn: one read for a run of consecutive pending pages,
-// cut into pages, while the page before them is on the wire. Records do not change once an upload is confirmed.
+// Reads the bodies of pages about to be sent before their turn: one read for a run of consecutive pending pages, each
+// page's body built from its records while the page before them is on the wire. Records do not change once an upload
+// is confirmed, and nor does a page's body: every attempt sends the same bytes.
 import type { Store } from '../store/db.ts';
 import { rangeRecords } from '../store/records-queries.ts';
-import { upcomingPages, type PageRange } from '../store/delivery-queue.ts';
+import { upcomingPages, type PageRange, type UploadContext } from '../store/delivery-queue.ts';
+import { buildBody } from './payload.ts';
 
 /**
  * Pages read in one go, holding at most READ_AHEAD_RECORDS records together (a huge chunkSize reads one page at a
@@ -16,26 +18,28 @@ export const READ_AHEAD_RECORDS = 8_000;
 const MAX_KEPT = 256;
 
 type Page = PageRange & { uploadId: string };
+/** What a page's body says of its upload. */
+export type BodyContext = Pick<UploadContext, 'templateCode' | 'extraJson' | 'totalRecords' | 'totalPages'>;
 
 export interface PageReader {
-  /**
-   * The page's records, each as its JSON in UTF-8: what was read ahead for it, or read now, with the pages after it.
-   */
-  read(page: Page): Promise<Uint8Array[]>;
+  /** The page's request body: what was read ahead for it, or read now, with the pages after it. */
+  read(page: Page, context: BodyContext): Promise<Buffer>;
   /** Reads the pages after `page` in the background, unless enough of them are read already. */
-  readAhead(page: Page): void;
+  readAhead(page: Page, context: BodyContext): void;
   /** Forgets what was read of an upload. */
   forget(uploadId: string): void;
 }
 
-export function createPageReader(store: Pick<Store, 'run' | 'fetchRaw'>): PageReader {
-  const kept = new Map<string, { firstRow: number; lastRow: number; records: Uint8Array[] }>();
+export function createPageReader(store: Pick<Store, 'run' | 'readRaw'>): PageReader {
+  const kept = new Map<string, { firstRow: number; lastRow: number; body: Buffer }>();
   /** Per upload: the highest page read ahead, and the read under way. */
   const furthest = new Map<string, number>();
   const reading = new Map<string, Promise<void>>();
   const key = (uploadId: string, page: number) => `${uploadId}:${page}`;
+  const body = (uploadId: string, context: BodyContext, page: PageRange, records: Uint8Array[]) =>
+    buildBody({ ...context, uploadId, page: page.page, recordCount: page.recordCount }, records);
 
-  async function readRun(uploadId: string, fromPage: number, count: number): Promise<void> {
+  async function readRun(uploadId: string, context: BodyContext, fromPage: number, count: number): Promise<void> {
     const ranges = await upcomingPages(store, uploadId, fromPage, count);
     // Only consecutive pages: their rows hold exactly their records, in order.
     const run: PageRange[] = [];
@@ -46,14 +50,19 @@ export function createPageReader(store: Pick<Store, 'run' | 'fetchRaw'>): PageRe
       records += r.recordCount;
     }
     if (run.length === 0) return;
-    const texts = await rangeRecords(store, { uploadId, firstRow: run[0].firstRow, lastRow: run[run.length - 1].lastRow });
-    // Not the records the plan counts (they cannot be told apart): each page is read on its own when it is sent.
-    if (texts.length !== records) return;
-    let at = 0;
-    for (const r of run) {
-      kept.set(key(uploadId, r.page), { firstRow: r.firstRow, lastRow: r.lastRow, records: texts.slice(at, at + r.recordCount) });
-      at += r.recordCount;
-    }
+    // The records are views of the store's buffer: each page's are copied into its body before the read returns.
+    const bodies = await rangeRecords(store, { uploadId, firstRow: run[0].firstRow, lastRow: run[run.length - 1].lastRow }, (texts) => {
+      // Not the records the plan counts (they cannot be told apart): each page is read on its own when it is sent.
+      if (texts.length !== records) return undefined;
+      let at = 0;
+      return run.map((r) => {
+        const built = body(uploadId, context, r, texts.slice(at, at + r.recordCount));
+        at += r.recordCount;
+        return built;
+      });
+    });
+    if (!bodies) return;
+    run.forEach((r, i) => kept.set(key(uploadId, r.page), { firstRow: r.firstRow, lastRow: r.lastRow, body: bodies[i] }));
     if (!furthest.has(uploadId) && furthest.size >= MAX_KEPT) furthest.delete(furthest.keys().next().value!);
     furthest.set(uploadId, Math.max(furthest.get(uploadId) ?? 0, run[run.length - 1].page));
     for (const oldest of kept.keys()) {
@@ -62,37 +71,37 @@ export function createPageReader(store: Pick<Store, 'run' | 'fetchRaw'>): PageRe
     }
   }
 
-  function startRun(uploadId: string, fromPage: number, count: number): Promise<void> {
-    const under = readRun(uploadId, fromPage, count).finally(() => reading.delete(uploadId));
+  function startRun(uploadId: string, context: BodyContext, fromPage: number, count: number): Promise<void> {
+    const under = readRun(uploadId, context, fromPage, count).finally(() => reading.delete(uploadId));
     reading.set(uploadId, under);
     return under;
   }
 
-  function take(page: Page): Uint8Array[] | undefined {
+  function take(page: Page): Buffer | undefined {
     const k = key(page.uploadId, page.page);
     const found = kept.get(k);
     if (!found) return undefined;
     kept.delete(k);
     // A plan written again since (it cannot be, once delivering, but the range says for sure).
-    return found.firstRow === page.firstRow && found.lastRow === page.lastRow ? found.records : undefined;
+    return found.firstRow === page.firstRow && found.lastRow === page.lastRow ? found.body : undefined;
   }
 
   return {
-    async read(page) {
+    async read(page, context) {
       // A read under way may not reach this page; then one from this page on is started (by this or another reader).
       for (let tries = 0; tries < 3; tries++) {
-        const records = take(page);
-        if (records !== undefined) return records;
-        await (reading.get(page.uploadId) ?? startRun(page.uploadId, page.page, READ_AHEAD_PAGES)).catch(() => {});
+        const found = take(page);
+        if (found !== undefined) return found;
+        await (reading.get(page.uploadId) ?? startRun(page.uploadId, context, page.page, READ_AHEAD_PAGES)).catch(() => {});
       }
-      return take(page) ?? await rangeRecords(store, page);
+      return take(page) ?? await rangeRecords(store, page, (records) => body(page.uploadId, context, page, records));
     },
-    readAhead(page) {
+    readAhead(page, context) {
       if (reading.has(page.uploadId)) return;
       const ahead = furthest.get(page.uploadId) ?? 0;
       // Half of a run still ahead is enough to wait for the next read.
       if (ahead - page.page >= READ_AHEAD_PAGES / 2) return;
-      startRun(page.uploadId, Math.max(ahead, page.page) + 1, READ_AHEAD_PAGES).catch(() => {});
+      startRun(page.uploadId, context, Math.max(ahead, page.page) + 1, READ_AHEAD_PAGES).catch(() => {});
     },
     forget(uploadId) {
       furthest.delete(uploadId);

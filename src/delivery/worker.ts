@@ -14,7 +14,6 @@ import { ChunkStatus } from '../domain/states.ts';
 import { rememberOpened, type SecretBox } from '../secret-box.ts';
 import type { Metrics } from '../metrics.ts';
 import { createPageReader } from './page-reader.ts';
-import { buildBody } from './payload.ts';
 import { prepareRequest } from './prepare-request.ts';
 import { nextRetryDelay } from './retry-policy.ts';
 import { sendSlot, slotReached } from './send-slots.ts';
@@ -151,9 +150,8 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
     const { callbackUrl } = page;
     if (!callbackUrl) return notSent('the template has no webhook destination');
     const slot = page.slotInMs === null ? null : sendSlot(page.slotInMs, claimedAt);
-    const data = await reader.read({ ...page, uploadId: context.uploadId });
     // The signature and the request take the same bytes.
-    const body = buildBody({ ...context, ...page }, data);
+    const body = await reader.read({ ...page, uploadId: context.uploadId }, context);
     if (slot) await slotReached(slot);
     // The moment checked against the slot is the attempt's start as logged: the log shows the limit kept.
     const startedAt = new Date();
@@ -162,7 +160,7 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
     if ('notSent' in prepared) return notSent(prepared.notSent);
     const sending = deps.client.send(prepared.request, startedAt);
     // While this page is on the wire, the records of the next ones are read.
-    reader.readAhead(page);
+    reader.readAhead(page, context);
     return sending;
   }
 

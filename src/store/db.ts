@@ -53,10 +53,11 @@ export interface Store {
    */
   write(statement: Prepared, values: WireValue[]): Promise<void>;
   /**
-   * Runs a prepared statement and gives its rows with each field as the UTF-8 bytes of its text, not decoded: for
-   * large text that is passed on as bytes (a chunk's records go into a request body as they are).
+   * Runs a prepared statement and gives its rows to `take` with each field as the UTF-8 bytes of its text, not
+   * decoded: for large text that is passed on as bytes (a chunk's records go into a request body as they are). The
+   * fields may be views of a buffer the store uses again once `take` returns: what is kept must be copied there.
    */
-  fetchRaw(statement: Prepared, values: WireValue[]): Promise<RawRow[]>;
+  readRaw<T>(statement: Prepared, values: WireValue[], take: (rows: RawRow[]) => T): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -141,11 +142,8 @@ async function openPglite(dataDir: string, log?: Logger): Promise<Store> {
     async write(statement, values) {
       await exchange(statement, values, false, resultOf);
     },
-    async fetchRaw(statement, values) {
-      // The rows are views of the response: a copy of their own, as the buffer is used again.
-      return exchange(statement, values, false, (response) => {
-        return dataRows(response.slice());
-      });
+    async readRaw(statement, values, take) {
+      return exchange(statement, values, false, (response) => take(dataRows(response)));
     },
     rawTransaction: (fn) => turns.run(() => client.transaction((tx) => fn({
       exec: async (script) => { await afterTurn(tx.exec(script)); },
@@ -209,6 +207,17 @@ async function openPostgres(connectionString: string, log?: Logger): Promise<Sto
   // when needed. Unheard, this error would end the process.
   pool.on('error', (err) => log?.warn({ err }, 'the database closed an idle connection'));
   await pool.query('select 1');
+  const fieldsAsBytes = async (statement: Prepared, values: WireValue[]): Promise<RawRow[]> => {
+    const result = await pool.query({
+      name: statement.name,
+      text: statement.text,
+      values: values.map(pgValue),
+      rowMode: 'array',
+      // Every field as the text the server sent, encoded back: node-postgres has decoded it already.
+      types: { getTypeParser: () => (text: string) => text },
+    });
+    return (result.rows as (string | null)[][]).map((row) => row.map((v) => (v === null ? null : Buffer.from(v))));
+  };
   return {
     kind: 'postgres',
     db: drizzlePg({ client: pool, schema }) as unknown as Db,
@@ -225,17 +234,8 @@ async function openPostgres(connectionString: string, log?: Logger): Promise<Sto
         values: values.map(pgValue),
       });
     },
-    async fetchRaw(statement, values) {
-      const result = await pool.query({
-        name: statement.name,
-        text: statement.text,
-        values: values.map(pgValue),
-        rowMode: 'array',
-        // Every field as the text the server sent, encoded back: node-postgres has decoded it already.
-        types: { getTypeParser: () => (text: string) => text },
-      });
-      return (result.rows as (string | null)[][]).map((row) => row.map((v) => (v === null ? null : Buffer.from(v))));
-    },
+    // Fields of their own, which `take` may keep or not.
+    readRaw: async (statement, values, take) => take(await fieldsAsBytes(statement, values)),
     rawTransaction: async (fn) => {
       const client = await pool.connect();
       try {

@@ -2,6 +2,7 @@
 // read a row, a page or a chunk at a time by review and delivery, rewritten a block at a time by edits.
 import { sql, type SQL } from 'drizzle-orm';
 import { prepared, rows, type Db, type Store } from './db.ts';
+import type { RawRow } from './wire-messages.ts';
 import { blockOf, type DuplicateRows, type RecordBlockInput } from './record-block.ts';
 import { ChunkStatus, UploadStatus } from '../domain/states.ts';
 
@@ -29,10 +30,9 @@ const INSERT_BLOCK = prepared('sheethook_insert_record_block', ['uuid', 'int', '
  * upload is being read: false, and nothing written, once it is not (cancelled), whichever process reads it.
  */
 export async function insertRecordBlock(store: Store, uploadId: string, b: RecordBlockInput, leaseMs: number): Promise<boolean> {
-  const written = await store.fetchRaw(INSERT_BLOCK, [
+  return store.readRaw(INSERT_BLOCK, [
     uploadId, b.block, b.firstRow, b.rowCount, b.text, b.errorsJson, b.validCount, b.invalidCount, leaseMs, b.sheetRows,
-  ]);
-  return written.length > 0;
+  ], (written) => written.length > 0);
 }
 
 export async function deleteRecords(db: Db, uploadId: string): Promise<void> {
@@ -111,13 +111,18 @@ const numbers = new TextDecoder();
 const NEWLINE = 0x0a;
 
 /**
- * The valid records of a row range, each as the UTF-8 bytes of its JSON, in row order. They are cut out of the
- * blocks' bytes as the database sends them, never decoded: a chunk's records go into its request body as they are.
+ * The valid records of a row range, each as the UTF-8 bytes of its JSON, in row order, given to `use`. They are cut
+ * out of the blocks' bytes as the database sends them, never decoded, and are views of a buffer the store uses again
+ * once `use` returns: a chunk's records are copied into its request body there, as they are.
  */
-export async function rangeRecords(
-  store: Pick<Store, 'fetchRaw'>, { uploadId, firstRow, lastRow }: { uploadId: string; firstRow: number; lastRow: number },
-): Promise<Uint8Array[]> {
-  const blocks = await store.fetchRaw(RANGE_BLOCKS, [uploadId, blockOf(firstRow), blockOf(lastRow)]);
+export async function rangeRecords<T>(
+  store: Pick<Store, 'readRaw'>, { uploadId, firstRow, lastRow }: { uploadId: string; firstRow: number; lastRow: number },
+  use: (records: Uint8Array[]) => T,
+): Promise<T> {
+  return store.readRaw(RANGE_BLOCKS, [uploadId, blockOf(firstRow), blockOf(lastRow)], (blocks) => use(pickRecords(blocks, firstRow, lastRow)));
+}
+
+function pickRecords(blocks: RawRow[], firstRow: number, lastRow: number): Uint8Array[] {
   const picked: Uint8Array[] = [];
   for (const [firstRowText, lines, invalidText] of blocks) {
     const blockFirst = Number(numbers.decode(firstRowText!));
