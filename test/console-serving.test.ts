@@ -37,6 +37,7 @@ describe('with the web build', () => {
     const res = await fetch(`${t.url}/admin`, { redirect: 'manual' });
     expect(res.status).toBe(301);
     expect(res.headers.get('location')).toBe('/admin/');
+    await res.arrayBuffer();
   });
 
   it('serves the scripts the console page names from /assets/, cached for good, and 404 for others', async () => {
@@ -48,9 +49,14 @@ describe('with the web build', () => {
       expect(res.status, path).toBe(200);
       expect(res.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
       expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+      // Read to its end: a response left unread holds its connection open, and the service's stop waits for it.
+      expect((await res.arrayBuffer()).byteLength).toBeGreaterThan(0);
     }
-    expect((await fetch(`${t.url}/assets/nope-12345678.js`)).status).toBe(404);
-    expect((await fetch(`${t.url}/assets/../package.json`)).status).toBe(404);
+    for (const path of ['/assets/nope-12345678.js', '/assets/../package.json']) {
+      const res = await fetch(t.url + path);
+      expect(res.status, path).toBe(404);
+      await res.arrayBuffer();
+    }
   });
 });
 
