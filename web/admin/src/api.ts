@@ -4,8 +4,8 @@ import { ApiError, apiError } from '../../shared/api-error.ts';
 
 export { ApiError };
 
-export type { Column, ColumnType, ConsoleSession } from '../../shared/api-types.ts';
-import type { Column, ConsoleSession } from '../../shared/api-types.ts';
+export type { Column, ColumnType, ConsoleSession, Upload, UploadStatus } from '../../shared/api-types.ts';
+import type { Column, ConsoleSession, Upload } from '../../shared/api-types.ts';
 
 export interface Template { code: string; name: string; columns: Column[]; createdAt: string; updatedAt: string }
 
@@ -42,28 +42,6 @@ export interface TestDelivery {
 }
 
 export interface RotatedSecret { signingSecret: string; previousSecretExpiresAt: string | null }
-
-export type UploadStatus =
-  | 'mapping' | 'ingesting' | 'reviewing' | 'delivering' | 'completed' | 'completed_with_failures' | 'failed' | 'expired' | 'cancelled';
-
-export interface Upload {
-  uploadId: string;
-  template: string | null;
-  status: UploadStatus;
-  fileName: string | null;
-  fileFormat: string | null;
-  totalRecords: number;
-  validRecords: number;
-  invalidRecords: number;
-  totalPages: number;
-  pagesDelivered: number;
-  pagesFailed: number;
-  pagesPending: number;
-  pagesCancelled: number;
-  error: string | null;
-  createdAt: string;
-  finishedAt: string | null;
-}
 
 export interface Paged { total: number; offset: number; limit: number; nextOffset: number | null }
 

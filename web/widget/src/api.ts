@@ -1,6 +1,8 @@
 // The one client of the public API the widget speaks, with the shapes of the import-session contract.
 import { ApiError, apiError } from '../../shared/api-error.ts';
-import type { Column } from '../../shared/api-types.ts';
+import type { Column, Upload } from '../../shared/api-types.ts';
+
+export type { Upload } from '../../shared/api-types.ts';
 
 export { ApiError };
 
@@ -32,21 +34,6 @@ export interface MappingView {
   missingRequired: string[];
   sample?: CellValue[][];
   sampleSheetRows?: number[];
-}
-
-export interface Upload {
-  uploadId: string;
-  status: string;
-  fileName: string | null;
-  totalRecords: number;
-  validRecords: number;
-  invalidRecords: number;
-  totalPages: number;
-  pagesDelivered: number;
-  pagesFailed: number;
-  pagesPending: number;
-  pagesCancelled: number;
-  error: string | null;
 }
 
 export interface RecordRow { row: number; sheetRow: number | null; valid: boolean; data: Record<string, CellValue>; errors: Record<string, string> | null }
