@@ -12,7 +12,7 @@ import { benchDir, csvFile, xlsxFile } from './bench-files.ts';
 import { parseOptions, USAGE, type BenchOptions, type Case } from './options.ts';
 import { fixed, int, median, peakOf, printTable, printTargets, rowsPerSecond, type CaseResult, type Target } from './report.ts';
 import { waitForQuiet, withOtherLoad } from './proc-stats.ts';
-import { PROJECT_ROOT, serviceImport } from './service-import.ts';
+import { AFTER_IDLE_MS, PROJECT_ROOT, serviceImport } from './service-import.ts';
 import { serviceEntry } from './service-process.ts';
 
 const TARGETS = { csvRatio: 0.6, xlsxRatio: 0.8, peakRssMb: 300, healthWaitMs: 200, endToEndS: 10, endToEndRatio: 0.2 };
@@ -77,6 +77,7 @@ async function serviceCase(label: string, file: string, expectedRows: number, op
         `idle RSS 3 s later: ${fixed(run.idleRssNowMb ?? Number.NaN, 0)} MB` +
         (run.initPeakRssMb === null ? ' (the import ran in the first start, on an empty data directory)'
           : ` (a first start made the database for --pg-conf, peak ${fixed(run.initPeakRssMb, 0)} MB, not counted)`));
+      if (run.afterRssMb !== null) result.notes.push(`idle RSS ${AFTER_IDLE_MS / 1000} s after the last acknowledgement: ${fixed(run.afterRssMb, 0)} MB`);
     }
   }
   result.notes.push(`POST until 202 (upload, sniff, head check): ${fixed(median(post), 2)} s`);

@@ -49,6 +49,8 @@ export interface ServiceImportResult {
   idleRssMb: number | null;
   /** The service's resident memory three seconds after it was ready, before any import. */
   idleRssNowMb: number | null;
+  /** The service's resident memory AFTER_IDLE_MS after the upload's final status; null when delivery was not waited for. */
+  afterRssMb: number | null;
   /** VmHWM of a first start stopped before the import, when --pg-conf needs a second; null when the import ran in the first start. */
   initPeakRssMb: number | null;
   requests: number;
@@ -62,6 +64,9 @@ export interface ServiceImportResult {
   /** The ingest's start and end on the monotonic clock V8's CPU profiles use, in microseconds. */
   ingestWindowUs: [number, number];
 }
+
+/** How long after an import the idle service's memory is read again: past the ten polls a reading thread outlives its file. */
+export const AFTER_IDLE_MS = 15_000;
 
 export async function serviceImport(options: ServiceImportOptions): Promise<ServiceImportResult> {
   const dataDir = await mkdtemp(join(tmpdir(), 'sheethook-bench-data-'));
@@ -138,6 +143,11 @@ export async function serviceImport(options: ServiceImportOptions): Promise<Serv
     }
     const peak = peakRssMb(pid);
     const { longestMs: longestHealthWaitMs } = await health.stop();
+    let afterRssMb: number | null = null;
+    if (options.deliver) {
+      await sleep(AFTER_IDLE_MS);
+      afterRssMb = rssMb(pid);
+    }
     await stopService(child);
     return {
       rows: upload.validRecords + upload.invalidRecords,
@@ -153,6 +163,7 @@ export async function serviceImport(options: ServiceImportOptions): Promise<Serv
       peakRssMb: peak,
       idleRssMb,
       idleRssNowMb,
+      afterRssMb,
       initPeakRssMb,
       requests: receiver.requests,
       pid,

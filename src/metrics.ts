@@ -9,6 +9,8 @@ export interface Metrics {
   attempts: Counter<'outcome'>;
   attemptSeconds: Histogram<'outcome'>;
   ingestRows: Counter;
+  /** Reading threads alive: each holds a heap of its own, so an idle service should have none. */
+  readingThreads: Gauge;
 }
 
 /** One registry per service (not the global one), so that several services in one process do not mix. */
@@ -23,6 +25,9 @@ export function createMetrics(db: Db): Metrics {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60], registers: [registry],
   });
   const ingestRows = new Counter({ name: 'sheethook_ingest_rows_total', help: 'Data rows read from uploaded files', registers: [registry] });
+  const readingThreads = new Gauge({
+    name: 'sheethook_reading_threads', help: 'Threads reading uploaded files, alive now (each with memory of its own)', registers: [registry],
+  });
   new Gauge({
     name: 'sheethook_chunks', help: 'Chunks waiting to be delivered: pending (never tried) and retrying (tried, due again)',
     labelNames: ['state'], registers: [registry],
@@ -34,5 +39,5 @@ export function createMetrics(db: Db): Metrics {
       this.set({ state: 'retrying' }, counts.retrying);
     },
   });
-  return { registry, attempts, attemptSeconds, ingestRows };
+  return { registry, attempts, attemptSeconds, ingestRows, readingThreads };
 }

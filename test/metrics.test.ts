@@ -1,7 +1,7 @@
 // /metrics tells in Prometheus format what was delivered and how, what waits and how much was read; requests carry ids.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startReceiver, type Receiver } from './support/receiver.ts';
-import { startService, waitForFinal, type TestService } from './support/service.ts';
+import { startService, waitFor, waitForFinal, type TestService } from './support/service.ts';
 import { importForm, PEOPLE_COLUMNS, peopleCsv } from './support/files.ts';
 
 let t: TestService;
@@ -38,6 +38,15 @@ it('counts attempts by outcome, their durations, rows read and chunks waiting', 
   expect(metric(text, 'sheethook_ingest_rows_total')).toBe(35);
   expect(metric(text, 'sheethook_chunks{state="pending"}')).toBe(0);
   expect(metric(text, 'sheethook_process_resident_memory_bytes')).toBeGreaterThan(0);
+});
+
+it('counts the threads reading files: one while an upload is read, none once nothing has come to read for a while', async () => {
+  const threads = async () => metric(await (await fetch(`${t.url}/metrics`)).text(), 'sheethook_reading_threads');
+  const res = await t.api('POST', '/v1/imports', importForm({ template: 'people', file: peopleCsv(20) }));
+  // The thread outlives its file by ten polls (of 50 ms here): long enough to be seen.
+  await waitFor(async () => (await threads()) === 1, 'a reading thread');
+  await waitForFinal(t, res.body.uploadId);
+  await waitFor(async () => (await threads()) === 0, 'no reading thread once idle');
 });
 
 it('echoes a caller request id, or makes one', async () => {

@@ -35,17 +35,20 @@ export interface BlockReader {
   close(): Promise<void>;
 }
 
-export function createBlockReader(): BlockReader {
+/** `onThread` hears of each thread the reader starts (true) and of its end (false). */
+export function createBlockReader(onThread?: (alive: boolean) => void): BlockReader {
   let worker: Worker | undefined;
   let nextId = 0;
   let deliver: ((message: FromReader) => void) | undefined;
 
   function start(): Worker {
     const started = new Worker(THREAD_ENTRY);
+    onThread?.(true);
     started.on('message', (message: FromReader) => deliver?.(message));
     // Only the thread of this reader's read can fail it: one stopped on purpose may end while the next thread reads.
     started.on('error', (error) => { if (worker === started) deliver?.({ id: -1, kind: 'error', message: error.stack ?? error.message }); });
     started.on('exit', (code) => {
+      onThread?.(false);
       if (worker !== started) return;
       worker = undefined;
       deliver?.({ id: -1, kind: 'error', message: `the reading thread stopped (exit code ${code})` });

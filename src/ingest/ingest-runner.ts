@@ -22,7 +22,15 @@ interface Slot {
   uploadId: string | undefined;
   /** Its thread ending, after the slot found nothing to read. */
   closing: Promise<void> | undefined;
+  /** When its last read ended, while it has read nothing since. */
+  idleSince: number | undefined;
 }
+
+/**
+ * Polls with nothing to read after which the first slot's thread ends too (the others end at the first): uploads that
+ * come one after another pay for one start, and an idle service holds no reading thread.
+ */
+const FIRST_THREAD_KEPT_POLLS = 10;
 
 export function createIngestRunner(deps: {
   store: Store; log: Logger; files: ReceivedFiles; pollIntervalMs: number; limits: IngestLimits; metrics: Metrics; leaseMs: number;
@@ -39,9 +47,13 @@ export function createIngestRunner(deps: {
   let timer: NodeJS.Timeout | undefined;
   const shutdown = new AbortController();
   // A slot's thread starts with the first file it reads, not with the service: a process that reads no file (or none
-  // yet) does without the thread's memory. The first slot's thread then stays, its start (a fraction of a second)
-  // paid once; the others' end when they find nothing more to read, as most of the time one upload is read at most.
-  const slots: Slot[] = Array.from({ length: deps.concurrency }, () => ({ reader: createBlockReader(), job: undefined, uploadId: undefined, closing: undefined }));
+  // yet) does without the thread's memory, a heap of its own that reading a large file grows to tens of megabytes. The
+  // first slot's thread then stays a while for the next upload (a start costs a fraction of a second); the others'
+  // end when they find nothing more to read, as most of the time one upload is read at most.
+  const onThread = (alive: boolean) => deps.metrics.readingThreads.inc(alive ? 1 : -1);
+  const slots: Slot[] = Array.from({ length: deps.concurrency }, () => ({
+    reader: createBlockReader(onThread), job: undefined, uploadId: undefined, closing: undefined, idleSince: undefined,
+  }));
   const db = deps.store.db;
 
   let nextExpiry = 0;
@@ -77,18 +89,23 @@ export function createIngestRunner(deps: {
       if (!upload) break;
       const taken = slot;
       taken.uploadId = upload.id;
+      taken.idleSince = undefined;
       taken.job = read(taken, upload)
         .catch((err) => { if (!shutdown.signal.aborted) deps.log.error({ err, uploadId: upload.id }, 'ingest loop error'); })
         .finally(() => {
           taken.job = undefined;
           taken.uploadId = undefined;
+          taken.idleSince = Date.now();
           // Its slot is free: the next upload waiting, if any, is claimed at once.
           wake();
         });
     }
-    for (const slot of slots.slice(1)) {
-      if (!slot.job) slot.closing = slot.reader.close();
-    }
+    const firstKeptUntil = (slots[0].idleSince ?? Number.POSITIVE_INFINITY) + FIRST_THREAD_KEPT_POLLS * deps.pollIntervalMs;
+    slots.forEach((slot, i) => {
+      if (slot.job || (i === 0 && Date.now() < firstKeptUntil)) return;
+      slot.closing = slot.reader.close();
+      slot.idleSince = undefined;
+    });
   }
 
   function wake(): void {
