@@ -164,6 +164,12 @@ describe('find & replace in a column', () => {
     expect(after.find((r) => r.row === 1)).toMatchObject({ valid: true, data: { email: 'p-one@example.org' } });
     expect(after.find((r) => r.row === 2001)).toMatchObject({ valid: false, data: { email: 'p-one@example.org' } });
 
+    // A 0 put before every @: row 101's new p1010@ is row 1010's value before, which the same replacement changes too
+    // (to p10100@), in a later block: no repeat. The rows that repeated another's value still do.
+    const shifted = await replace(uploadId, { column: 'email', find: '@', replace: '0@' });
+    expect(shifted.body).toEqual({ rowsChanged: ROWS, validRecords: ROWS - 2, invalidRecords: 2 });
+    expect((await expectCounts(uploadId, shifted.body)).map((r) => r.row)).toEqual([13, 2001]);
+
     // A replacement that leaves the text as it was changes no row.
     const own = await replace(uploadId, { column: 'id', find: '2001', replace: '2001', wholeCell: true });
     expect(own.body.rowsChanged).toBe(0);

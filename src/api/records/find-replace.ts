@@ -5,6 +5,7 @@ import type { Cell } from '../../ingest/types.ts';
 import type { Db } from '../../store/db.ts';
 import { findRecord, recordBlockNumbers, rowsHoldingValues, type StoredRecord } from '../../store/records-queries.ts';
 import { editBlock } from '../../store/review-queries.ts';
+import { RECORD_BLOCK } from '../../store/record-block.ts';
 import { toCell, withUniqueChecked } from './record-check.ts';
 import { SEVERAL, UniqueIndex } from './unique-index.ts';
 
@@ -65,7 +66,10 @@ export async function replaceInColumn(db: Db, uploadId: string, columns: Column[
         for (const column of columns) cells[column.key] = column.key === r.column.key ? text : toCell(record.data[column.key], column);
         edits.push({ record, validated: validate(cells) });
       }
-      return checkUnique(tx, uploadId, columns, r.column, edits, indexes);
+      // The rows after this block's have their values before the replacement still.
+      const changesLater = (row: number, value: unknown) => row > (block + 1) * RECORD_BLOCK
+        && change(cellText(value, r.column)) !== cellText(value, r.column);
+      return checkUnique(tx, uploadId, columns, r.column, edits, indexes, changesLater);
     }, mayChange);
     if (changed === undefined) return undefined;
     rowsChanged += changed;
@@ -77,11 +81,13 @@ export async function replaceInColumn(db: Db, uploadId: string, columns: Column[
  * The edited records with the unique columns checked as an edit of one row checks them, each value looked up in an
  * index of the column's values (made at the first block that needs it) and confirmed in the store. Only the values
  * that can clash are looked up: the replaced column's, and those of rows invalid before (a valid row's other values
- * are its own already). Rows of the block whose replaced value changes do not count with their old value; a value
- * given to a row earlier in the block counts.
+ * are its own already). Rows whose replaced value changes do not count with their old value, in this block or in one
+ * still to come (`changesLater`: the replacement is made in every row at once); a value given to a row earlier in the
+ * block counts.
  */
 async function checkUnique(
   tx: Db, uploadId: string, columns: Column[], replaced: Column, edits: Edit[], indexes: Map<string, UniqueIndex>,
+  changesLater: (row: number, value: unknown) => boolean,
 ): Promise<StoredRecord[]> {
   const unique = columns.filter((c) => c.unique);
   const mayClash = (c: Column, e: Edit) => c.key === replaced.key || !e.record.valid;
@@ -99,7 +105,8 @@ async function checkUnique(
       const column = unique.find((c) => c.key === key)!;
       if (!mayClash(column, e)) return false;
       if (givenHere.has(JSON.stringify([key, value]))) return true;
-      const counts = (other: number) => other !== row && !(key === replaced.key && edited.has(other));
+      const counts = (other: number) => other !== row
+        && !(key === replaced.key && (edited.has(other) || changesLater(other, value)));
       const holder = indexes.get(key)!.holder(value);
       if (holder === undefined || (holder !== SEVERAL && !counts(holder))) return false;
       // One row has a value of this hash: it holds this value if its record says so.
