@@ -35,6 +35,8 @@ export interface Config {
    * chunk it is still sending; a dead process's chunks are taken over once it runs out. An ingest lease is twice it.
    */
   leaseMarginMs: number;
+  /** How long a stop waits for requests under way before it closes their connections. */
+  stopGraceMs: number;
   /** The web build (widget/ and embed.js) that the API serves; dist/web of the package unless set. */
   webDir: string;
   /** How long a console session (cookie) lives without a request, and at most. */
@@ -69,6 +71,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ingestConcurrency: int(env, 'SHEETHOOK_INGEST_CONCURRENCY', 2, 1, 32),
     uploadTtlMs: int(env, 'SHEETHOOK_UPLOAD_TTL_MINUTES', 24 * 60, 1, 365 * 24 * 60) * 60_000,
     leaseMarginMs: int(env, 'SHEETHOOK_LEASE_MARGIN_MS', 30_000, 1000, 3_600_000),
+    stopGraceMs: int(env, 'SHEETHOOK_STOP_GRACE_MS', 10_000, 0, 3_600_000),
     webDir: resolve(env.SHEETHOOK_WEB_DIR || PACKAGE_WEB_DIR),
     console: {
       idleMs: Math.round(number(env, 'SHEETHOOK_CONSOLE_IDLE_MINUTES', 30, 0.01, 7 * 24 * 60) * 60_000),

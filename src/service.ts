@@ -114,7 +114,18 @@ export async function createService(config: Config, log: Logger = pino({ level: 
     },
     async stop() {
       clearInterval(sweeper);
-      await http.close();
+      // Idle connections are closed at once; a request under way has stopGraceMs to end. Then its connection is
+      // closed: a client that stopped sending halfway through an upload would otherwise hold the stop for ever (what
+      // it sent is lost, and no upload was made of it).
+      const cut = setTimeout(() => {
+        log.warn({ afterMs: config.stopGraceMs }, 'stopping: closing the connections of requests still under way');
+        http.server.closeAllConnections();
+      }, config.stopGraceMs);
+      try {
+        await http.close();
+      } finally {
+        clearTimeout(cut);
+      }
       await listener?.stop();
       await ingest?.stop();
       await delivery?.stop();

@@ -95,6 +95,12 @@ export async function buildHttp(deps: ApiDeps, options: { serveApi: boolean }): 
     }
     const status = (err as FastifyError).statusCode ?? 500;
     if (status < 500) return reply.code(status).send({ code: publicCode(err as FastifyError), detail: err.message });
+    if (req.raw.socket?.destroyed) {
+      // The connection closed before the request ended (the client went away, or a stop cut it): nothing failed here,
+      // and no answer can reach anyone.
+      req.log.info({ url: req.url, error: err.message }, 'request ended: its connection closed first');
+      return reply.code(400).send();
+    }
     req.log.error({ err, url: req.url }, 'request failed');
     return reply.code(500).send({ code: 'internal_error', detail: 'internal error; the service log has the details' });
   });
