@@ -90,9 +90,10 @@ export function ApiKeysPage() {
         <ConfirmDialog title={`Revoke the key ${keyLabel(revoking)}?`} confirm="Revoke key"
           onConfirm={async () => {
             await api.revokeApiKey(revoking.id);
-            setNews(`Key ${keyLabel(revoking)} revoked.`);
             if (made?.id === revoking.id) setMade(null);
+            // Told once the list no longer shows it: what is announced and what is on screen agree.
             await keys.reload();
+            setNews(`Key ${keyLabel(revoking)} revoked.`);
           }}
           onClose={() => setRevoking(null)}>
           <p>Every request made with it is refused from now on, and the console sessions signed in with it end.</p>

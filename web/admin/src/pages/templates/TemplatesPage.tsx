@@ -54,8 +54,9 @@ export function TemplatesPage() {
           confirm="Delete template"
           onConfirm={async () => {
             await api.deleteTemplate(deleting.code);
-            setNews(`Template “${deleting.name}” deleted.`);
+            // Told once the list no longer shows it: what is announced and what is on screen agree.
             await list.reload();
+            setNews(`Template “${deleting.name}” deleted.`);
           }}
           onClose={() => setDeleting(null)}
         >
