@@ -15,10 +15,14 @@ export interface SendSlot {
   until: number;
 }
 
-/** The slot `slotInMs` after `answeredAt`, the moment the database's answer that reserved it arrived (Date.now()). */
-export function sendSlot(slotInMs: number, answeredAt: number): SendSlot {
-  const from = answeredAt + slotInMs;
-  return { from, until: from + SLOT_LATE_MS };
+/**
+ * The slot the database put `slotInMs` after the moment it read its clock, somewhere between `askedAt` (the statement
+ * sent) and `answeredAt` (its answer here), both Date.now(): its start is taken as late as it can be, and its end as
+ * early, so that a request never starts before its slot nor more than SLOT_LATE_MS after it, however long the
+ * statement took to come back. One that took longer than SLOT_LATE_MS leaves no time at all: the slot is missed.
+ */
+export function sendSlot(slotInMs: number, askedAt: number, answeredAt: number): SendSlot {
+  return { from: answeredAt + slotInMs, until: askedAt + slotInMs + SLOT_LATE_MS };
 }
 
 /** Resolves once the slot has come: never before it, though a timer may fire a fraction of a millisecond early. */

@@ -41,6 +41,10 @@ export interface DeliveryWorker {
   stop(): Promise<void>;
 }
 
+/** When the statement that claimed a page was sent and when its answer came: its send slot lies between (send-slots.ts). */
+interface ClaimTime { askedAt: number; answeredAt: number }
+const NO_SLOT: ClaimTime = { askedAt: 0, answeredAt: 0 };
+
 /** Uploads whose unchanging parts are kept: more than a process has in flight. */
 const MAX_CONTEXTS = 1000;
 
@@ -73,8 +77,8 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
     take: (settling) => (running && !othersWaiting ? Math.max(0, deps.concurrency - (active - settling)) : 0),
     settled(outcome: SettleOutcome, batch: Settle[]) {
       active -= batch.length;
-      const claimedAt = Date.now();
-      for (const page of outcome.claimed) start(page, claimedAt);
+      // Pages claimed by a settle have no send slot (see delivery-queue.ts): when they were claimed matters not.
+      for (const page of outcome.claimed) start(page, NO_SLOT);
       for (const upload of outcome.uploads) {
         if (!upload.pipelined) othersWaiting = true;
         if (upload.mayBeDone) void finalize(upload.uploadId);
@@ -87,19 +91,19 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
     },
   });
 
-  function start(page: ClaimedPage, claimedAt: number): void {
+  function start(page: ClaimedPage, claimed: ClaimTime): void {
     active++;
-    const task: Promise<void> = deliver(page, claimedAt)
+    const task: Promise<void> = deliver(page, claimed)
       .catch((err) => log.error({ err, uploadId: page.uploadId, page: page.page }, 'delivery failed; the lease will expire and it is tried again'))
       .finally(() => tasks.delete(task));
     tasks.add(task);
   }
 
-  async function deliver(page: ClaimedPage, claimedAt: number): Promise<void> {
+  async function deliver(page: ClaimedPage, claimed: ClaimTime): Promise<void> {
     let handedOver = false;
     try {
       const context = contexts.get(page.uploadId) ?? await loadContext(page.uploadId);
-      const result = await attempt(page, context, claimedAt);
+      const result = await attempt(page, context, claimed);
       if (result === 'slot_missed') {
         await releaseChunk(store, page);
         log.debug({ uploadId: page.uploadId, page: page.page }, 'send slot missed; the page waits for another');
@@ -145,11 +149,11 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
     contexts.set(uploadId, { uploadId, templateCode, extraJson, authHeaderValue, totalRecords, totalPages });
   }
 
-  async function attempt(page: ClaimedPage, context: UploadContext, claimedAt: number): Promise<AttemptResult | 'slot_missed'> {
+  async function attempt(page: ClaimedPage, context: UploadContext, claimed: ClaimTime): Promise<AttemptResult | 'slot_missed'> {
     const notSent = (error: string): AttemptResult => ({ outcome: 'not_sent', startedAt: new Date(), durationMs: 0, error });
     const { callbackUrl } = page;
     if (!callbackUrl) return notSent('the template has no webhook destination');
-    const slot = page.slotInMs === null ? null : sendSlot(page.slotInMs, claimedAt);
+    const slot = page.slotInMs === null ? null : sendSlot(page.slotInMs, claimed.askedAt, claimed.answeredAt);
     // The signature and the request take the same bytes.
     const body = await reader.read({ ...page, uploadId: context.uploadId }, context);
     if (slot) await slotReached(slot);
@@ -187,12 +191,13 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
         const free = deps.concurrency - active;
         // No room: settles claim nothing while others wait, and the room they free comes back here.
         if (!running || free <= 0) break;
+        const askedAt = Date.now();
         const { chunks, waiting } = await claimDueChunks(store, free, deps.leaseMarginMs);
         othersWaiting = waiting > chunks.length;
-        const claimedAt = Date.now();
+        const claimed = { askedAt, answeredAt: Date.now() };
         for (const chunk of chunks) {
           remember(chunk);
-          start(chunk, claimedAt);
+          start(chunk, claimed);
         }
         claimedNone = chunks.length === 0;
         if (chunks.length > 0 && othersWaiting) again = true;

@@ -60,9 +60,10 @@ async function sendInSlot(
   deps: ApiDeps, templateId: string, send: (startedAt: Date) => Promise<AttemptResult>, notSent: (error: string) => AttemptResult,
 ): Promise<AttemptResult> {
   for (let tries = 0; tries < 3; tries++) {
+    const askedAt = Date.now();
     const slotInMs = await reserveSendSlot(deps.db, templateId);
     if (slotInMs === null) return send(new Date());
-    const slot = sendSlot(slotInMs, Date.now());
+    const slot = sendSlot(slotInMs, askedAt, Date.now());
     await slotReached(slot);
     const startedAt = new Date();
     if (startedAt.getTime() <= slot.until) return send(startedAt);
