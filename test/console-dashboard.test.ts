@@ -42,7 +42,8 @@ beforeAll(async () => {
   await waitFor(async () => (await t.api('GET', `/v1/uploads/${second.body.uploadId}`)).body.pagesPending === 2, 'the second upload to wait', 60_000);
 
   browser = await launchBrowser();
-  page = await consolePage(browser);
+  // West of Greenwich, where a UTC day's first moment is the evening of the day before.
+  page = await consolePage(browser, undefined, 'America/Los_Angeles');
 });
 
 afterAll(async () => {
@@ -93,7 +94,11 @@ it('shows the figures and charts of the last day, refreshes them while work runs
   await page.getByText('Rows imported: the figures').click();
   const days = page.getByRole('region', { name: 'Rows imported, by day' }).getByRole('table');
   await days.waitFor();
-  expect(await days.getByRole('columnheader', { name: 'Day' }).count()).toBe(1);
+  expect(await days.getByRole('columnheader', { name: 'Day (UTC)' }).count()).toBe(1);
   expect((await days.locator('tbody td').allTextContents()).map((v) => Number(v.replace(/,/g, ''))).reduce((a, b) => a + b, 0)).toBe(10);
+  // Today's rows are under today's date in UTC, not under the date in Los Angeles when the UTC day began.
+  const today = new Intl.DateTimeFormat('en', { month: 'short', day: 'numeric', timeZone: 'UTC' }).format(new Date());
+  expect(await days.locator('tbody tr').filter({ has: page.locator('td', { hasText: /^10$/ }) }).locator('th').allTextContents()).toEqual([today]);
+  await page.getByText(new RegExp(`Most in one day \\(UTC\\): ${today}, 10\\.`)).waitFor();
   await consoleStep(page, 'dashboard-30-days', 'Dashboard');
 });

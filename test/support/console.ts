@@ -5,9 +5,12 @@ import { expect } from 'vitest';
 import { axeViolations, screenshot } from './browser.ts';
 import { API_KEY } from './service.ts';
 
-/** A new page of the console, 1280 px wide unless told; a step that hangs fails where it hangs. */
-export async function consolePage(browser: Browser, viewport = { width: 1280, height: 900 }): Promise<Page> {
-  const context = await browser.newContext({ viewport });
+/**
+ * A new page of the console, 1280 px wide unless told, in the browser's time zone unless one is given; a step that
+ * hangs fails where it hangs.
+ */
+export async function consolePage(browser: Browser, viewport = { width: 1280, height: 900 }, timezoneId?: string): Promise<Page> {
+  const context = await browser.newContext({ viewport, timezoneId });
   const page = await context.newPage();
   page.setDefaultTimeout(30_000);
   return page;

@@ -26,7 +26,7 @@ export default function Charts({ stats, rangeLabel }: { stats: Stats; rangeLabel
   const worst = low((p) => p.successRate);
   const slowest = peak((p) => p.p95Ms);
   const most = peak((p) => p.rowsImported);
-  const per = stats.bucket === 'hour' ? 'hour' : 'day';
+  const per = bucketName(stats.bucket);
 
   return (
     <div className="charts">
@@ -64,10 +64,17 @@ const WHOLE_STEPS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_00
 
 const count = (v: number | null) => (v === null ? '—' : formatNumber(v));
 
+/**
+ * An hour bucket is an hour wherever one reads it, shown in the reader's time. A day bucket is a day of UTC (the service
+ * counts days there): shown as the reader's local date of its first moment, it would be named after the day before
+ * anywhere west of Greenwich, so it is named and drawn in UTC, and says so.
+ */
 function timeLabel(bucket: 'hour' | 'day'): (iso: string) => string {
-  const f = new Intl.DateTimeFormat('en', bucket === 'hour' ? { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' } : { month: 'short', day: 'numeric' });
+  const f = new Intl.DateTimeFormat('en', bucket === 'hour' ? { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' } : { month: 'short', day: 'numeric', timeZone: 'UTC' });
   return (iso) => f.format(new Date(iso));
 }
+
+const bucketName = (bucket: 'hour' | 'day') => (bucket === 'hour' ? 'hour' : 'day (UTC)');
 
 function Chart({ title, summary, lines, stats, percent = false }: { title: string; summary: string; lines: Line[]; stats: Stats; percent?: boolean }) {
   const id = useId();
@@ -97,6 +104,7 @@ function Chart({ title, summary, lines, stats, percent = false }: { title: strin
       height: 200,
       legend: { show: true, live: false },
       cursor: { drag: { x: false, y: false } },
+      ...(stats.bucket === 'day' ? { tzDate: (ts: number) => uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC') } : {}),
       scales: { x: { time: true, range: (_u, min, max) => [min - half, max + half] }, y: percent ? { range: [0, 100] } : { range: (_u, _min, max) => [0, Math.max(1, max * 1.1)] } },
       axes: [
         { ...axis },
@@ -136,7 +144,7 @@ function Chart({ title, summary, lines, stats, percent = false }: { title: strin
         <div className="table-scroll chart-table" tabIndex={0} role="region" aria-label={`${title}, by ${stats.bucket}`}>
           <table>
             <thead>
-              <tr><th scope="col">{stats.bucket === 'hour' ? 'Hour' : 'Day'}</th>{lines.map((l) => <th key={l.label} scope="col" className="number">{l.label}</th>)}</tr>
+              <tr><th scope="col">{stats.bucket === 'hour' ? 'Hour' : 'Day (UTC)'}</th>{lines.map((l) => <th key={l.label} scope="col" className="number">{l.label}</th>)}</tr>
             </thead>
             <tbody>
               {stats.series.map((p) => (
