@@ -67,9 +67,9 @@ export async function webAssetRoutes(app: FastifyInstance, webDir: string): Prom
       prefix: '/widget/',
       decorateReply: false,
       cacheControl: false,
-      setHeaders: (reply, path) => {
-        securityHeaders(reply);
-        reply.header('cache-control', HASHED.test(path.slice(widgetDir.length)) ? IMMUTABLE : 'no-cache');
+      setHeaders: (res, path) => {
+        securityHeaders(res);
+        res.setHeader('cache-control', HASHED.test(path.slice(widgetDir.length)) ? IMMUTABLE : 'no-cache');
       },
     });
   } else {
@@ -84,9 +84,9 @@ export async function webAssetRoutes(app: FastifyInstance, webDir: string): Prom
       prefix: '/assets/',
       decorateReply: false,
       cacheControl: false,
-      setHeaders: (reply) => {
-        reply.header('x-content-type-options', 'nosniff');
-        reply.header('cache-control', IMMUTABLE);
+      setHeaders: (res) => {
+        res.setHeader('x-content-type-options', 'nosniff');
+        res.setHeader('cache-control', IMMUTABLE);
       },
     });
   } else {
@@ -117,8 +117,8 @@ export async function webAssetRoutes(app: FastifyInstance, webDir: string): Prom
   });
 }
 
-function securityHeaders(reply: { header(name: string, value: string): unknown }): void {
-  reply.header('content-security-policy', WIDGET_CSP);
-  reply.header('x-content-type-options', 'nosniff');
-  reply.header('referrer-policy', 'no-referrer');
+function securityHeaders(res: { setHeader(name: string, value: string): unknown }): void {
+  res.setHeader('content-security-policy', WIDGET_CSP);
+  res.setHeader('x-content-type-options', 'nosniff');
+  res.setHeader('referrer-policy', 'no-referrer');
 }
