@@ -65,7 +65,8 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
    */
   let othersWaiting = true;
   let running = false;
-  let looping = false;
+  /** The loop's run under way, which a stop waits for: its statements must end before the store closes. */
+  let looping: Promise<void> | undefined;
   let again = false;
   let timer: NodeJS.Timeout | undefined;
   let timerAt = Number.POSITIVE_INFINITY;
@@ -81,7 +82,7 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
       for (const page of outcome.claimed) start(page, NO_SLOT);
       for (const upload of outcome.uploads) {
         if (!upload.pipelined) othersWaiting = true;
-        if (upload.mayBeDone) void finalize(upload.uploadId);
+        if (upload.mayBeDone) track(finalize(upload.uploadId));
       }
       if (othersWaiting) void loop();
     },
@@ -93,9 +94,13 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
 
   function start(page: ClaimedPage, claimed: ClaimTime): void {
     active++;
-    const task: Promise<void> = deliver(page, claimed)
-      .catch((err) => log.error({ err, uploadId: page.uploadId, page: page.page }, 'delivery failed; the lease will expire and it is tried again'))
-      .finally(() => tasks.delete(task));
+    track(deliver(page, claimed)
+      .catch((err) => log.error({ err, uploadId: page.uploadId, page: page.page }, 'delivery failed; the lease will expire and it is tried again')));
+  }
+
+  /** Work a stop waits for before the store closes. */
+  function track(work: Promise<void>): void {
+    const task = work.finally(() => tasks.delete(task));
     tasks.add(task);
   }
 
@@ -181,9 +186,14 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
     }
   }
 
-  async function loop(): Promise<void> {
-    if (looping) { again = true; return; }
-    looping = true;
+  function loop(): Promise<void> {
+    if (!running) return Promise.resolve();
+    if (looping) { again = true; return looping; }
+    looping = runLoop().finally(() => { looping = undefined; });
+    return looping;
+  }
+
+  async function runLoop(): Promise<void> {
     try {
       let claimedNone = false;
       do {
@@ -202,7 +212,7 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
         claimedNone = chunks.length === 0;
         if (chunks.length > 0 && othersWaiting) again = true;
       } while (again && running);
-      await sweep();
+      if (running) await sweep();
       if (running) {
         const dueIn = active < deps.concurrency ? await msUntilNextDue(store) : null;
         // Something due that the claim did not take (another process holds it a moment): look again shortly, not at once.
@@ -211,8 +221,6 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
     } catch (err) {
       log.error({ err }, 'delivery loop error');
       if (running) schedule(deps.pollIntervalMs);
-    } finally {
-      looping = false;
     }
   }
 
@@ -254,6 +262,7 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
     async stop() {
       running = false;
       clearTimeout(timer);
+      await looping;
       while (tasks.size > 0) await Promise.allSettled([...tasks]);
     },
   };
