@@ -12,22 +12,5 @@ export type ConsoleSession = Static<typeof ConsoleSessionView>;
 
 export type UploadStatus = Static<typeof UploadView>['status'];
 
-/** An upload as the JSON answer carries it (its moments as ISO text, where the schema also takes a Date). */
-export interface Upload {
-  uploadId: string;
-  template: string | null;
-  status: UploadStatus;
-  fileName: string | null;
-  fileFormat: string | null;
-  totalRecords: number;
-  validRecords: number;
-  invalidRecords: number;
-  totalPages: number;
-  pagesDelivered: number;
-  pagesFailed: number;
-  pagesPending: number;
-  pagesCancelled: number;
-  error: string | null;
-  createdAt: string;
-  finishedAt: string | null;
-}
+/** An upload as the JSON answer carries it: its moments as ISO text, where the schema also takes a Date. */
+export type Upload = Omit<Static<typeof UploadView>, 'createdAt' | 'finishedAt'> & { createdAt: string; finishedAt: string | null };
