@@ -27,12 +27,14 @@ export async function freePort(): Promise<number> {
 /** How `node` starts the service: from source by default; `['dist/main.js']` runs what `npm run build` made. */
 const FROM_SOURCE = ['--import', 'tsx', 'src/main.ts'];
 
+/** `command` is what runs `entry`: node by default, or e.g. `npm` with `['start', '--ignore-scripts']`. */
 export async function startProcess(
   home: ServiceHome, port: number, env: Record<string, string> = {}, entry: string[] = FROM_SOURCE,
+  command = process.execPath,
 ): Promise<ServiceProcess> {
-  const child = spawn(process.execPath, entry, {
+  const child = spawn(command, entry, {
     cwd: ROOT,
-    env: { PATH: process.env.PATH, ...testEnv(home.dataDir, port), ...home.env, ...env },
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...testEnv(home.dataDir, port), ...home.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
