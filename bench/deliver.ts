@@ -19,7 +19,7 @@ import { startLoadMeter, waitForQuiet } from './proc-stats.ts';
 import { startReceiver, type Receiver } from './receiver.ts';
 import { fixed, int, median, printTable, printTargets, rowsPerSecond, type CaseResult, type Target } from './report.ts';
 import {
-  FINAL_STATUSES, launcherFor, monotonicUs, PROJECT_ROOT, serviceEntry, sleep, type RunningService, type ServiceLauncher,
+  FINAL_STATUSES, describeStart, launcherFor, monotonicUs, PROJECT_ROOT, sleep, type RunningService, type ServiceLauncher,
 } from './service-process.ts';
 
 const run = promisify(execFile);
@@ -102,7 +102,7 @@ async function serviceRound(service: RunningService, receiver: Receiver, upload:
   if (options.quietWaitMs) await waitForQuiet(options.quietWaitMs);
   const tally = new PageTally(upload.pages);
   receiver.onRequest = (body) => tally.add(pageOf(body));
-  const pids = service.processes.map((p) => p.child.pid!);
+  const pids = service.processes.map((p) => p.pid);
   const meter = startLoadMeter(pids);
   const fromUs = monotonicUs();
   const started = Date.now();
@@ -182,7 +182,7 @@ async function main(): Promise<void> {
     launcher = await launcherFor(options);
     console.log(`sheethook delivery benchmark, node ${process.version}, ${cpus().length} cores, load average ${loadavg().map((l) => fixed(l, 2)).join(' ')}`);
     console.log(`upload: ${int(options.records)} records in ${int(pages)} chunks of ${options.chunkSize}, from ${file}`);
-    console.log(`service: node ${(await serviceEntry(root)).join(' ')} in ${root} on the ${launcher.description}; SHEETHOOK_DELIVERY_CONCURRENCY ${options.workerConcurrency}`);
+    console.log(`service: ${await describeStart(root, options.cpuProfDir ? ['--cpu-prof'] : [])} in ${root} on the ${launcher.description}; SHEETHOOK_DELIVERY_CONCURRENCY ${options.workerConcurrency}`);
     console.log('service time: from the redeliver request that puts every page back in the queue until the upload\'s finishedAt');
     if (loadavg()[0] > 0.5) console.log('warning: the machine is busy (load average above 0.5): expect noisy numbers');
     console.log('');
@@ -200,7 +200,7 @@ async function main(): Promise<void> {
     console.log(`requests: ${int(bodyBytes / upload.pages)} bytes of body on average, ${fixed(bodyBytes / 1e6, 1)} MB in all`);
     console.log('');
 
-    const pids = service.processes.map((p) => p.child.pid!);
+    const pids = service.processes.map((p) => p.pid);
     for (let i = 0; i < options.repeat; i++) {
       for (const c of options.concurrencies) {
         const bareLabel = c === 1 ? 'bare, sequential' : `bare, ${c} at a time`;

@@ -13,7 +13,7 @@ import { parseOptions, USAGE, type BenchOptions, type Case } from './options.ts'
 import { fixed, int, median, peakOf, printTable, printTargets, rowsPerSecond, type CaseResult, type Target } from './report.ts';
 import { waitForQuiet, withOtherLoad } from './proc-stats.ts';
 import { AFTER_IDLE_MS, PROJECT_ROOT, serviceImport } from './service-import.ts';
-import { serviceEntry } from './service-process.ts';
+import { describeStart } from './service-process.ts';
 
 const TARGETS = { csvRatio: 0.6, xlsxRatio: 0.8, peakRssMb: 300, healthWaitMs: 200, endToEndS: 10, endToEndRatio: 0.2 };
 /** Peak memory differs by a few MB between identical runs; "no higher" allows that much. */
@@ -77,6 +77,9 @@ async function serviceCase(label: string, file: string, expectedRows: number, op
         `idle RSS 3 s later: ${fixed(run.idleRssNowMb ?? Number.NaN, 0)} MB` +
         (run.initPeakRssMb === null ? ' (the import ran in the first start, on an empty data directory)'
           : ` (a first start made the database for --pg-conf, peak ${fixed(run.initPeakRssMb, 0)} MB, not counted)`));
+      if (run.peakRssMb !== null && run.servicePeakRssMb !== null && run.peakRssMb > run.servicePeakRssMb) {
+        result.notes.push(`of the peak RSS, the service's node process: ${fixed(run.servicePeakRssMb, 0)} MB; npm, which started it: ${fixed(run.peakRssMb - run.servicePeakRssMb, 0)} MB`);
+      }
       if (run.afterRssMb !== null) result.notes.push(`idle RSS ${AFTER_IDLE_MS / 1000} s after the last acknowledgement: ${fixed(run.afterRssMb, 0)} MB`);
     }
   }
@@ -168,7 +171,7 @@ async function main(): Promise<void> {
   if (csv) console.log(`CSV:  ${int(options.rows)} rows x 10 columns, ${mb(csv)} MB  ${csv}`);
   if (xlsx) console.log(`XLSX: ${int(options.xlsxRows)} rows x 10 columns, ${mb(xlsx)} MB, shared strings ${options.sharedStrings ? 'on' : 'off'}  ${xlsx}`);
   const root = options.serviceRoot ?? PROJECT_ROOT;
-  console.log(`service: node ${(await serviceEntry(root)).join(' ')} in ${root}, chunkSize ${options.chunkSize}, email ${options.uniqueEmail ? 'unique' : 'not unique'}; ingest time is from the POST until the upload leaves "ingesting"`);
+  console.log(`service: ${await describeStart(root, options.cpuProfDir ? ['--cpu-prof'] : [])} in ${root}, chunkSize ${options.chunkSize}, email ${options.uniqueEmail ? 'unique' : 'not unique'}; ingest time is from the POST until the upload leaves "ingesting"`);
   if (options.pgConf.length) console.log(`embedded database settings: ${options.pgConf.join('; ')}`);
   if (loadavg()[0] > 0.5) console.log('warning: the machine is busy (load average above 0.5): expect noisy numbers');
   console.log('');

@@ -1,14 +1,27 @@
 // What the kernel counts for a process: peak resident memory (VmHWM) and CPU time; null where /proc is not there.
 
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 
-export function peakRssMb(pid: number | 'self' = 'self'): number | null {
-  try {
-    const kb = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return kb ? Number(kb[1]) / 1024 : null;
-  } catch {
-    return null;
+/** A process, or the processes of a tree (npm and the service it started), whose figures are summed. */
+export type Pids = number | number[] | 'self';
+
+function statusMb(field: 'VmHWM' | 'VmRSS', pids: Pids): number | null {
+  let sum = 0;
+  for (const pid of Array.isArray(pids) ? pids : [pids]) {
+    try {
+      const kb = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+      if (!kb) return null;
+      sum += Number(kb[1]) / 1024;
+    } catch {
+      return null;
+    }
   }
+  return sum;
+}
+
+/** Peak resident memory (VmHWM), summed over `pids`, in MiB. */
+export function peakRssMb(pids: Pids = 'self'): number | null {
+  return statusMb('VmHWM', pids);
 }
 
 /** Starts a new peak (VmHWM) from the resident memory now, as `echo 5 > /proc/PID/clear_refs` does. */
@@ -16,27 +29,45 @@ export function resetPeakRss(pid: number): void {
   writeFileSync(`/proc/${pid}/clear_refs`, '5');
 }
 
-/** A process's resident memory now (VmRSS), in MiB. */
-export function rssMb(pid: number | 'self' = 'self'): number | null {
-  try {
-    const kb = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return kb ? Number(kb[1]) / 1024 : null;
-  } catch {
-    return null;
-  }
+/** Resident memory now (VmRSS), summed over `pids`, in MiB. */
+export function rssMb(pids: Pids = 'self'): number | null {
+  return statusMb('VmRSS', pids);
 }
 
 /** User plus system CPU seconds, all threads; above the wall time means more than one core was busy. */
-export function cpuSeconds(pid: number | 'self' = 'self'): number | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Fields after the command name, which is in parentheses and may hold spaces.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // utime and stime are fields 14 and 15 of the whole line, in clock ticks (USER_HZ, 100 on Linux).
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return null;
+export function cpuSeconds(pids: Pids = 'self'): number | null {
+  let sum = 0;
+  for (const pid of Array.isArray(pids) ? pids : [pids]) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      // Fields after the command name, which is in parentheses and may hold spaces.
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      // utime and stime are fields 14 and 15 of the whole line, in clock ticks (USER_HZ, 100 on Linux).
+      sum += (Number(fields[11]) + Number(fields[12])) / 100;
+    } catch {
+      return null;
+    }
   }
+  return sum;
+}
+
+/** `pid` and its descendants, parents first. */
+export function processTree(pid: number): number[] {
+  const parents = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      parents.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch {
+      // Gone while /proc was read.
+    }
+  }
+  const tree = [pid];
+  for (let i = 0; i < tree.length; i++) {
+    for (const [child, parent] of parents) if (parent === tree[i]) tree.push(child);
+  }
+  return tree;
 }
 
 /** CPU seconds the whole machine spent busy since boot, all cores. */
@@ -83,10 +114,7 @@ export async function withOtherLoad<T>(work: () => Promise<T>): Promise<{ value:
  * everything else on the machine took meanwhile besides this process and the children it waited for. In cores.
  */
 export function startLoadMeter(pids: number[]): () => { seconds: number; pidsCpuSeconds: number | null; otherCores: number | null } {
-  const cpuOf = () => {
-    const each = pids.map((pid) => cpuSeconds(pid));
-    return each.some((c) => c === null) ? null : (each as number[]).reduce((a, b) => a + b, 0);
-  };
+  const cpuOf = () => cpuSeconds(pids);
   const busy0 = machineBusySeconds();
   const own0 = familyCpuSeconds();
   const pids0 = cpuOf();

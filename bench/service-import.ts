@@ -45,6 +45,8 @@ export interface ServiceImportResult {
   /** The service's VmHWM when ingest had ended, and when it stopped. */
   ingestPeakRssMb: number | null;
   peakRssMb: number | null;
+  /** The part of peakRssMb that is the service's own process, node, without npm. */
+  servicePeakRssMb: number | null;
   /** The service's VmHWM when it was ready, before any import. */
   idleRssMb: number | null;
   /** The service's resident memory three seconds after it was ready, before any import. */
@@ -79,16 +81,15 @@ export async function serviceImport(options: ServiceImportOptions): Promise<Serv
     let initPeakRssMb: number | null = null;
     if (options.pgConf.length) {
       const first = await startService(options.root, { SHEETHOOK_DATA_DIR: dataDir });
-      initPeakRssMb = peakRssMb(first.child.pid!);
-      await stopService(first.child);
+      initPeakRssMb = peakRssMb(first.pids);
+      await stopService(first);
       await appendFile(join(dataDir, 'pgdata', 'postgresql.auto.conf'), options.pgConf.map((l) => `${l}\n`).join(''));
     }
     service = await startService(options.root, { SHEETHOOK_DATA_DIR: dataDir }, options.nodeArgs);
-    const { child, client } = service;
-    const pid = child.pid!;
-    const idleRssMb = peakRssMb(pid);
+    const { child, client, pids } = service;
+    const idleRssMb = peakRssMb(pids);
     await sleep(3000);
-    const idleRssNowMb = rssMb(pid);
+    const idleRssNowMb = rssMb(pids);
     await client.call('POST', '/v1/templates', peopleTemplate('people', options.uniqueEmail));
     await client.call('PUT', '/v1/templates/people/destination', {
       webhook: { callbackUrl: receiver.url, chunkSize: options.chunkSize, retryCount: 0 },
@@ -98,7 +99,7 @@ export async function serviceImport(options: ServiceImportOptions): Promise<Serv
     form.append('template', 'people');
     // A file-backed Blob: the body streams from disk instead of being read into this process.
     form.append('file', await openAsBlob(options.file), basename(options.file));
-    const cpuBefore = cpuSeconds(pid);
+    const cpuBefore = cpuSeconds(pids);
     const health = probeHealth(client.url);
     const started = performance.now();
     const startedUs = monotonicUs();
@@ -116,15 +117,15 @@ export async function serviceImport(options: ServiceImportOptions): Promise<Serv
     const rssTrail: [number, number][] = [];
     let upload = await poll();
     while (upload.status === 'ingesting') {
-      const rss = rssMb(pid);
+      const rss = rssMb(pids);
       if (rss !== null) rssTrail.push([upload.totalRecords, rss]);
       await sleep(200);
       upload = await poll();
     }
     const ingestMs = performance.now() - started;
     const endedUs = monotonicUs();
-    const ingestPeakRssMb = peakRssMb(pid);
-    const cpuAfter = cpuSeconds(pid);
+    const ingestPeakRssMb = peakRssMb(pids);
+    const cpuAfter = cpuSeconds(pids);
     const ingestCpuMs = cpuBefore === null || cpuAfter === null ? null : (cpuAfter - cpuBefore) * 1000;
 
     let deliveryMs: number | null = null;
@@ -134,21 +135,22 @@ export async function serviceImport(options: ServiceImportOptions): Promise<Serv
         throw new Error(`upload ${uploadId} went from ingesting to ${upload.status}, not to delivery`);
       }
       while (!FINAL.includes(upload.status)) {
-        const rss = rssMb(pid);
+        const rss = rssMb(pids);
         if (rss !== null) deliveryRss.push(rss);
         await sleep(200);
         upload = await poll();
       }
       deliveryMs = performance.now() - started - ingestMs;
     }
-    const peak = peakRssMb(pid);
+    const peak = peakRssMb(pids);
+    const servicePeak = peakRssMb(service.pid);
     const { longestMs: longestHealthWaitMs } = await health.stop();
     let afterRssMb: number | null = null;
     if (options.deliver) {
       await sleep(AFTER_IDLE_MS);
-      afterRssMb = rssMb(pid);
+      afterRssMb = rssMb(pids);
     }
-    await stopService(child);
+    await stopService(service);
     return {
       rows: upload.validRecords + upload.invalidRecords,
       validRecords: upload.validRecords,
@@ -161,19 +163,20 @@ export async function serviceImport(options: ServiceImportOptions): Promise<Serv
       deliveryMs,
       ingestPeakRssMb,
       peakRssMb: peak,
+      servicePeakRssMb: servicePeak,
       idleRssMb,
       idleRssNowMb,
       afterRssMb,
       initPeakRssMb,
       requests: receiver.requests,
-      pid,
+      pid: service.pid,
       rssTrail,
       deliveryRss,
       longestHealthWaitMs,
       ingestWindowUs: [startedUs, endedUs],
     };
   } finally {
-    if (service) await stopService(service.child);
+    if (service) await stopService(service);
     await receiver.close();
     await rm(dataDir, { recursive: true, force: true });
   }

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import pg from 'pg';
+import { processTree } from './proc-stats.ts';
 
 export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const API_KEY = 'sk_bench_key';
@@ -47,7 +48,12 @@ export class ServiceClient {
 }
 
 export interface ServiceProcess {
+  /** What the benchmark started: npm (`npm start`), or node itself when node is given options. */
   child: ChildProcess;
+  /** The service's own process, node. */
+  pid: number;
+  /** Every process from `child` down, as the operators' measure counts them: npm and the service. */
+  pids: number[];
   client: ServiceClient;
   output: () => string;
 }
@@ -58,7 +64,7 @@ const entries = new Map<string, Promise<string[]>>();
  * What `node` runs to start `root`'s service, as `npm start` starts it: built once (`npm run build`), then
  * `dist/main.js`; a checkout without a build step runs its source through tsx.
  */
-export function serviceEntry(root: string): Promise<string[]> {
+function serviceEntry(root: string): Promise<string[]> {
   let entry = entries.get(root);
   if (!entry) {
     entry = (async () => {
@@ -72,14 +78,45 @@ export function serviceEntry(root: string): Promise<string[]> {
   return entry;
 }
 
-/** Starts the service of `root` (see serviceEntry) with the environment given (on top of the benchmark's own) and waits for /health. */
+/** The `NAME=value` settings in front of the command of `root`'s start script, which `npm start` gives the service. */
+async function startScriptEnv(root: string): Promise<Record<string, string>> {
+  const pkg = JSON.parse(await readFile(join(root, 'package.json'), 'utf8'));
+  const env: Record<string, string> = {};
+  for (const [, name, value] of String(pkg.scripts?.start ?? '').matchAll(/(?:^|\s)([A-Z_][A-Z0-9_]*)=(\S*)(?=\s)/g)) {
+    env[name] = value;
+  }
+  return env;
+}
+
+/** How startService runs `root`'s service, with `nodeArgs` for node. */
+async function startCommand(root: string, nodeArgs: string[]): Promise<{ command: string; args: string[]; env: Record<string, string> }> {
+  const entry = await serviceEntry(root);
+  if (nodeArgs.length) return { command: process.execPath, args: [...nodeArgs, ...entry], env: await startScriptEnv(root) };
+  return { command: 'npm', args: ['start', '--silent', '--ignore-scripts'], env: {} };
+}
+
+/** For a report: the command startService runs. */
+export async function describeStart(root: string, nodeArgs: string[]): Promise<string> {
+  const { command, args, env } = await startCommand(root, nodeArgs);
+  const settings = Object.entries(env).map(([name, value]) => `${name}=${value} `).join('');
+  return `${settings}${command === 'npm' ? 'npm' : 'node'} ${args.join(' ')}${command === 'npm' ? ` (node ${(await serviceEntry(root)).join(' ')})` : ''}`;
+}
+
+/**
+ * Starts the service of `root` with the environment given (on top of the benchmark's own) and waits for /health.
+ * It runs as an operator starts it, `npm start` (its build made once by serviceEntry, so without prestart's), and
+ * its memory is that of npm and the service together. Options for node (a CPU profile) cannot go through npm: then
+ * node runs the entry itself, with the settings of the start script.
+ */
 export async function startService(root: string, env: Record<string, string>, nodeArgs: string[] = []): Promise<ServiceProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, [...nodeArgs, ...await serviceEntry(root)], {
+  const { command, args, env: startEnv } = await startCommand(root, nodeArgs);
+  const child = spawn(command, args, {
     cwd: root,
     env: {
       PATH: process.env.PATH,
       HOME: process.env.HOME,
+      ...startEnv,
       PORT: String(port),
       HOST: '127.0.0.1',
       SHEETHOOK_API_KEY: API_KEY,
@@ -97,24 +134,41 @@ export async function startService(root: string, env: Record<string, string>, no
   for (;;) {
     if (child.exitCode !== null) throw new Error(`the service exited with ${child.exitCode}:\n${out}`);
     if (Date.now() > deadline) {
-      child.kill('SIGKILL');
+      signal(processTree(child.pid!), 'SIGKILL');
       throw new Error(`the service did not answer /health within 60 s:\n${out}`);
     }
     const up = await fetch(`${client.url}/health`).then((r) => r.status === 200, () => false);
     if (up) break;
     await sleep(100);
   }
-  return { child, client, output: () => out };
+  const pids = processTree(child.pid!);
+  return { child, pid: pids.at(-1)!, pids, client, output: () => out };
 }
 
-/** SIGTERM, as an operator stops it (a CPU profile is written then); SIGKILL if it has not exited after 30 s. */
-export async function stopService(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = once(child, 'exit');
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-  await exited;
-  clearTimeout(timer);
+function signal(pids: number[], name: NodeJS.Signals | 0): boolean {
+  let any = false;
+  for (const pid of pids) {
+    try {
+      process.kill(pid, name);
+      any = true;
+    } catch {
+      // Ended.
+    }
+  }
+  return any;
+}
+
+/**
+ * SIGTERM to each of the service's processes, as a terminal's Ctrl-C does (a CPU profile is written then; a shell
+ * that an older start script runs the service under would not pass npm's on); SIGKILL to any left after 30 s.
+ */
+export async function stopService(service: ServiceProcess): Promise<void> {
+  const { child, pids } = service;
+  signal(pids, 'SIGTERM');
+  const deadline = Date.now() + 30_000;
+  while (signal(pids, 0) && Date.now() < deadline) await sleep(50);
+  signal(pids, 'SIGKILL');
+  if (child.exitCode === null && child.signalCode === null) await once(child, 'exit');
 }
 
 /** The service's processes on one store: the first one's API is the one to call. */
@@ -136,7 +190,7 @@ export interface ServiceLauncher {
 
 async function startAll(count: number, root: string, env: Record<string, string>, nodeArgs: string[]): Promise<RunningService> {
   const processes: ServiceProcess[] = [];
-  const stop = async () => { await Promise.all(processes.map((p) => stopService(p.child))); };
+  const stop = async () => { await Promise.all(processes.map((p) => stopService(p))); };
   try {
     // One after the other: the first applies the migrations, the others find them applied.
     for (let i = 0; i < count; i++) processes.push(await startService(root, env, nodeArgs));
