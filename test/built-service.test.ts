@@ -2,10 +2,11 @@
 // store, reads a file on its reading thread and delivers every valid row, as the service run from source does, and
 // serves the widget and the embed script it built, and the API reference.
 import { execFile } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { processTree } from '../bench/proc-stats.ts';
 import { startReceiver, type Receiver } from './support/receiver.ts';
 import { makeServiceHome, type ServiceHome } from './support/home.ts';
 import { freePort, startProcess, type ServiceProcess } from './support/process.ts';
@@ -74,22 +75,6 @@ it('runs built, without a TypeScript loader: migrates, reads a file on its threa
   expect((await fetch(`${running.url}/docs/`)).status).toBe(200);
 });
 
-/** The processes whose parent is `pid`, from /proc. */
-function childPids(pid: number): number[] {
-  const children: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      // The field after the command name (in parentheses, which may hold spaces) and the state is the parent's pid.
-      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid) children.push(Number(entry));
-    } catch {
-      // Gone while the directory was read.
-    }
-  }
-  return children;
-}
-
 const alive = (pid: number) => {
   try {
     process.kill(pid, 0);
@@ -105,15 +90,12 @@ it('npm start runs node as its own child, with the allocator setting, and a SIGT
   running = undefined;
   const npmHome = await makeServiceHome('sheethook-npm-start-');
   const npm = await startProcess(npmHome, await freePort(), { NODE_ENV: 'production' }, ['start', '--ignore-scripts'], 'npm');
-  let servicePid: number | undefined;
-  // What npm started, and theirs: none of them may outlive the test, whatever it finds.
-  const started = [npm.child.pid!];
-  for (let i = 0; i < started.length; i++) started.push(...childPids(started[i]));
+  // npm and what it started: none of them may outlive the test, whatever it finds.
+  const tree = processTree(npm.child.pid!);
+  const servicePid = tree[1];
   try {
     // No shell between them: npm passes a stop on to the process it started, and a shell would not pass it on.
-    const children = childPids(npm.child.pid!);
-    expect(children).toHaveLength(1);
-    servicePid = children[0];
+    expect(tree).toHaveLength(2);
     expect(readFileSync(`/proc/${servicePid}/cmdline`, 'utf8').split('\0').slice(1, 2)).toEqual(['dist/main.js']);
     // glibc keeps freed memory below a threshold that grows with the largest buffer freed; fixed, it gives it back.
     expect(readFileSync(`/proc/${servicePid}/environ`, 'utf8').split('\0')).toContain('MALLOC_TRIM_THRESHOLD_=131072');
@@ -121,10 +103,10 @@ it('npm start runs node as its own child, with the allocator setting, and a SIGT
 
     // As a container runtime or a process manager stops it: a SIGTERM to npm alone.
     await npm.kill('SIGTERM');
-    await waitFor(() => !alive(servicePid!), 'the service to stop', 30_000);
+    await waitFor(() => !alive(servicePid), 'the service to stop', 30_000);
     expect(npm.output()).toMatch(/"signal":"SIGTERM".*"msg":"stopping"/);
   } finally {
-    for (const pid of started.slice(1)) if (alive(pid)) process.kill(pid, 'SIGKILL');
+    for (const pid of tree.slice(1)) if (alive(pid)) process.kill(pid, 'SIGKILL');
     await npm.kill();
     await npmHome.remove();
   }
