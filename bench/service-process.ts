@@ -78,28 +78,34 @@ function serviceEntry(root: string): Promise<string[]> {
   return entry;
 }
 
-/** The `NAME=value` settings in front of the command of `root`'s start script, which `npm start` gives the service. */
-async function startScriptEnv(root: string): Promise<Record<string, string>> {
+/**
+ * What `root`'s start script gives the service besides its entry: the `NAME=value` settings in front of its command,
+ * and the options it gives node.
+ */
+async function startScriptSettings(root: string): Promise<{ env: Record<string, string>; nodeOptions: string[] }> {
   const pkg = JSON.parse(await readFile(join(root, 'package.json'), 'utf8'));
+  const script = String(pkg.scripts?.start ?? '');
   const env: Record<string, string> = {};
-  for (const [, name, value] of String(pkg.scripts?.start ?? '').matchAll(/(?:^|\s)([A-Z_][A-Z0-9_]*)=(\S*)(?=\s)/g)) {
-    env[name] = value;
-  }
-  return env;
+  for (const [, name, value] of script.matchAll(/(?:^|\s)([A-Z_][A-Z0-9_]*)=(\S*)(?=\s)/g)) env[name] = value;
+  const nodeOptions = script.match(/(?:^|\s)node((?:\s+--\S+)*)\s/)?.[1].trim().split(/\s+/).filter(Boolean) ?? [];
+  return { env, nodeOptions };
 }
 
 /** How startService runs `root`'s service, with `nodeArgs` for node. */
 async function startCommand(root: string, nodeArgs: string[]): Promise<{ command: string; args: string[]; env: Record<string, string> }> {
   const entry = await serviceEntry(root);
-  if (nodeArgs.length) return { command: process.execPath, args: [...nodeArgs, ...entry], env: await startScriptEnv(root) };
-  return { command: 'npm', args: ['start', '--silent', '--ignore-scripts'], env: {} };
+  if (!nodeArgs.length) return { command: 'npm', args: ['start', '--silent', '--ignore-scripts'], env: {} };
+  const { env, nodeOptions } = await startScriptSettings(root);
+  return { command: process.execPath, args: [...nodeOptions, ...nodeArgs, ...entry], env };
 }
 
 /** For a report: the command startService runs. */
 export async function describeStart(root: string, nodeArgs: string[]): Promise<string> {
   const { command, args, env } = await startCommand(root, nodeArgs);
   const settings = Object.entries(env).map(([name, value]) => `${name}=${value} `).join('');
-  return `${settings}${command === 'npm' ? 'npm' : 'node'} ${args.join(' ')}${command === 'npm' ? ` (node ${(await serviceEntry(root)).join(' ')})` : ''}`;
+  if (command !== 'npm') return `${settings}node ${args.join(' ')}`;
+  const { nodeOptions } = await startScriptSettings(root);
+  return `npm ${args.join(' ')} (node ${[...nodeOptions, ...await serviceEntry(root)].join(' ')})`;
 }
 
 /**
