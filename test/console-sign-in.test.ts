@@ -73,6 +73,9 @@ it('brings back the sign-in page with a message when the session has expired, an
   await page.getByLabel('API key').fill(API_KEY);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor();
+  // The dashboard's figures loaded: its requests are answered, so the one the link makes is the first to find the
+  // session expired (a slow answer would otherwise bring the sign-in page back before the link is followed).
+  await page.getByText('No upload is being delivered now.').waitFor();
 
   // The session's last use, a day ago: past any idle time.
   await t.service.store.db.execute(sql`UPDATE console_sessions SET last_seen_at = now() - interval '1 day'`);
