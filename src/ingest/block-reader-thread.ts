@@ -1,5 +1,6 @@
 // The thread side of the block reader: reads, maps, validates and serializes the blocks of one file at a time,
 // a few ahead of the store.
+import { getHeapStatistics } from 'node:v8';
 import { parentPort } from 'node:worker_threads';
 import { AppError } from '../errors.ts';
 import type { ToReader, FromReader } from './block-reader.ts';
@@ -29,7 +30,8 @@ async function read(id: number, source: BlockSource): Promise<void> {
       // A block's text is handed over, not copied.
       port.postMessage({ id, ...piece } satisfies FromReader, piece.kind === 'records' ? [piece.block.text.buffer] : []);
     }
-    post({ id, kind: 'done' });
+    // What the thread holds now: a large file leaves a heap that only a new thread gives back.
+    post({ id, kind: 'done', heapBytes: getHeapStatistics().total_heap_size });
   } catch (error) {
     post(error instanceof AppError
       ? { id, kind: 'error', httpStatus: error.httpStatus, code: error.code, message: error.message }

@@ -12,7 +12,7 @@ export type ToReader =
 
 export type FromReader = { id: number } & (
   | IngestPiece
-  | { kind: 'done' }
+  | { kind: 'done'; heapBytes: number }
   | { kind: 'error'; httpStatus?: number; code?: string; message: string });
 
 /**
@@ -32,6 +32,8 @@ export interface BlockReader {
    * goes back to the thread, to be filled again.
    */
   read(source: BlockSource): AsyncGenerator<IngestPiece>;
+  /** The heap of the thread as its last file was read to the end; undefined while it has none (no thread, or stopped). */
+  threadHeapBytes(): number | undefined;
   close(): Promise<void>;
 }
 
@@ -40,6 +42,7 @@ export function createBlockReader(onThread?: (alive: boolean) => void): BlockRea
   let worker: Worker | undefined;
   let nextId = 0;
   let deliver: ((message: FromReader) => void) | undefined;
+  let heapBytes: number | undefined;
 
   function start(): Worker {
     const started = new Worker(THREAD_ENTRY);
@@ -61,6 +64,7 @@ export function createBlockReader(onThread?: (alive: boolean) => void): BlockRea
   async function stop(): Promise<void> {
     const stopping = worker;
     worker = undefined;
+    heapBytes = undefined;
     await stopping?.terminate();
   }
 
@@ -90,7 +94,11 @@ export function createBlockReader(onThread?: (alive: boolean) => void): BlockRea
           // long as the file takes.
           await new Promise<void>((resolve) => setImmediate(resolve));
           const message = queue.shift()!;
-          if (message.kind === 'done') { finished = true; return; }
+          if (message.kind === 'done') {
+            finished = true;
+            heapBytes = message.heapBytes;
+            return;
+          }
           if (message.kind === 'error') {
             finished = message.id === id;
             if (message.code) throw new AppError(message.httpStatus ?? 400, message.code, message.message);
@@ -112,6 +120,7 @@ export function createBlockReader(onThread?: (alive: boolean) => void): BlockRea
         if (!finished) await stop();
       }
     },
+    threadHeapBytes: () => (worker ? heapBytes : undefined),
     close: stop,
   };
 }

@@ -31,6 +31,13 @@ interface Slot {
  * come one after another pay for one start, and an idle service holds no reading thread.
  */
 const FIRST_THREAD_KEPT_POLLS = 10;
+/**
+ * The first slot's thread is kept after a file only if its heap is at most this: about twice what a new thread holds
+ * once it has read a few rows. Reading more grows it, and it keeps what it grew to (its young generation at V8's
+ * largest once a few thousand rows are read, tens of megabytes after a large file) until it ends; the next upload's
+ * new thread costs a fraction of a second, which a file of that size takes many times over.
+ */
+const KEPT_THREAD_HEAP_BYTES = 24 << 20;
 
 export function createIngestRunner(deps: {
   store: Store; log: Logger; files: ReceivedFiles; pollIntervalMs: number; limits: IngestLimits; metrics: Metrics; leaseMs: number;
@@ -48,8 +55,8 @@ export function createIngestRunner(deps: {
   const shutdown = new AbortController();
   // A slot's thread starts with the first file it reads, not with the service: a process that reads no file (or none
   // yet) does without the thread's memory, a heap of its own that reading a large file grows to tens of megabytes. The
-  // first slot's thread then stays a while for the next upload (a start costs a fraction of a second); the others'
-  // end when they find nothing more to read, as most of the time one upload is read at most.
+  // first slot's thread then stays a while for the next upload (a start costs a fraction of a second) unless its file
+  // grew it; the others' end when they find nothing more to read, as most of the time one upload is read at most.
   const onThread = (alive: boolean) => deps.metrics.readingThreads.inc(alive ? 1 : -1);
   const slots: Slot[] = Array.from({ length: deps.concurrency }, () => ({
     reader: createBlockReader(onThread), job: undefined, uploadId: undefined, closing: undefined, idleSince: undefined,
@@ -100,9 +107,11 @@ export function createIngestRunner(deps: {
           wake();
         });
     }
-    const firstKeptUntil = (slots[0].idleSince ?? Number.POSITIVE_INFINITY) + FIRST_THREAD_KEPT_POLLS * deps.pollIntervalMs;
+    const first = slots[0];
+    const firstKept = Date.now() < (first.idleSince ?? Number.POSITIVE_INFINITY) + FIRST_THREAD_KEPT_POLLS * deps.pollIntervalMs
+      && (first.reader.threadHeapBytes() ?? 0) <= KEPT_THREAD_HEAP_BYTES;
     slots.forEach((slot, i) => {
-      if (slot.job || (i === 0 && Date.now() < firstKeptUntil)) return;
+      if (slot.job || (i === 0 && firstKept)) return;
       slot.closing = slot.reader.close();
       slot.idleSince = undefined;
     });
