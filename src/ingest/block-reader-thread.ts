@@ -20,6 +20,8 @@ let reading = false;
 const SPARES_KEPT = 8;
 
 const post = (message: FromReader) => port.postMessage(message);
+/** What the thread holds once a file is read, to the end or not: a large file leaves a heap only a new thread gives back. */
+const heapBytes = () => getHeapStatistics().total_heap_size;
 
 async function read(id: number, source: BlockSource): Promise<void> {
   reading = true;
@@ -30,12 +32,11 @@ async function read(id: number, source: BlockSource): Promise<void> {
       // A block's text is handed over, not copied.
       port.postMessage({ id, ...piece } satisfies FromReader, piece.kind === 'records' ? [piece.block.text.buffer] : []);
     }
-    // What the thread holds now: a large file leaves a heap that only a new thread gives back.
-    post({ id, kind: 'done', heapBytes: getHeapStatistics().total_heap_size });
+    post({ id, kind: 'done', heapBytes: heapBytes() });
   } catch (error) {
     post(error instanceof AppError
-      ? { id, kind: 'error', httpStatus: error.httpStatus, code: error.code, message: error.message }
-      : { id, kind: 'error', message: (error as Error)?.stack ?? String(error) });
+      ? { id, kind: 'error', httpStatus: error.httpStatus, code: error.code, message: error.message, heapBytes: heapBytes() }
+      : { id, kind: 'error', message: (error as Error)?.stack ?? String(error), heapBytes: heapBytes() });
   } finally {
     reading = false;
     spares.length = 0;

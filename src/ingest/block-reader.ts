@@ -13,7 +13,8 @@ export type ToReader =
 export type FromReader = { id: number } & (
   | IngestPiece
   | { kind: 'done'; heapBytes: number }
-  | { kind: 'error'; httpStatus?: number; code?: string; message: string });
+  /** heapBytes: from the thread, not when it stopped. */
+  | { kind: 'error'; httpStatus?: number; code?: string; message: string; heapBytes?: number });
 
 /**
  * The thread's entry: the built module next to this one, or, when this runs from source (tests, development), a small
@@ -32,7 +33,7 @@ export interface BlockReader {
    * goes back to the thread, to be filled again.
    */
   read(source: BlockSource): AsyncGenerator<IngestPiece>;
-  /** The heap of the thread as its last file was read to the end; undefined while it has none (no thread, or stopped). */
+  /** The heap of the thread as it ended its last file; undefined while it has none (no thread, or stopped). */
   threadHeapBytes(): number | undefined;
   close(): Promise<void>;
 }
@@ -101,6 +102,7 @@ export function createBlockReader(onThread?: (alive: boolean) => void): BlockRea
           }
           if (message.kind === 'error') {
             finished = message.id === id;
+            heapBytes = message.heapBytes;
             if (message.code) throw new AppError(message.httpStatus ?? 400, message.code, message.message);
             throw new Error(message.message);
           }
