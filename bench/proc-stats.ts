@@ -5,18 +5,27 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 /** A process, or the processes of a tree (npm and the service it started), whose figures are summed. */
 export type Pids = number | number[] | 'self';
 
-function statusMb(field: 'VmHWM' | 'VmRSS', pids: Pids): number | null {
+/** `read` of each of `pids`, summed; null if any of them cannot be read. */
+function sumOver(pids: Pids, read: (pid: number | 'self') => number | null): number | null {
   let sum = 0;
   for (const pid of Array.isArray(pids) ? pids : [pids]) {
+    let value: number | null;
     try {
-      const kb = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-      if (!kb) return null;
-      sum += Number(kb[1]) / 1024;
+      value = read(pid);
     } catch {
-      return null;
+      value = null;
     }
+    if (value === null) return null;
+    sum += value;
   }
   return sum;
+}
+
+function statusMb(field: 'VmHWM' | 'VmRSS', pids: Pids): number | null {
+  return sumOver(pids, (pid) => {
+    const kb = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return kb ? Number(kb[1]) / 1024 : null;
+  });
 }
 
 /** Peak resident memory (VmHWM), summed over `pids`, in MiB. */
@@ -36,19 +45,13 @@ export function rssMb(pids: Pids = 'self'): number | null {
 
 /** User plus system CPU seconds, all threads; above the wall time means more than one core was busy. */
 export function cpuSeconds(pids: Pids = 'self'): number | null {
-  let sum = 0;
-  for (const pid of Array.isArray(pids) ? pids : [pids]) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      // Fields after the command name, which is in parentheses and may hold spaces.
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      // utime and stime are fields 14 and 15 of the whole line, in clock ticks (USER_HZ, 100 on Linux).
-      sum += (Number(fields[11]) + Number(fields[12])) / 100;
-    } catch {
-      return null;
-    }
-  }
-  return sum;
+  return sumOver(pids, (pid) => {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name, which is in parentheses and may hold spaces.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime and stime are fields 14 and 15 of the whole line, in clock ticks (USER_HZ, 100 on Linux).
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  });
 }
 
 /** `pid` and its descendants, parents first. */
