@@ -61,8 +61,9 @@ it('reads a last line without a line break', async () => {
 });
 
 it('reads a file of many pieces as papaparse reads the whole text at once', async () => {
-  // Fields that cross the reader's piece boundaries: quoted line breaks and delimiters, escaped quotes, CRLF cut in
-  // two, and characters of two to four UTF-8 bytes cut between their bytes.
+  // Fields that cross the boundaries of the reader's pieces (bytes) and of the slices of text it parses at a time:
+  // quoted line breaks and delimiters, escaped quotes, CRLF cut in two, characters of two to four UTF-8 bytes cut
+  // between their bytes (or their UTF-16 halves), and a quoted field longer than a piece.
   let seed = 11;
   const random = (n: number) => (seed = (seed * 1103515245 + 12345) % 2147483648) % n;
   const words = ['plain', 'Zoë', '東京', '😀 smile', 'a "quote"', 'x,y', 'two\r\nlines', 'lf\nonly', '', ' padded '];
@@ -72,6 +73,7 @@ it('reads a file of many pieces as papaparse reads the whole text at once', asyn
   };
   const lines = ['id,a,b,c'];
   for (let i = 1; i <= 6000; i++) lines.push(`${i},${field()},${field()},${field()}`);
+  lines.splice(3000, 0, `long,"${'a ""b"", 東京😀\r\n'.repeat(8000)}",,`);
   const text = `${lines.join('\r\n')}\r\n`;
   const expected = Papa.parse<string[]>(text, { delimiter: ',', newline: '\r\n' }).data.filter((row) => row.some((cell) => cell !== ''));
   expect(Buffer.byteLength(text)).toBeGreaterThan(4 * 64 * 1024);

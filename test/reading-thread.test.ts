@@ -1,5 +1,5 @@
 // The thread that reads files stays a while for the next upload after a small file, and ends as soon as it has read
-// one large enough to have grown its heap: its memory is the service's until it ends.
+// a large one, which grows its heap: its memory is the service's until it ends.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startReceiver, type Receiver } from './support/receiver.ts';
 import { startService, waitFor, waitForFinal, type TestService } from './support/service.ts';
@@ -46,7 +46,7 @@ it('keeps the thread after a small file, and ends it once a large file is read, 
   await twoPolls();
   expect(await threads()).toBe(1);
 
-  // Sixty thousand rows grow the thread's heap well past what is kept: it ends with the file, not ten polls later.
+  // Sixty thousand rows are far more than a kept thread may have read: it ends with the file, not ten polls later.
   expect(await importPeople(60_000)).toEqual({ status: 'completed', error: null });
   await waitFor(async () => (await threads()) === 0, 'the reading thread to end', 3 * POLL_MS);
 
@@ -55,7 +55,7 @@ it('keeps the thread after a small file, and ends it once a large file is read, 
   await twoPolls();
   expect(await threads()).toBe(1);
 
-  // A file that fails once it has grown the thread: the thread ends too.
+  // A file that fails part-way, after more rows than that: the thread ends too.
   expect(await importPeople(MAX_ROWS + 10_000)).toEqual({
     status: 'failed', error: `the file has more than ${MAX_ROWS} data rows, the most one upload may have`,
   });

@@ -1,6 +1,5 @@
 // The thread side of the block reader: reads, maps, validates and serializes the blocks of one file at a time,
 // a few ahead of the store.
-import { getHeapStatistics } from 'node:v8';
 import { parentPort } from 'node:worker_threads';
 import { AppError } from '../errors.ts';
 import type { ToReader, FromReader } from './block-reader.ts';
@@ -20,8 +19,6 @@ let reading = false;
 const SPARES_KEPT = 8;
 
 const post = (message: FromReader) => port.postMessage(message);
-/** What the thread holds once a file is read, to the end or not: a large file leaves a heap only a new thread gives back. */
-const heapBytes = () => getHeapStatistics().total_heap_size;
 
 async function read(id: number, source: BlockSource): Promise<void> {
   reading = true;
@@ -32,11 +29,11 @@ async function read(id: number, source: BlockSource): Promise<void> {
       // A block's text is handed over, not copied.
       port.postMessage({ id, ...piece } satisfies FromReader, piece.kind === 'records' ? [piece.block.text.buffer] : []);
     }
-    post({ id, kind: 'done', heapBytes: heapBytes() });
+    post({ id, kind: 'done' });
   } catch (error) {
     post(error instanceof AppError
-      ? { id, kind: 'error', httpStatus: error.httpStatus, code: error.code, message: error.message, heapBytes: heapBytes() }
-      : { id, kind: 'error', message: (error as Error)?.stack ?? String(error), heapBytes: heapBytes() });
+      ? { id, kind: 'error', httpStatus: error.httpStatus, code: error.code, message: error.message }
+      : { id, kind: 'error', message: (error as Error)?.stack ?? String(error) });
   } finally {
     reading = false;
     spares.length = 0;

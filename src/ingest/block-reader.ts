@@ -12,15 +12,22 @@ export type ToReader =
 
 export type FromReader = { id: number } & (
   | IngestPiece
-  | { kind: 'done'; heapBytes: number }
-  /** heapBytes: from the thread, not when it stopped. */
-  | { kind: 'error'; httpStatus?: number; code?: string; message: string; heapBytes?: number });
+  | { kind: 'done' }
+  | { kind: 'error'; httpStatus?: number; code?: string; message: string });
 
 /**
  * The thread's entry: the built module next to this one, or, when this runs from source (tests, development), a small
  * module that loads the TypeScript through tsx, whatever started the process.
  */
 const THREAD_ENTRY = new URL(import.meta.url.endsWith('.ts') ? './block-reader-thread.mjs' : './block-reader-thread.js', import.meta.url);
+
+/**
+ * The thread's young generation, where a row's strings and objects live and die: V8 would grow it to 32 MB and keep
+ * it. A row's garbage dies before the next few rows are read (rows are parsed a slice of text at a time, and a
+ * record's JSON is bytes in its block as soon as it is made), so collecting it often copies little: 4 MB costs a few
+ * percent more CPU than V8's own size, 2 MB a quarter more (docs/engine.md).
+ */
+const THREAD_YOUNG_GENERATION_MB = 4;
 
 /** Blocks the thread may have ready before the store takes them: enough to keep both busy, little memory. */
 const AHEAD = 4;
@@ -33,8 +40,6 @@ export interface BlockReader {
    * goes back to the thread, to be filled again.
    */
   read(source: BlockSource): AsyncGenerator<IngestPiece>;
-  /** The heap of the thread as it ended its last file; undefined while it has none (no thread, or stopped). */
-  threadHeapBytes(): number | undefined;
   close(): Promise<void>;
 }
 
@@ -43,10 +48,9 @@ export function createBlockReader(onThread?: (alive: boolean) => void): BlockRea
   let worker: Worker | undefined;
   let nextId = 0;
   let deliver: ((message: FromReader) => void) | undefined;
-  let heapBytes: number | undefined;
 
   function start(): Worker {
-    const started = new Worker(THREAD_ENTRY);
+    const started = new Worker(THREAD_ENTRY, { resourceLimits: { maxYoungGenerationSizeMb: THREAD_YOUNG_GENERATION_MB } });
     onThread?.(true);
     started.on('message', (message: FromReader) => deliver?.(message));
     // Only the thread of this reader's read can fail it: one stopped on purpose may end while the next thread reads.
@@ -65,7 +69,6 @@ export function createBlockReader(onThread?: (alive: boolean) => void): BlockRea
   async function stop(): Promise<void> {
     const stopping = worker;
     worker = undefined;
-    heapBytes = undefined;
     await stopping?.terminate();
   }
 
@@ -97,12 +100,10 @@ export function createBlockReader(onThread?: (alive: boolean) => void): BlockRea
           const message = queue.shift()!;
           if (message.kind === 'done') {
             finished = true;
-            heapBytes = message.heapBytes;
             return;
           }
           if (message.kind === 'error') {
             finished = message.id === id;
-            heapBytes = message.heapBytes;
             if (message.code) throw new AppError(message.httpStatus ?? 400, message.code, message.message);
             throw new Error(message.message);
           }
@@ -122,7 +123,6 @@ export function createBlockReader(onThread?: (alive: boolean) => void): BlockRea
         if (!finished) await stop();
       }
     },
-    threadHeapBytes: () => (worker ? heapBytes : undefined),
     close: stop,
   };
 }

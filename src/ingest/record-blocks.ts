@@ -1,11 +1,14 @@
 // The file's data rows as blocks of validated records, serialized the way the store keeps them.
 import { AppError } from '../errors.ts';
-import { encodeLines, RECORD_BLOCK, type IngestPiece, type RecordBlockInput } from '../store/record-block.ts';
+import { BlockText, RECORD_BLOCK, type IngestPiece, type RecordBlockInput } from '../store/record-block.ts';
 import { readRowBatches, type ReadRowsOptions } from './read-rows.ts';
 import type { Sniff } from './sniff.ts';
 import type { Column } from '../domain/column.ts';
 import { collectUniqueValues } from './validate/unique-values.ts';
 import { compileHeadingRowValidator } from './validate/validate-row.ts';
+
+/** Room for the first block's text; each next one gets a little more than the one before took. */
+const FIRST_BLOCK_ROOM = 64 * 1024;
 
 export interface BlockSource {
   path: string;
@@ -43,18 +46,23 @@ async function* readBlocks(
   const { maxRows, headerRow } = source;
   let seen = 0;
   let rowIndex = 0;
-  let lines: string[] = [];
+  let room = FIRST_BLOCK_ROOM;
+  /** The block being filled; made with its first record. */
+  let text: BlockText | undefined;
   let sheetRows: number[] = [];
   let errors: Record<number, Record<string, string>> = {};
   let invalid = 0;
   const block = (): RecordBlockInput => {
-    const firstRow = rowIndex - lines.length + 1;
+    const rowCount = text!.lines;
+    const bytes = text!.text();
+    const firstRow = rowIndex - rowCount + 1;
     const done = {
-      block: (firstRow - 1) / RECORD_BLOCK, firstRow, rowCount: lines.length, text: encodeLines(lines, spares.pop()),
+      block: (firstRow - 1) / RECORD_BLOCK, firstRow, rowCount, text: bytes,
       sheetRows: `{${sheetRows.join(',')}}`, errorsJson: invalid === 0 ? '{}' : JSON.stringify(errors),
-      validCount: lines.length - invalid, invalidCount: invalid,
+      validCount: rowCount - invalid, invalidCount: invalid,
     };
-    lines = [];
+    room = bytes.length + (bytes.length >> 3);
+    text = undefined;
     sheetRows = [];
     errors = {};
     invalid = 0;
@@ -72,7 +80,8 @@ async function* readBlocks(
       if (rowIndex > maxRows) {
         throw new AppError(400, 'too_many_rows', `the file has more than ${maxRows} data rows, the most one upload may have`);
       }
-      lines.push(JSON.stringify(result.data));
+      text ??= new BlockText(spares.pop() ?? new ArrayBuffer(room));
+      text.add(JSON.stringify(result.data));
       sheetRows.push(batch.sheetRows[i]);
       if (result.errors !== null) {
         errors[rowIndex] = result.errors;
@@ -80,9 +89,9 @@ async function* readBlocks(
       } else {
         addUnique?.(rowIndex, result.data);
       }
-      if (lines.length === RECORD_BLOCK) yield { kind: 'records', block: block() };
+      if (text.lines === RECORD_BLOCK) yield { kind: 'records', block: block() };
     }
   }
-  if (lines.length > 0) yield { kind: 'records', block: block() };
+  if (text) yield { kind: 'records', block: block() };
   return rowIndex;
 }

@@ -39,42 +39,38 @@ export interface DuplicateRows {
 export type IngestPiece = { kind: 'records'; block: RecordBlockInput } | { kind: 'duplicates'; rows: DuplicateRows };
 
 /**
- * `lines` joined by newlines, encoded as UTF-8 into `into` when it has room, else into a new buffer; the result is a
- * view of exactly the text, from the buffer's start. Sized from the lines' lengths, not measured in bytes first: text
- * of one-byte characters takes a byte each, and the buffer grows when characters take more.
+ * A block's text, written a line at a time as UTF-8: each line becomes bytes as soon as it is made, so a block's
+ * strings do not outlive their row (in the reading thread, past young-generation collections that would copy them).
+ * The text goes into `into` while it has room (a buffer given back to be used again), then into larger buffers.
  */
-export function encodeLines(lines: readonly string[], into?: ArrayBuffer): Uint8Array<ArrayBuffer> {
-  let chars = Math.max(0, lines.length - 1);
-  for (const line of lines) chars += line.length;
-  const room = into && into.byteLength >= chars ? into : new ArrayBuffer(roomFor(chars));
-  let out = new Uint8Array(room);
-  let at = 0;
-  for (let i = 0; i < lines.length; i++) {
-    if (i > 0) {
-      if (at === out.length) out = grown(out, at, 1);
-      out[at++] = 0x0a;
-    }
-    let text = lines[i];
-    for (;;) {
-      const done = utf8.encodeInto(text, out.subarray(at));
-      at += done.written;
-      if (done.read === text.length) break;
-      text = text.slice(done.read);
-      // Three bytes at most for each UTF-16 unit left.
-      out = grown(out, at, text.length * 3);
-    }
+export class BlockText {
+  private out: Buffer;
+  private used = 0;
+  /** Lines written so far. */
+  lines = 0;
+
+  constructor(into: ArrayBuffer) {
+    this.out = Buffer.from(into);
   }
-  return out.subarray(0, at);
+
+  add(line: string): void {
+    const separator = this.lines > 0 ? 1 : 0;
+    // A UTF-16 unit takes three bytes at most: only a line near the end of the room is measured.
+    if (this.out.length - this.used < separator + 3 * line.length) this.room(separator + Buffer.byteLength(line));
+    if (separator) this.out[this.used++] = 0x0a;
+    this.used += this.out.write(line, this.used);
+    this.lines++;
+  }
+
+  /** The lines joined by newlines, as a view of exactly the text from its buffer's start. */
+  text(): Uint8Array<ArrayBuffer> {
+    return new Uint8Array(this.out.buffer as ArrayBuffer, 0, this.used);
+  }
+
+  private room(bytes: number): void {
+    if (this.out.length - this.used >= bytes) return;
+    const bigger = Buffer.from(new ArrayBuffer(Math.max(2 * this.out.length, this.used + bytes)));
+    this.out.copy(bigger, 0, 0, this.used);
+    this.out = bigger;
+  }
 }
-
-/** A little over `chars` bytes: most text has a few characters of more than one byte. */
-const roomFor = (chars: number) => Math.ceil(chars * 1.125) + 64;
-
-/** A larger buffer with the `used` bytes of `out` copied, and room for at least `more` after them. */
-function grown(out: Uint8Array<ArrayBuffer>, used: number, more: number): Uint8Array<ArrayBuffer> {
-  const bigger = new Uint8Array(Math.max(out.length * 2, used + more + 64));
-  bigger.set(out.subarray(0, used));
-  return bigger;
-}
-
-const utf8 = new TextEncoder();

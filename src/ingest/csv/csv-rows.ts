@@ -9,15 +9,18 @@ import { csvWidthScanner } from './csv-width.ts';
 import { DEFAULT_MAX_COLUMNS, fieldTooLarge } from '../validate/row-checks.ts';
 import { isSystemError } from '../system-error.ts';
 
-/**
- * Bytes read at a time. A piece's rows live until the last of them is validated: larger pieces keep more of them
- * alive past a young-generation collection, and memory grows with the piece (bench/README.md has the measurements).
- */
+/** Bytes read at a time. */
 const PIECE_BYTES = 64 * 1024;
+/**
+ * Text parsed at a time. A slice's rows live until the last of them is validated, past the young-generation
+ * collections that come meanwhile, which copy them: the smaller the slice, the less each collection copies
+ * (block-reader.ts keeps the reading thread's young generation small on that account).
+ */
+const SLICE_CHARS = 16 * 1024;
 
 /**
  * Text written without a row coming out, beyond the largest field: papaparse re-parses an unfinished row from its start
- * with every piece, so without a bound an unclosed quote would cost quadratic time and hold the rest of the file in
+ * with every slice, so without a bound an unclosed quote would cost quadratic time and hold the rest of the file in
  * memory.
  */
 const UNFINISHED_ROW_SLACK = 1024 * 1024;
@@ -80,12 +83,19 @@ export async function* csvRowBatches(
           csv.once('error', reject);
         });
       }
-      if (parser && text !== '') {
+      for (let at = 0; parser && at < text.length; at += SLICE_CHARS) {
         const written = parser;
-        await new Promise<void>((resolve, reject) => written.write(text, (error) => (error ? reject(error) : resolve())));
-        rowless = batch.length > 0 ? 0 : rowless + text.length;
+        const slice = text.length <= SLICE_CHARS ? text : text.slice(at, at + SLICE_CHARS);
+        await new Promise<void>((resolve, reject) => written.write(slice, (error) => (error ? reject(error) : resolve())));
+        rowless = batch.length > 0 ? 0 : rowless + slice.length;
         if (rowless > unfinishedLimit) {
           throw fieldTooLarge(maxFieldBytes, ' or a line that never ends (often a quote that is never closed)');
+        }
+        if (failure) throw failure;
+        if (batch.length > 0 && at + SLICE_CHARS < text.length) {
+          const rows = batch;
+          batch = [];
+          yield rows;
         }
       }
       if (last && parser) {
