@@ -87,6 +87,8 @@ async function serviceCase(label: string, file: string, expectedRows: number, op
   result.notes.push(`longest GET /health wait, asked every 100 ms from the POST to the end: ${healthWaits.map((ms) => fixed(ms, 0)).join(' / ')} ms`);
   result.healthWaitMs = Math.max(...healthWaits);
   if (ingestPeaks.length) result.notes.push(`peak RSS when ingest ended: ${fixed(Math.max(...ingestPeaks), 0)} MB`);
+  // The table gives the highest; a run's peak moves by tens of MB with when the collector runs.
+  if (options.repeat > 1) result.notes.push(`peak RSS of each run: ${result.peakRssMb.map((mb) => (mb === null ? 'n/a' : fixed(mb, 0))).join(' / ')} MB`);
   if (delivery.length) {
     const rows = result.rows;
     result.notes.push(`delivery, not in the time above: ${fixed(median(delivery), 2)} s, ${int(rows / median(delivery))} rows/s`);
