@@ -22,10 +22,10 @@ export type FromReader = { id: number } & (
 const THREAD_ENTRY = new URL(import.meta.url.endsWith('.ts') ? './block-reader-thread.mjs' : './block-reader-thread.js', import.meta.url);
 
 /**
- * The thread's young generation, where a row's strings and objects live and die: V8 would grow it to 32 MB and keep
- * it. A row's garbage dies before the next few rows are read (rows are parsed a slice of text at a time, and a
- * record's JSON is bytes in its block as soon as it is made), so collecting it often copies little: 4 MB costs a few
- * percent more CPU than V8's own size, 2 MB a quarter more (docs/engine.md).
+ * The thread's young generation, where a row's strings and objects live and die: V8 would grow it to its largest and
+ * keep it for as long as the thread lives. A row's garbage dies before the next few rows are read (rows are parsed a
+ * slice of text at a time, and a record's JSON is bytes in its block as soon as it is made), so collecting a small one
+ * often copies little; much smaller, and the collections themselves cost more than they save (docs/engine.md).
  */
 const THREAD_YOUNG_GENERATION_MB = 4;
 

@@ -35,9 +35,10 @@ interface Slot {
 const FIRST_THREAD_KEPT_POLLS = 10;
 /**
  * The first slot's thread is kept after a file only if the file had at most this many rows. Reading more grows its
- * heap, which it keeps until it ends (13 MB when new, 15 MB after 2,000 rows, 16 to 19 MB after 20,000 to 60,000, 35
- * to 39 MB after 1,000,000 with a unique column): kept, that would be held through the delivery that follows. The next
- * upload's new thread costs a fraction of a second, which a file of that size takes many times over.
+ * heap, which it keeps until it ends (most after a large file with a unique column, whose check ends the reading):
+ * kept, that would be held through the delivery that follows. The next upload's new thread costs a fraction of a
+ * second, which a file of that size takes many times over. Counted in rows rather than measured on the heap: with
+ * the young generation bounded, a large file's heap is not far above a small one's (docs/engine.md).
  */
 const KEPT_THREAD_ROWS = 10_000;
 
