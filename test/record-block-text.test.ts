@@ -1,6 +1,6 @@
 // A block's records cross from the reading thread to the store as UTF-8 bytes: exactly the lines joined by newlines,
 // whatever the characters (two-, three- and four-byte ones, and a lone surrogate JSON escapes), written a line at a
-// time into the buffer given, and into larger ones when it runs out.
+// time into the buffer given, and into larger ones when it runs out; its sheet rows follow them in the same buffer.
 import { expect, it } from 'vitest';
 import { BlockText } from '../src/store/record-block.ts';
 
@@ -8,7 +8,9 @@ function written(lines: readonly string[], into = new ArrayBuffer(0)) {
   const text = new BlockText(into);
   for (const line of lines) text.add(line);
   expect(text.lines).toBe(lines.length);
-  return text.text();
+  const done = text.finish('');
+  expect(done.after.byteLength).toBe(0);
+  return done.text;
 }
 
 it('writes the lines joined by newlines, byte for byte as Node encodes the joined text', () => {
@@ -48,5 +50,18 @@ it('keeps a character whole when the room runs out in the middle of it', () => {
     const lines = ['x'.repeat(pad) + '😀é東', '😀'.repeat(40), 'é'.repeat(100)];
     const bytes = written(lines, new ArrayBuffer(lines.join('\n').length));
     expect(Buffer.from(bytes).equals(Buffer.from(lines.join('\n')))).toBe(true);
+  }
+});
+
+it('writes the text given at the end after the lines, in the same buffer, growing it when the lines filled it', () => {
+  const lines = ['{"a":"é"}', '{"a":2}'];
+  for (const room of [0, 12, 19, 1 << 10]) {
+    const text = new BlockText(new ArrayBuffer(room));
+    for (const line of lines) text.add(line);
+    const done = text.finish('{4,5,7}');
+    expect(Buffer.from(done.text).toString()).toBe(lines.join('\n'));
+    expect(Buffer.from(done.after).toString()).toBe('{4,5,7}');
+    expect(done.after.buffer).toBe(done.text.buffer);
+    expect(done.after.byteOffset).toBe(done.text.byteLength);
   }
 });

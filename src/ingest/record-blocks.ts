@@ -54,14 +54,14 @@ async function* readBlocks(
   let invalid = 0;
   const block = (): RecordBlockInput => {
     const rowCount = text!.lines;
-    const bytes = text!.text();
+    const bytes = text!.finish(`{${sheetRows.join(',')}}`);
     const firstRow = rowIndex - rowCount + 1;
     const done = {
-      block: (firstRow - 1) / RECORD_BLOCK, firstRow, rowCount, text: bytes,
-      sheetRows: `{${sheetRows.join(',')}}`, errorsJson: invalid === 0 ? '{}' : JSON.stringify(errors),
-      validCount: rowCount - invalid, invalidCount: invalid,
+      block: (firstRow - 1) / RECORD_BLOCK, firstRow, rowCount, text: bytes.text, sheetRows: bytes.after,
+      errorsJson: invalid === 0 ? '{}' : JSON.stringify(errors), validCount: rowCount - invalid, invalidCount: invalid,
     };
-    room = bytes.length + (bytes.length >> 3);
+    const used = bytes.text.length + bytes.after.length;
+    room = used + (used >> 3);
     text = undefined;
     sheetRows = [];
     errors = {};

@@ -16,8 +16,11 @@ export interface RecordBlockInput {
    * store as bytes, handed over rather than copied, and never becomes one large string on the way.
    */
   text: Uint8Array<ArrayBuffer>;
-  /** Each line's row number as the spreadsheet shows it, an int[] in its text form: {4,5,7}. */
-  sheetRows: string;
+  /**
+   * Each line's row number as the spreadsheet shows it, an int[] in its text form ({4,5,7}) as UTF-8: bytes after the
+   * text's, in the same buffer, so that it crosses to the store with the text instead of as a string of its own.
+   */
+  sheetRows: Uint8Array<ArrayBuffer>;
   /** The invalid rows' messages by row number, as JSON. */
   errorsJson: string;
   validCount: number;
@@ -62,9 +65,16 @@ export class BlockText {
     this.lines++;
   }
 
-  /** The lines joined by newlines, as a view of exactly the text from its buffer's start. */
-  text(): Uint8Array<ArrayBuffer> {
-    return new Uint8Array(this.out.buffer as ArrayBuffer, 0, this.used);
+  /**
+   * The lines joined by newlines, from the buffer's start, and `after` (text without a newline of its own) written
+   * after them in the same buffer: a view of each. Nothing is written after this.
+   */
+  finish(after: string): { text: Uint8Array<ArrayBuffer>; after: Uint8Array<ArrayBuffer> } {
+    const end = this.used;
+    this.room(Buffer.byteLength(after));
+    this.used += this.out.write(after, this.used);
+    const buffer = this.out.buffer as ArrayBuffer;
+    return { text: new Uint8Array(buffer, 0, end), after: new Uint8Array(buffer, end, this.used - end) };
   }
 
   private room(bytes: number): void {

@@ -14,14 +14,15 @@ export interface StoredRecord { row: number; sheetRow: number | null; valid: boo
 
 export type RecordFilter = 'all' | 'valid' | 'invalid';
 
-const INSERT_BLOCK = prepared('sheethook_insert_record_block', ['uuid', 'int', 'int', 'int', 'text', 'jsonb', 'int', 'int', 'int', 'int[]'], `
+// The sheet rows come as the text of an int[]: as bytes, a parameter of type text reaches either driver as its text.
+const INSERT_BLOCK = prepared('sheethook_insert_record_block', ['uuid', 'int', 'int', 'int', 'text', 'jsonb', 'int', 'int', 'int', 'text'], `
   WITH live AS (
     UPDATE uploads SET rows_read = $3::int + $4::int - 1, lease_until = now() + $9::int * interval '1 millisecond', updated_at = now()
     WHERE id = $1::uuid AND status = '${UploadStatus.ingesting}'
     RETURNING id
   )
   INSERT INTO record_blocks (upload_id, block, first_row, row_count, lines, errors, valid_count, invalid_count, sheet_rows)
-  SELECT $1::uuid, $2::int, $3::int, $4::int, $5::text, $6::jsonb, $7::int, $8::int, $10::int[] FROM live
+  SELECT $1::uuid, $2::int, $3::int, $4::int, $5::text, $6::jsonb, $7::int, $8::int, $10::text::int[] FROM live
   RETURNING block`);
 
 /**
