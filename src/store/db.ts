@@ -71,9 +71,12 @@ export async function openStore(options: { databaseUrl?: string; dataDir: string
 /**
  * The embedded database shares the service's memory, and its shared buffers are resident in full from the start:
  * Postgres's default 128 MB would be most of the service's footprint, and block-sized writes gain nothing from
- * them (bench/README.md has the measurements).
+ * them (bench/README.md has the measurements). A new WAL file is not filled with zeros first: PGlite passes every
+ * write through a JavaScript buffer of its own, so each fill left its file's size in buffers waiting for a full
+ * collection, and an embedded database, which runs without fsync, gains nothing from having the space allocated
+ * (docs/engine.md).
  */
-const EMBEDDED_SETTINGS = ['-c', 'shared_buffers=4MB'];
+const EMBEDDED_SETTINGS = ['-c', 'shared_buffers=4MB', '-c', 'wal_init_zero=off'];
 
 async function openPglite(dataDir: string, log?: Logger): Promise<Store> {
   const dir = join(dataDir, 'pgdata');
