@@ -85,7 +85,7 @@ export async function* csvRowBatches(
       }
       for (let at = 0; parser && at < text.length; at += SLICE_CHARS) {
         const written = parser;
-        const slice = text.length <= SLICE_CHARS ? text : text.slice(at, at + SLICE_CHARS);
+        const slice = text.slice(at, at + SLICE_CHARS);
         await new Promise<void>((resolve, reject) => written.write(slice, (error) => (error ? reject(error) : resolve())));
         rowless = batch.length > 0 ? 0 : rowless + slice.length;
         if (rowless > unfinishedLimit) {
