@@ -61,6 +61,14 @@ describe('unique values', () => {
     expect(new Set(marked.values())).toEqual(new Set(['a', 'b', 'c']));
   });
 
+  it('tells apart many distinct texts of one length, which share the slots of a bucket\'s table', () => {
+    // 20,000 rows of 15,000 values, each six digits: most buckets' tables have texts of the same length side by side.
+    const rows = Array.from({ length: 20_000 }, (_, i) => ({ a: String((i * 7919) % 15_000).padStart(6, '0') }));
+    const marked = found(rows, [column('a', true)]);
+    expect(marked).toEqual(expected(rows, ['a']));
+    expect(marked.size).toBe(5_000);
+  });
+
   it('splits a bucket past its bound into smaller files, and marks the same rows', () => {
     let seed = 11;
     const random = (n: number) => { seed = (seed * 1103515245 + 12345) % 2 ** 31; return seed % n; };

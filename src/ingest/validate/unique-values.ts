@@ -1,6 +1,6 @@
 // Finds the rows whose value in a unique column repeats an earlier row's, over a whole file, in bounded memory and
 // off the store: values are spilled to bucket files by hash as rows are read, then each bucket's values, in row order,
-// go through a set of their own.
+// go through a table of their own.
 import { closeSync, fstatSync, mkdtempSync, openSync, readSync, rmSync, unlinkSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,10 +23,11 @@ export const DEFAULT_SPLIT_BYTES = 4 << 20;
 const SPLIT_WAYS = 16;
 /** Splits of splits at most: a bucket of one value repeated cannot be split, and is checked whatever its size. */
 const MAX_SPLITS = 3;
-/** Bytes read from a bucket file at a time. */
+/** Bytes read from a bucket file at a time, when it is read a piece at a time. */
 const READ_PIECE = 1 << 20;
 /** An entry's column, row and text length, before its text. */
 const ENTRY_HEAD = 10;
+const EMPTY = Buffer.alloc(0);
 
 /**
  * The value of a record's field as the uniqueness rule compares it: text as it is, other values as their JSON
@@ -58,18 +59,54 @@ function partOf(data: Buffer, start: number, end: number, depth: number): number
 }
 
 /**
+ * The buffers a collector's files share. The check reads hundreds of files one after another (thousands once buckets
+ * are split): a buffer of its own for each would be garbage by the hundred megabytes, held outside the heap until a
+ * collection, and the reading thread's memory would rise by tens of megabytes at the end of a large file.
+ */
+class SharedBuffers {
+  /** Write buffers of closed files, for the next files opened. */
+  private free: Buffer[] = [];
+  private read = Buffer.allocUnsafe(0);
+  /** Slots of the check's table (markRepeats). */
+  private slots = new Int32Array(0);
+
+  writeBuffer(): Buffer {
+    return this.free.pop() ?? Buffer.allocUnsafe(BUCKET_BUFFER);
+  }
+
+  giveBack(buffer: Buffer): void {
+    if (buffer.length === BUCKET_BUFFER) this.free.push(buffer);
+  }
+
+  /** The read buffer, at least `size` bytes; its bytes are not kept when it grows. */
+  readBuffer(size: number): Buffer {
+    if (this.read.length < size) this.read = Buffer.allocUnsafe(size);
+    return this.read;
+  }
+
+  /** `count` slots, all empty (0). */
+  table(count: number): Int32Array {
+    if (this.slots.length < count) this.slots = new Int32Array(count);
+    else this.slots.fill(0, 0, count);
+    return this.slots;
+  }
+}
+
+/**
  * A bucket's values on disk. Texts are kept as UTF-16 code units, as JavaScript holds them: any text, a lone
  * surrogate included, comes back exactly as it went in.
  */
 class BucketFile {
-  private buffer = Buffer.allocUnsafe(BUCKET_BUFFER);
+  private buffer: Buffer;
   private used = 0;
   private fd: number | null;
-  private bytes = 0;
+  /** Bytes written to the file. */
+  bytes = 0;
   private parts: BucketFile[] | undefined;
 
-  constructor(readonly path: string) {
+  constructor(readonly path: string, private readonly shared: SharedBuffers) {
     this.fd = openSync(path, 'w');
+    this.buffer = shared.writeBuffer();
   }
 
   /** One entry: the unique column's index (2 bytes), the row (4), the text's length in code units (4), the text. */
@@ -107,6 +144,8 @@ class BucketFile {
     this.flush();
     closeSync(this.fd);
     this.fd = null;
+    this.shared.giveBack(this.buffer);
+    this.buffer = EMPTY;
   }
 
   /**
@@ -117,7 +156,7 @@ class BucketFile {
     this.close();
     if (this.parts) return this.parts;
     if (this.bytes <= splitBytes || depth >= MAX_SPLITS) return (this.parts = [this]);
-    const split = Array.from({ length: SPLIT_WAYS }, (_, i) => new BucketFile(`${this.path}.${i}`));
+    const split = Array.from({ length: SPLIT_WAYS }, (_, i) => new BucketFile(`${this.path}.${i}`, this.shared));
     this.readEntries((data, start, end) => {
       split[partOf(data, start + ENTRY_HEAD, end, depth)].addEntry(data, start, end);
     });
@@ -133,11 +172,28 @@ class BucketFile {
     });
   }
 
+  /** The whole file, in the shared read buffer: its first `bytes` bytes. */
+  readWhole(): Buffer {
+    this.close();
+    const data = this.shared.readBuffer(this.bytes);
+    const fd = openSync(this.path, 'r');
+    try {
+      for (let held = 0; held < this.bytes;) {
+        const read = readSync(fd, data, held, this.bytes - held, held);
+        if (read === 0) throw new Error(`${this.path}: ${this.bytes - held} bytes missing`);
+        held += read;
+      }
+    } finally {
+      closeSync(fd);
+    }
+    return data;
+  }
+
   /** Reads the file a piece at a time and gives each whole entry's place in the piece it lies in. */
   private readEntries(visit: (data: Buffer, start: number, end: number) => void): void {
     const fd = openSync(this.path, 'r');
     try {
-      let data = Buffer.allocUnsafe(Math.min(READ_PIECE, Math.max(fstatSync(fd).size, ENTRY_HEAD)));
+      let data = this.shared.readBuffer(Math.min(READ_PIECE, Math.max(fstatSync(fd).size, ENTRY_HEAD)));
       let held = 0;
       for (;;) {
         const read = readSync(fd, data, held, data.length - held, null);
@@ -186,9 +242,10 @@ export function collectUniqueValues(columns: readonly Column[], splitBytes = DEF
   const unique = columns.filter((c) => c.unique);
   if (unique.length === 0) return null;
   const dir = mkdtempSync(join(tmpdir(), 'sheethook-unique-'));
+  const shared = new SharedBuffers();
   // One set of files for every unique column, each entry naming its column: open files and buffers stay the same
   // however many columns are unique.
-  const buckets = Array.from({ length: BUCKETS }, (_, b) => new BucketFile(join(dir, String(b))));
+  const buckets = Array.from({ length: BUCKETS }, (_, b) => new BucketFile(join(dir, String(b)), shared));
   let discarded = false;
   const discard = () => {
     if (discarded) return;
@@ -209,9 +266,15 @@ export function collectUniqueValues(columns: readonly Column[], splitBytes = DEF
       try {
         // For each row, 1 + the index of the unique column it repeats a value of; 0 for none. A column is done
         // over every bucket before the next: a row it marks claims no value in the next.
-        const repeats = new Uint16Array(lastRow + 1);
+        // A byte a row while the columns' numbers fit in one (five megabytes for five million rows).
+        const repeats = unique.length < 0xff ? new Uint8Array(lastRow + 1) : new Uint16Array(lastRow + 1);
         for (let c = 0; c < unique.length; c++) {
-          for (const file of buckets) for (const part of file.checked(splitBytes)) markRepeats(part, c, repeats);
+          for (const file of buckets) {
+            for (const part of file.checked(splitBytes)) {
+              if (part.bytes <= splitBytes) markRepeats(part.readWhole(), part.bytes, c, repeats, shared);
+              else markRepeatsInSet(part, c, repeats);
+            }
+          }
         }
         const messages = unique.map((column) => ({ [column.key]: `${column.name} must be unique: the same value is in an earlier row` }));
         for (let first = 1; first <= lastRow; first += RECORD_BLOCK) {
@@ -232,11 +295,65 @@ export function collectUniqueValues(columns: readonly Column[], splitBytes = DEF
   };
 }
 
+type Repeats = Uint8Array | Uint16Array;
+
+/** The text of the entry at `at`: where it ends. */
+const entryEnd = (data: Buffer, at: number) => at + ENTRY_HEAD + 2 * data.readUInt32LE(at + 6);
+
 /**
- * Marks in `repeats` (with 1 + `column`) every row of one bucket whose text an earlier row not marked yet holds. The
- * bucket's entries are in row order, so the first row to bring a text into the set is the one that keeps it.
+ * FNV-1a over an entry's text with another offset basis than bucketOf and partOf, mixed by murmur3's finalizer: every
+ * text of a part has the same bucketOf and partOf, this spreads them over a table's slots.
  */
-function markRepeats(file: BucketFile, column: number, repeats: Uint16Array): void {
+function slotHash(data: Buffer, start: number, end: number): number {
+  let hash = 0x01000193;
+  for (let i = start; i < end; i += 2) hash = Math.imul(hash ^ data.readUInt16LE(i), 0x01000193);
+  hash = Math.imul(hash ^ (hash >>> 16), 0x85ebca6b);
+  hash = Math.imul(hash ^ (hash >>> 13), 0xc2b2ae35);
+  return (hash ^ (hash >>> 16)) >>> 0;
+}
+
+/**
+ * Marks in `repeats` (with 1 + `column`) every row of one bucket part, held whole in `data`, whose text an earlier
+ * row not marked yet holds. The part's entries are in row order, so the first row to bring a text is the one that
+ * keeps it. Texts are compared as the bytes they are in the part, found through a table of their places (open
+ * addressing): no string is made for a value, and nothing of a part outlives its check.
+ */
+function markRepeats(data: Buffer, size: number, column: number, repeats: Repeats, shared: SharedBuffers): void {
+  let count = 0;
+  for (let at = 0; at < size; at = entryEnd(data, at)) if (data.readUInt16LE(at) === column) count++;
+  if (count < 2) return;
+  // At most half full: a probe ends after a slot or two.
+  const mask = 2 ** Math.ceil(Math.log2(count * 2)) - 1;
+  const table = shared.table(mask + 1);
+  for (let at = 0, end = 0; at < size; at = end) {
+    end = entryEnd(data, at);
+    if (data.readUInt16LE(at) !== column) continue;
+    const row = data.readUInt32LE(at + 2);
+    if (repeats[row] !== 0) continue;
+    const start = at + ENTRY_HEAD;
+    let slot = slotHash(data, start, end) & mask;
+    for (;;) {
+      // A slot holds 1 + the place of the entry that brought its text.
+      const held = table[slot] - 1;
+      if (held < 0) {
+        table[slot] = at + 1;
+        break;
+      }
+      const heldEnd = entryEnd(data, held);
+      if (heldEnd - held === end - at && data.compare(data, held + ENTRY_HEAD, heldEnd, start, end) === 0) {
+        repeats[row] = column + 1;
+        break;
+      }
+      slot = (slot + 1) & mask;
+    }
+  }
+}
+
+/**
+ * markRepeats for a part too large to hold whole (one that splitting cannot make smaller: the same text in most of
+ * its rows), read a piece at a time, its distinct texts in a set.
+ */
+function markRepeatsInSet(file: BucketFile, column: number, repeats: Repeats): void {
   const seen = new Set<string>();
   file.forEach(column, (row, text) => {
     if (repeats[row] !== 0) return;
