@@ -65,3 +65,23 @@ it('keeps everything in memory within its budget, with no file', () => {
   expect(strings.spillDir).toBeUndefined();
   expect(strings.get(9_999)).toBe('value 9999');
 });
+
+it('puts the places of strings past their budget in the file, and reads them back in any order', () => {
+  // Pages all in memory; places for 4,096 strings kept, the rest written out a group at a time.
+  const strings = new SharedStrings(64 << 20, 4096 * 12);
+  const expected = Array.from({ length: 70_000 }, (_, i) => (i % 3 === 0 ? `${i} Łódź ${'y'.repeat(i % 30)}` : `v${i}`));
+  for (const text of expected) strings.add(text);
+  // Before the last group is full, and after: the group being filled is read from memory.
+  expect(strings.get(69_999)).toBe(expected[69_999]);
+  strings.seal();
+  expect(strings.spillDir).toBeDefined();
+  expect(expected.every((text, i) => strings.get(i) === text)).toBe(true);
+  // Back and forth over more groups than are kept read back.
+  let seed = 5;
+  for (let n = 0; n < 20_000; n++) {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    const i = (seed >>> 4) % expected.length;
+    if (strings.get(i) !== expected[i]) throw new Error(`string ${i} read back wrong`);
+  }
+  strings.close();
+});

@@ -1,7 +1,8 @@
 // A workbook's shared strings, kept in a few long strings rather than as a million small ones: read by index for
 // every text cell of the sheet, where a read is a slice of a page, and a fraction of the memory (no per-string object
 // for the GC to trace). Past a budget, whole pages go to a file of their own and come back, a few at a time, as the
-// rows cite them: a workbook of many distinct strings is read in the same memory as one of few.
+// rows cite them; so do the places of the strings, a group at a time: a workbook of many distinct strings is read in
+// the same memory as one of few.
 import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,9 +27,31 @@ export const DEFAULT_KEPT_BYTES = 16 << 20;
  * first used, so whole pages read back would be read again and again.)
  */
 const CACHE_SLOTS = 1 << 16;
+/** Strings per group of places: a group is kept, or written to the file and read back, whole. */
+const GROUP_BITS = 12;
+const GROUP = 1 << GROUP_BITS;
+/** A group's bytes: per string, its start (a double) and its end (four bytes). */
+const GROUP_BYTES = GROUP * 12;
+/**
+ * Bytes of groups of places held in memory before the next ones go to the file: the first groups, those of the values
+ * repeated all through a sheet, as with the pages.
+ */
+export const DEFAULT_KEPT_PLACES_BYTES = 4 << 20;
+/** Groups read back from the file, kept by their number modulo this: rows cite new strings in the order they were added. */
+const CACHED_GROUPS = 8;
 
 /** Where a page written to the file lies in it. */
 interface SpilledPage { offset: number; bytes: number; width: number }
+
+/**
+ * The places of GROUP strings: per string, its page times 2^OFFSET_BITS plus its start within the page (exact in a
+ * double), and its end. One buffer, written to the file and read back as it is.
+ */
+class PlaceGroup {
+  readonly bytes = new Uint8Array(GROUP_BYTES);
+  readonly starts = new Float64Array(this.bytes.buffer, 0, GROUP);
+  readonly ends = new Uint32Array(this.bytes.buffer, GROUP * 8, GROUP);
+}
 
 /**
  * The page being filled for one width of character. Its strings are copied in as they come (a string cut out of the
@@ -53,14 +76,19 @@ export class SharedStrings {
   private cachedText: (string | undefined)[] = [];
   private readBuffer = Buffer.allocUnsafe(0);
   private open: [OpenPage | undefined, OpenPage | undefined] = [undefined, undefined];
-  /** Per string: its page times 2^OFFSET_BITS plus its start within the page (exact in a double), then its end. */
-  private starts = new Float64Array(1024);
-  private ends = new Uint32Array(1024);
+  /** The places of the strings, a group per GROUP of them: kept, or in the file (`groupAt`); the last being filled. */
+  private groups: (PlaceGroup | undefined)[] = [];
+  private groupAt: number[] = [];
+  private filling = new PlaceGroup();
+  private keptPlacesBytes = 0;
+  /** Groups read back from the file, by number modulo CACHED_GROUPS; -1 for an empty slot. */
+  private cachedGroupIndex = new Int32Array(CACHED_GROUPS).fill(-1);
+  private cachedGroups: PlaceGroup[] = [];
   length = 0;
   /** False while the strings are still being read (until `seal`): an index past the end may yet come. */
   complete = true;
 
-  constructor(private readonly keptBudget = DEFAULT_KEPT_BYTES) {}
+  constructor(private readonly keptBudget = DEFAULT_KEPT_BYTES, private readonly keptPlacesBudget = DEFAULT_KEPT_PLACES_BYTES) {}
 
   add(text: string): void {
     const width = WIDE.test(text) ? 1 : 0;
@@ -71,15 +99,13 @@ export class SharedStrings {
       // A page of its own starts at 0, so a string longer than a page still packs.
       page = this.open[width] = { index: this.pages.push(undefined) - 1, bytes: Buffer.allocUnsafe(Math.max(PAGE, text.length) << width), used: 0 };
     }
-    if (this.length === this.starts.length) {
-      this.starts = grow(this.starts, new Float64Array(this.length * 2));
-      this.ends = grow(this.ends, new Uint32Array(this.length * 2));
-    }
-    this.starts[this.length] = page.index * 2 ** OFFSET_BITS + page.used;
+    const place = this.length & (GROUP - 1);
+    this.filling.starts[place] = page.index * 2 ** OFFSET_BITS + page.used;
     page.bytes.write(text, page.used << width, ENCODINGS[width]);
     page.used += text.length;
-    this.ends[this.length] = page.used;
+    this.filling.ends[place] = page.used;
     this.length++;
+    if ((this.length & (GROUP - 1)) === 0) this.groupFilled();
   }
 
   /** Every string is in: the pages being filled become strings. */
@@ -91,15 +117,18 @@ export class SharedStrings {
 
   get(index: number): string | undefined {
     if (!Number.isInteger(index) || index < 0 || index >= this.length) return undefined;
-    const packed = this.starts[index];
+    const number = index >>> GROUP_BITS;
+    const group = number === this.length >>> GROUP_BITS ? this.filling : this.groups[number] ?? this.readGroup(number);
+    const packed = group.starts[index & (GROUP - 1)];
+    const end = group.ends[index & (GROUP - 1)];
     const page = Math.floor(packed / 2 ** OFFSET_BITS);
     const start = packed % 2 ** OFFSET_BITS;
     const text = this.pages[page];
-    if (text !== undefined) return text.slice(start, this.ends[index]);
+    if (text !== undefined) return text.slice(start, end);
     const where = this.spilled.get(page);
-    if (where) return this.readBack(index, where, start, this.ends[index]);
+    if (where) return this.readBack(index, where, start, end);
     const width = this.open[0]?.index === page ? 0 : 1;
-    return this.open[width]!.bytes.toString(ENCODINGS[width], start << width, this.ends[index] << width);
+    return this.open[width]!.bytes.toString(ENCODINGS[width], start << width, end << width);
   }
 
   /** Removes the file of pages, if there is one. */
@@ -111,6 +140,9 @@ export class SharedStrings {
     this.spilled.clear();
     this.cachedIndex = new Int32Array(0);
     this.cachedText = [];
+    this.groupAt = [];
+    this.cachedGroupIndex.fill(-1);
+    this.cachedGroups = [];
   }
 
   /** Where pages go past the budget, while there is one. */
@@ -126,13 +158,52 @@ export class SharedStrings {
       this.keptBytes += bytes;
       return;
     }
+    this.spilled.set(page.index, { offset: this.toFile(page.bytes, bytes), bytes, width });
+  }
+
+  /** The group of places just filled is kept, or past the budget written to the file; the next one is filled. */
+  private groupFilled(): void {
+    const number = (this.length >>> GROUP_BITS) - 1;
+    if (this.keptPlacesBytes + GROUP_BYTES <= this.keptPlacesBudget) {
+      this.groups[number] = this.filling;
+      this.keptPlacesBytes += GROUP_BYTES;
+      this.filling = new PlaceGroup();
+      return;
+    }
+    // The group's buffer is written as it is, and filled again.
+    this.groupAt[number] = this.toFile(this.filling.bytes, GROUP_BYTES);
+  }
+
+  /** A group of places in the file: from the groups read back, or read now in the place of another. */
+  private readGroup(number: number): PlaceGroup {
+    const slot = number & (CACHED_GROUPS - 1);
+    const group = (this.cachedGroups[slot] ??= new PlaceGroup());
+    if (this.cachedGroupIndex[slot] !== number) {
+      this.readExactly(group.bytes, GROUP_BYTES, this.groupAt[number], `the places of strings ${number * GROUP} on`);
+      this.cachedGroupIndex[slot] = number;
+    }
+    return group;
+  }
+
+  /** Appends `bytes` bytes to the file (made with the first): where they start. */
+  private toFile(data: Uint8Array, bytes: number): number {
     if (!this.spill) {
       const dir = mkdtempSync(join(tmpdir(), 'sheethook-strings-'));
       this.spill = { dir, fd: openSync(join(dir, 'pages'), 'w+'), end: 0 };
     }
-    writeSync(this.spill.fd, page.bytes, 0, bytes, this.spill.end);
-    this.spilled.set(page.index, { offset: this.spill.end, bytes, width });
+    const offset = this.spill.end;
+    writeSync(this.spill.fd, data, 0, bytes, offset);
     this.spill.end += bytes;
+    return offset;
+  }
+
+  private readExactly(into: Uint8Array, bytes: number, offset: number, what: string): void {
+    let read = 0;
+    while (read < bytes) {
+      const n = readSync(this.spill!.fd, into, read, bytes - read, offset + read);
+      if (n === 0) throw new Error(`shared strings: ${what} cut short in their file`);
+      read += n;
+    }
   }
 
   /** A string of a page in the file: from the cache, or its own bytes read from the file. */
@@ -145,20 +216,10 @@ export class SharedStrings {
     if (this.cachedIndex[slot] === index) return this.cachedText[slot]!;
     const bytes = (end - start) << where.width;
     if (this.readBuffer.length < bytes) this.readBuffer = Buffer.allocUnsafe(Math.max(bytes, 4096));
-    let read = 0;
-    while (read < bytes) {
-      const n = readSync(this.spill!.fd, this.readBuffer, read, bytes - read, where.offset + (start << where.width) + read);
-      if (n === 0) throw new Error(`shared strings: string ${index} cut short in their file`);
-      read += n;
-    }
+    this.readExactly(this.readBuffer, bytes, where.offset + (start << where.width), `string ${index}`);
     const text = this.readBuffer.toString(ENCODINGS[where.width], 0, bytes);
     this.cachedIndex[slot] = index;
     this.cachedText[slot] = text;
     return text;
   }
-}
-
-function grow<T extends Float64Array | Uint32Array>(array: T, bigger: T): T {
-  bigger.set(array);
-  return bigger;
 }
