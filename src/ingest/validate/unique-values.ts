@@ -46,12 +46,18 @@ function bucketOf(text: string): number {
 }
 
 /**
+ * The first `size` bytes of a buffer read from a bucket file as code units, for hashing: an entry and its text start
+ * at an even byte, and the buffer at the start of its memory.
+ */
+const codeUnits = (data: Buffer, size: number) => new Uint16Array(data.buffer, data.byteOffset, size >>> 1);
+
+/**
  * The same FNV-1a over an entry's text as it lies in a bucket file, mixed with the split's depth (murmur3's
  * finalizer): within a bucket every text has the same FNV modulo BUCKETS, the mixed value spreads them again.
  */
-function partOf(data: Buffer, start: number, end: number, depth: number): number {
+function partOf(units: Uint16Array, start: number, end: number, depth: number): number {
   let hash = 0x811c9dc5;
-  for (let i = start; i < end; i += 2) hash = Math.imul(hash ^ data.readUInt16LE(i), 0x01000193);
+  for (let i = start; i < end; i++) hash = Math.imul(hash ^ units[i], 0x01000193);
   hash ^= Math.imul(depth, 0x9e3779b9);
   hash = Math.imul(hash ^ (hash >>> 16), 0x85ebca6b);
   hash = Math.imul(hash ^ (hash >>> 13), 0xc2b2ae35);
@@ -78,9 +84,9 @@ class SharedBuffers {
     if (buffer.length === BUCKET_BUFFER) this.free.push(buffer);
   }
 
-  /** The read buffer, at least `size` bytes; its bytes are not kept when it grows. */
+  /** The read buffer, at least `size` bytes, at the start of its memory; its bytes are not kept when it grows. */
   readBuffer(size: number): Buffer {
-    if (this.read.length < size) this.read = Buffer.allocUnsafe(size);
+    if (this.read.length < size) this.read = Buffer.from(new ArrayBuffer(size));
     return this.read;
   }
 
@@ -157,8 +163,11 @@ class BucketFile {
     if (this.parts) return this.parts;
     if (this.bytes <= splitBytes || depth >= MAX_SPLITS) return (this.parts = [this]);
     const split = Array.from({ length: SPLIT_WAYS }, (_, i) => new BucketFile(`${this.path}.${i}`, this.shared));
+    let units: Uint16Array = new Uint16Array(0);
+    let unitsOf: Buffer | undefined;
     this.readEntries((data, start, end) => {
-      split[partOf(data, start + ENTRY_HEAD, end, depth)].addEntry(data, start, end);
+      if (data !== unitsOf) units = codeUnits((unitsOf = data), data.length);
+      split[partOf(units, (start + ENTRY_HEAD) >>> 1, end >>> 1, depth)].addEntry(data, start, end);
     });
     unlinkSync(this.path);
     return (this.parts = split.flatMap((part) => part.checked(splitBytes, depth + 1)));
@@ -211,7 +220,7 @@ class BucketFile {
         }
         // The entry cut at the piece's end goes to the front; one larger than the piece gets a piece of its size.
         const need = at + ENTRY_HEAD <= held ? ENTRY_HEAD + 2 * data.readUInt32LE(at + 6) : ENTRY_HEAD;
-        const next = need > data.length ? Buffer.allocUnsafe(need) : data;
+        const next = need > data.length ? Buffer.from(new ArrayBuffer(need)) : data;
         data.copy(next, 0, at, held);
         data = next;
         held -= at;
@@ -304,9 +313,9 @@ const entryEnd = (data: Buffer, at: number) => at + ENTRY_HEAD + 2 * data.readUI
  * FNV-1a over an entry's text with another offset basis than bucketOf and partOf, mixed by murmur3's finalizer: every
  * text of a part has the same bucketOf and partOf, this spreads them over a table's slots.
  */
-function slotHash(data: Buffer, start: number, end: number): number {
+function slotHash(units: Uint16Array, start: number, end: number): number {
   let hash = 0x01000193;
-  for (let i = start; i < end; i += 2) hash = Math.imul(hash ^ data.readUInt16LE(i), 0x01000193);
+  for (let i = start; i < end; i++) hash = Math.imul(hash ^ units[i], 0x01000193);
   hash = Math.imul(hash ^ (hash >>> 16), 0x85ebca6b);
   hash = Math.imul(hash ^ (hash >>> 13), 0xc2b2ae35);
   return (hash ^ (hash >>> 16)) >>> 0;
@@ -325,13 +334,14 @@ function markRepeats(data: Buffer, size: number, column: number, repeats: Repeat
   // At most half full: a probe ends after a slot or two.
   const mask = 2 ** Math.ceil(Math.log2(count * 2)) - 1;
   const table = shared.table(mask + 1);
+  const units = codeUnits(data, size);
   for (let at = 0, end = 0; at < size; at = end) {
     end = entryEnd(data, at);
     if (data.readUInt16LE(at) !== column) continue;
     const row = data.readUInt32LE(at + 2);
     if (repeats[row] !== 0) continue;
     const start = at + ENTRY_HEAD;
-    let slot = slotHash(data, start, end) & mask;
+    let slot = slotHash(units, start >>> 1, end >>> 1) & mask;
     for (;;) {
       // A slot holds 1 + the place of the entry that brought its text.
       const held = table[slot] - 1;
