@@ -12,11 +12,14 @@ import { isSystemError } from '../system-error.ts';
 /** Bytes read at a time. */
 const PIECE_BYTES = 64 * 1024;
 /**
- * Text parsed at a time. A slice's rows live until the last of them is validated, past the young-generation
- * collections that come meanwhile, which copy them: the smaller the slice, the less each collection copies
- * (block-reader.ts keeps the reading thread's young generation small on that account).
+ * Text parsed at a time, at least. A slice's rows live until the last of them is validated, past the young-generation
+ * collections that come meanwhile, which copy them, and those they outlive twice go to the old generation: the
+ * smaller the slice, the less each collection copies and the less waits there as garbage (block-reader.ts keeps the
+ * reading thread's young generation small on that account). A slice is as long as the text written since the last
+ * row, when that is longer: papaparse parses an unfinished row again from its start with each slice, and so a long
+ * row costs twice its length at most, not its length times its slices.
  */
-const SLICE_CHARS = 16 * 1024;
+const SLICE_CHARS = 4 * 1024;
 
 /**
  * Text written without a row coming out, beyond the largest field: papaparse re-parses an unfinished row from its start
@@ -83,16 +86,17 @@ export async function* csvRowBatches(
           csv.once('error', reject);
         });
       }
-      for (let at = 0; parser && at < text.length; at += SLICE_CHARS) {
+      for (let at = 0, size = SLICE_CHARS; parser && at < text.length; at += size) {
         const written = parser;
-        const slice = text.slice(at, at + SLICE_CHARS);
+        size = Math.max(SLICE_CHARS, rowless);
+        const slice = text.slice(at, at + size);
         await new Promise<void>((resolve, reject) => written.write(slice, (error) => (error ? reject(error) : resolve())));
         rowless = batch.length > 0 ? 0 : rowless + slice.length;
         if (rowless > unfinishedLimit) {
           throw fieldTooLarge(maxFieldBytes, ' or a line that never ends (often a quote that is never closed)');
         }
         if (failure) throw failure;
-        if (batch.length > 0 && at + SLICE_CHARS < text.length) {
+        if (batch.length > 0 && at + size < text.length) {
           const rows = batch;
           batch = [];
           yield rows;
