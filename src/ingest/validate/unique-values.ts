@@ -17,7 +17,7 @@ const BUCKETS = 64;
 const BUCKET_BUFFER = 32 * 1024;
 /**
  * A bucket file larger than this is split by another hash into SPLIT_WAYS files before it is checked: a check holds
- * a bucket's distinct values in a set, and a bucket grows with the file, this bound does not.
+ * a whole file in memory, and a bucket grows with the file, this bound does not.
  */
 export const DEFAULT_SPLIT_BYTES = 4 << 20;
 const SPLIT_WAYS = 16;

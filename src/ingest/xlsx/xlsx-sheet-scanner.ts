@@ -479,12 +479,12 @@ function tagEnd(text: string, from: number): number {
   return -1;
 }
 
-/** The rows of a worksheet part's text, in batches of those one piece of text completes. */
+/** The rows of a worksheet part's text, in batches of those one slice of it completes (SLICE_CHARS). */
 export async function* sheetRowBatches(chunks: AsyncIterable<string>, context: SheetContext): AsyncGenerator<RowBatch> {
   const scanner = new SheetScanner(context);
   for await (const chunk of chunks) {
     for (let at = 0; at < chunk.length; at += SLICE_CHARS) {
-      scanner.scan(at === 0 && chunk.length <= SLICE_CHARS ? chunk : chunk.slice(at, at + SLICE_CHARS));
+      scanner.scan(chunk.slice(at, at + SLICE_CHARS));
       if (scanner.wanted >= 0) {
         await context.loadSharedStrings?.(scanner.wanted);
         scanner.resolve();
