@@ -39,13 +39,6 @@ const SINGLE_QUOTE = 0x27;
  */
 const MAX_MARKUP_CHARS = 1024 * 1024;
 
-/**
- * Text scanned at a time: the rows of a slice are taken before the next is scanned. The parts come unpacked in
- * pieces of 64K, a hundred rows and more of a sheet; those would live through the reading thread's young-generation
- * collections and wait in the old generation as garbage (see csv-rows.ts).
- */
-const SLICE_CHARS = 8 * 1024;
-
 const isSpace = (code: number) => code === 0x20 || code === 0x0a || code === 0x09 || code === 0x0d;
 const notXml = () => new AppError(400, 'file_unreadable', 'The XLSX file is damaged: a part of it is not valid XML');
 
@@ -479,23 +472,24 @@ function tagEnd(text: string, from: number): number {
   return -1;
 }
 
-/** The rows of a worksheet part's text, in batches of those one slice of it completes (SLICE_CHARS). */
+/**
+ * The rows of a worksheet part's text, in batches of those one piece of text completes: small pieces (partText's)
+ * make small batches, whose rows do not outlive the reading thread's young generation.
+ */
 export async function* sheetRowBatches(chunks: AsyncIterable<string>, context: SheetContext): AsyncGenerator<RowBatch> {
   const scanner = new SheetScanner(context);
   for await (const chunk of chunks) {
-    for (let at = 0; at < chunk.length; at += SLICE_CHARS) {
-      scanner.scan(chunk.slice(at, at + SLICE_CHARS));
-      if (scanner.wanted >= 0) {
-        await context.loadSharedStrings?.(scanner.wanted);
-        scanner.resolve();
-      }
-      if (scanner.rows.length > 0) {
-        yield { rows: scanner.rows, sheetRows: scanner.sheetRows };
-        scanner.rows = [];
-        scanner.sheetRows = [];
-      }
-      if (scanner.done) return;
+    scanner.scan(chunk);
+    if (scanner.wanted >= 0) {
+      await context.loadSharedStrings?.(scanner.wanted);
+      scanner.resolve();
     }
+    if (scanner.rows.length > 0) {
+      yield { rows: scanner.rows, sheetRows: scanner.sheetRows };
+      scanner.rows = [];
+      scanner.sheetRows = [];
+    }
+    if (scanner.done) return;
   }
   scanner.end();
 }
