@@ -37,7 +37,10 @@ const GROUP_BYTES = GROUP * 12;
  * repeated all through a sheet, as with the pages.
  */
 export const DEFAULT_KEPT_PLACES_BYTES = 4 << 20;
-/** Groups read back from the file, kept by their number modulo this: rows cite new strings in the order they were added. */
+/**
+ * Groups read back from the file, kept by their number modulo this: rows cite new strings in about the order they
+ * were added.
+ */
 const CACHED_GROUPS = 8;
 
 /** Where a page written to the file lies in it. */
@@ -88,7 +91,10 @@ export class SharedStrings {
   /** False while the strings are still being read (until `seal`): an index past the end may yet come. */
   complete = true;
 
-  constructor(private readonly keptBudget = DEFAULT_KEPT_BYTES, private readonly keptPlacesBudget = DEFAULT_KEPT_PLACES_BYTES) {}
+  constructor(
+    private readonly keptBudget = DEFAULT_KEPT_BYTES,
+    private readonly keptPlacesBudget = DEFAULT_KEPT_PLACES_BYTES,
+  ) {}
 
   add(text: string): void {
     const width = WIDE.test(text) ? 1 : 0;

@@ -13,9 +13,10 @@ import { zipFailure } from './zip-failure.ts';
 const TEXT_BYTES = 8 * 1024;
 
 /**
- * The entry's content as UTF-8 text, in pieces of about TEXT_BYTES that never cut a character in two. `unpacked` is told every piece's
- * size before it is decoded and may throw to stop. A damaged or truncated part fails as file_unreadable, one that
- * unpacks to more than the directory says as file_too_large; stopping early lets go of the part.
+ * The entry's content as UTF-8 text, in pieces of about TEXT_BYTES that never cut a character in two. `unpacked` is
+ * told every unpacked piece's size before it is decoded and may throw to stop. A damaged or truncated part fails as
+ * file_unreadable, one that unpacks to more than the directory says as file_too_large; stopping early lets go of the
+ * part.
  */
 export async function* partText(archive: ZipArchive, entry: ZipEntry, unpacked: (bytes: number) => void): AsyncGenerator<string> {
   const decoder = new StringDecoder('utf8');
