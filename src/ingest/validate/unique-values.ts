@@ -51,18 +51,26 @@ function bucketOf(text: string): number {
  */
 const codeUnits = (data: Buffer, size: number) => new Uint16Array(data.buffer, data.byteOffset, size >>> 1);
 
-/**
- * The same FNV-1a over an entry's text as it lies in a bucket file, mixed with the split's depth (murmur3's
- * finalizer): within a bucket every text has the same FNV modulo BUCKETS, the mixed value spreads them again.
- */
-function partOf(units: Uint16Array, start: number, end: number, depth: number): number {
-  let hash = 0x811c9dc5;
+/** FNV-1a over code units `start` to `end`, from the offset basis `basis`. */
+function fnv1a(units: Uint16Array, start: number, end: number, basis: number): number {
+  let hash = basis;
   for (let i = start; i < end; i++) hash = Math.imul(hash ^ units[i], 0x01000193);
-  hash ^= Math.imul(depth, 0x9e3779b9);
+  return hash;
+}
+
+/** murmur3's finalizer: every bit of `hash` moves every bit of the result. */
+function fmix32(hash: number): number {
   hash = Math.imul(hash ^ (hash >>> 16), 0x85ebca6b);
   hash = Math.imul(hash ^ (hash >>> 13), 0xc2b2ae35);
-  return ((hash ^ (hash >>> 16)) >>> 0) % SPLIT_WAYS;
+  return (hash ^ (hash >>> 16)) >>> 0;
 }
+
+/**
+ * The same FNV-1a over an entry's text as it lies in a bucket file, mixed with the split's depth: within a bucket
+ * every text has the same FNV modulo BUCKETS, the mixed value spreads them again.
+ */
+const partOf = (units: Uint16Array, start: number, end: number, depth: number) =>
+  fmix32(fnv1a(units, start, end, 0x811c9dc5) ^ Math.imul(depth, 0x9e3779b9)) % SPLIT_WAYS;
 
 /**
  * The buffers a collector's files share. The check reads hundreds of files one after another (thousands once buckets
@@ -310,16 +318,10 @@ type Repeats = Uint8Array | Uint16Array;
 const entryEnd = (data: Buffer, at: number) => at + ENTRY_HEAD + 2 * data.readUInt32LE(at + 6);
 
 /**
- * FNV-1a over an entry's text with another offset basis than bucketOf and partOf, mixed by murmur3's finalizer: every
- * text of a part has the same bucketOf and partOf, this spreads them over a table's slots.
+ * FNV-1a over an entry's text with another offset basis than bucketOf and partOf, mixed: every text of a part has the
+ * same bucketOf and partOf, this spreads them over a table's slots.
  */
-function slotHash(units: Uint16Array, start: number, end: number): number {
-  let hash = 0x01000193;
-  for (let i = start; i < end; i++) hash = Math.imul(hash ^ units[i], 0x01000193);
-  hash = Math.imul(hash ^ (hash >>> 16), 0x85ebca6b);
-  hash = Math.imul(hash ^ (hash >>> 13), 0xc2b2ae35);
-  return (hash ^ (hash >>> 16)) >>> 0;
-}
+const slotHash = (units: Uint16Array, start: number, end: number) => fmix32(fnv1a(units, start, end, 0x01000193));
 
 /**
  * Marks in `repeats` (with 1 + `column`) every row of one bucket part, held whole in `data`, whose text an earlier
