@@ -107,4 +107,24 @@ describe('server-side import', () => {
     expect(body.pages[0].attempts[0]).toMatchObject({ outcome: 'delivered', httpStatus: 200, responseExcerpt: 'ok' });
     expect(typeof body.pages[0].attempts[0].durationMs).toBe('number');
   });
+
+  it('builds each page of a long upload in its own bytes, pages read later into the buffers of pages answered', async () => {
+    // More pages than one read ahead holds: the later ones are built in the buffers of the earlier, of other lengths.
+    expect((await t.api('POST', '/v1/templates', { code: 'many-pages', name: 'Many pages', columns: PEOPLE_COLUMNS })).status).toBe(201);
+    const put = await t.api('PUT', '/v1/templates/many-pages/destination', { webhook: { callbackUrl: receiver.url, chunkSize: 7 } });
+    expect(put.status).toBe(200);
+    receiver.received.length = 0;
+    const count = 1200;
+    const res = await t.api('POST', '/v1/imports', importForm({ template: 'many-pages', file: peopleCsv(count) }));
+    const pages = Math.ceil(count / 7);
+    expect(await waitForFinal(t, res.body.uploadId)).toMatchObject({ status: 'completed', totalPages: pages, pagesDelivered: pages });
+    expect(receiver.received.map((r) => r.body?.page)).toEqual(Array.from({ length: pages }, (_, i) => i + 1));
+    for (const r of receiver.received) {
+      expect(Buffer.byteLength(r.raw)).toBe(Number(r.headers['content-length']));
+      const first = (r.body.page - 1) * 7 + 1;
+      const names = Array.from({ length: Math.min(7, count - first + 1) }, (_, i) => `Person ${first + i}`);
+      expect(r.body).toMatchObject({ template: 'many-pages', uploadId: res.body.uploadId, totalRecords: count, pageSize: names.length, extra: null });
+      expect(r.body.data.map((d: { name: string }) => d.name)).toEqual(names);
+    }
+  });
 });

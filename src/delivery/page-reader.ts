@@ -17,6 +17,41 @@ export const READ_AHEAD_RECORDS = 8_000;
 /** Pages kept at most, across uploads: past this, the oldest read go (and are read again if they are sent). */
 const MAX_KEPT = 256;
 
+/** Bodies' buffers waiting to be used again, in bytes at most; a larger body's is not kept. */
+const SPARE_BYTES = 8 << 20;
+const SPARE_MAX_BODY = 2 << 20;
+/** A buffer's size is rounded up to this, so that pages of one upload, a little different in length, fit each other's. */
+const SPARE_STEP = 64 << 10;
+
+/**
+ * The buffers of bodies whose requests were answered, for the next pages' bodies. A body lives from its read, a few
+ * pages ahead, to its answer: long enough to outlive the young generation of the thread, and then, let go, it would
+ * wait for a full collection, which V8 starts only once tens of megabytes of such buffers have piled up.
+ */
+class SpareBodies {
+  private spare: ArrayBuffer[] = [];
+  private bytes = 0;
+
+  /** A buffer of exactly `length` bytes: a spare one that fits (not more than twice as long), or a new one. */
+  take(length: number): Buffer {
+    for (let i = this.spare.length - 1; i >= 0; i--) {
+      const room = this.spare[i];
+      if (room.byteLength < length || room.byteLength > 2 * length + SPARE_STEP) continue;
+      this.spare.splice(i, 1);
+      this.bytes -= room.byteLength;
+      return Buffer.from(room, 0, length);
+    }
+    return Buffer.from(new ArrayBuffer(Math.ceil(length / SPARE_STEP) * SPARE_STEP), 0, length);
+  }
+
+  give(body: Buffer): void {
+    const room = body.buffer as ArrayBuffer;
+    if (room.byteLength > SPARE_MAX_BODY || this.bytes + room.byteLength > SPARE_BYTES) return;
+    this.spare.push(room);
+    this.bytes += room.byteLength;
+  }
+}
+
 type Page = PageRange & { uploadId: string };
 /** What a page's body says of its upload. */
 export type BodyContext = Pick<UploadContext, 'templateCode' | 'extraJson' | 'totalRecords' | 'totalPages'>;
@@ -28,6 +63,11 @@ export interface PageReader {
   readAhead(page: Page, context: BodyContext): void;
   /** Forgets what was read of an upload. */
   forget(uploadId: string): void;
+  /**
+   * Takes back a body `read` gave, once its request is over (answered), to build another page's body in its bytes.
+   * Nothing may use the body after this.
+   */
+  reuse(body: Buffer): void;
 }
 
 export function createPageReader(store: Pick<Store, 'run' | 'readRaw'>): PageReader {
@@ -36,8 +76,10 @@ export function createPageReader(store: Pick<Store, 'run' | 'readRaw'>): PageRea
   const furthest = new Map<string, number>();
   const reading = new Map<string, Promise<void>>();
   const key = (uploadId: string, page: number) => `${uploadId}:${page}`;
+  const spares = new SpareBodies();
+  const allocate = (length: number) => spares.take(length);
   const body = (uploadId: string, context: BodyContext, page: PageRange, records: Uint8Array[]) =>
-    buildBody({ ...context, uploadId, page: page.page, recordCount: page.recordCount }, records);
+    buildBody({ ...context, uploadId, page: page.page, recordCount: page.recordCount }, records, allocate);
 
   async function readRun(uploadId: string, context: BodyContext, fromPage: number, count: number): Promise<void> {
     const ranges = await upcomingPages(store, uploadId, fromPage, count);
@@ -108,5 +150,6 @@ export function createPageReader(store: Pick<Store, 'run' | 'readRaw'>): PageRea
       const prefix = `${uploadId}:`;
       for (const k of kept.keys()) if (k.startsWith(prefix)) kept.delete(k);
     },
+    reuse: (body) => spares.give(body),
   };
 }

@@ -9,11 +9,13 @@ export type PageOfUpload = Pick<ClaimedChunk, 'templateCode' | 'uploadId' | 'tot
 /**
  * `data` arrives as JSON straight from the store: on the delivery path as each record's UTF-8 bytes, cut out of the
  * blocks the store sent, which go into the body's one buffer as they are; records are never parsed and re-serialized
- * here.
+ * here. `allocate` gives that buffer, of the length asked.
  */
-export function buildBody(chunk: PageOfUpload, records: readonly Uint8Array[]): Buffer;
+export function buildBody(chunk: PageOfUpload, records: readonly Uint8Array[], allocate?: (length: number) => Buffer): Buffer;
 export function buildBody(chunk: PageOfUpload, dataJson: string): string;
-export function buildBody(chunk: PageOfUpload, data: string | readonly Uint8Array[]): string | Buffer {
+export function buildBody(
+  chunk: PageOfUpload, data: string | readonly Uint8Array[], allocate: (length: number) => Buffer = Buffer.allocUnsafeSlow,
+): string | Buffer {
   const head = `{"template":${JSON.stringify(chunk.templateCode)},"uploadId":${JSON.stringify(chunk.uploadId)},"data":`;
   const tail = `,"totalRecords":${chunk.totalRecords},"totalPages":${chunk.totalPages},` +
     `"page":${chunk.page},"pageSize":${chunk.recordCount},"extra":${chunk.extraJson}}`;
@@ -21,7 +23,7 @@ export function buildBody(chunk: PageOfUpload, data: string | readonly Uint8Arra
   // The records, a comma between each two, and the brackets.
   let length = Buffer.byteLength(head) + Buffer.byteLength(tail) + Math.max(2, data.length + 1);
   for (const record of data) length += record.length;
-  const body = Buffer.allocUnsafeSlow(length);
+  const body = allocate(length);
   let at = body.write(head, 0);
   body[at++] = 0x5b; // [
   for (let i = 0; i < data.length; i++) {

@@ -170,7 +170,11 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
     const sending = deps.client.send(prepared.request, startedAt);
     // While this page is on the wire, the records of the next ones are read.
     reader.readAhead(page, context);
-    return sending;
+    const result = await sending;
+    // Answered, the request is over for its receiver, even one that answered before reading it all (what of the body
+    // is still on its way is read past). After a failure without an answer the body is left alone.
+    if (result.httpStatus !== undefined) reader.reuse(body);
+    return result;
   }
 
   async function finalize(uploadId: string): Promise<void> {
