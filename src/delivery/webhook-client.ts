@@ -65,7 +65,14 @@ export function createWebhookClient(guard: AddressGuard): WebhookClient {
   async function send(req: WebhookRequest, startedAt = new Date()): Promise<AttemptResult> {
     const started = performance.now();
     const elapsed = () => Math.round(performance.now() - started);
-    const signal = AbortSignal.timeout(req.timeoutMs);
+    // A timer of our own, cleared as soon as the exchange is over: AbortSignal.timeout's stays until the timeout has
+    // passed, answered or not, so at hundreds of requests a second thousands of timers were held at once.
+    const timeout = new AbortController();
+    const timer = setTimeout(() => {
+      timeout.abort(new DOMException(`no response within ${req.timeoutMs} ms`, 'TimeoutError'));
+    }, req.timeoutMs);
+    timer.unref();
+    const { signal } = timeout;
     try {
       const res = await request(req.url, {
         method: 'POST',
@@ -90,6 +97,8 @@ export function createWebhookClient(guard: AddressGuard): WebhookClient {
       };
     } catch (err) {
       return { ...classifyError(err, req.timeoutMs), startedAt, durationMs: elapsed() };
+    } finally {
+      clearTimeout(timer);
     }
   }
 
