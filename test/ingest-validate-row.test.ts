@@ -1,5 +1,6 @@
 // compileRowValidator types each cell by its column, and names what is wrong with each invalid one.
 
+import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../src/errors.ts';
 import type { Column, ColumnType } from '../src/domain/column.ts';
@@ -41,6 +42,27 @@ describe('the record', () => {
     const { data } = compileRowValidator([column('__proto__', 'string')])({ ['__proto__']: 'x' } as Record<string, Cell>);
     expect(Object.getPrototypeOf(data)).toBe(Object.prototype);
     expect(Object.keys(data)).toEqual(['__proto__']);
+  });
+
+  it('keeps keys that would be code if written into a literal as they are, each an ordinary property', () => {
+    const keys = ['a"b', "c'd", 'e\\f', '"}; throw new Error("x"); ({"', 'line\nbreak', 'sep\u2028arator', 'toString', '1', ''];
+    const { data } = compileRowValidator(keys.map((key) => column(key, 'string', { name: `Column ${key}` })))(
+      Object.fromEntries(keys.map((key, i) => [key, `v${i}`])));
+    // Integer-like keys come first in any object, as JSON.parse would order them too.
+    expect(Object.keys(data).sort()).toEqual([...keys].sort());
+    keys.forEach((key, i) => expect(Object.getOwnPropertyDescriptor(data, key)?.value).toBe(`v${i}`));
+  });
+
+  it('makes the same records where node may not compile code from strings', () => {
+    // A fresh node that refuses `new Function`, as a hardened deployment may run.
+    const script = `
+      const { compileRowValidator } = await import(${JSON.stringify(new URL('../src/ingest/validate/validate-row.ts', import.meta.url).href)});
+      const column = (key, type) => ({ key, name: key, type, required: false, unique: false, alternateKeys: [] });
+      const { data } = compileRowValidator([column('age', 'integer'), column('__proto__', 'string'), column('a"b', 'string')])(
+        { age: '41', ['__proto__']: 'x', 'a"b': 'y' });
+      process.stdout.write(JSON.stringify({ data, keys: Object.keys(data), plain: Object.getPrototypeOf(data) === Object.prototype }));`;
+    const out = execFileSync(process.execPath, ['--disallow-code-generation-from-strings', '--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' });
+    expect(out).toBe(JSON.stringify({ data: JSON.parse('{"age":41,"__proto__":"x","a\\"b":"y"}'), keys: ['age', '__proto__', 'a"b'], plain: true }));
   });
 
   it('collects one message per invalid column', () => {

@@ -299,12 +299,36 @@ function put(target: Record<string, unknown>, key: string, value: unknown): void
   else target[key] = value;
 }
 
+type MakeRecord = (values: readonly unknown[]) => Record<string, unknown>;
+
+/**
+ * Makes a row's record from its values in column order as one object literal of the template's keys, compiled once
+ * per template: every record then has the same shape from the start, where setting one key after another by name
+ * would look each key up anew. A key is written as a string literal (a computed one for "__proto__", which a literal
+ * would take for the prototype), so no key can be read as code. Where node may not compile code from strings
+ * (`--disallow-code-generation-from-strings`), the keys are set one after another.
+ */
+function recordMaker(keys: readonly string[]): MakeRecord {
+  const properties = keys.map((key, i) => `${key === '__proto__' ? '["__proto__"]' : JSON.stringify(key)}: values[${i}]`);
+  try {
+    return new Function('values', `"use strict"; return { ${properties.join(', ')} };`) as MakeRecord;
+  } catch {
+    return (values) => {
+      const record: Record<string, unknown> = {};
+      keys.forEach((key, i) => put(record, key, values[i]));
+      return record;
+    };
+  }
+}
+
 /**
  * Types one row: column i's cell is row[at[i]] (none when at[i] is -1). `filled` says whether any of those cells had
- * something in it.
+ * something in it. `values` is room for the row's values, used again for the next row.
  */
-function typeRow(compiled: readonly CompiledColumn[], row: readonly (Cell | undefined)[], at: readonly number[]): ValidatedRow & { filled: boolean } {
-  const data: Record<string, unknown> = {};
+function typeRow(
+  compiled: readonly CompiledColumn[], row: readonly (Cell | undefined)[], at: readonly number[],
+  make: MakeRecord, values: unknown[],
+): ValidatedRow & { filled: boolean } {
   let errors: Record<string, string> | null = null;
   let filled = false;
   for (let i = 0; i < compiled.length; i++) {
@@ -319,24 +343,26 @@ function typeRow(compiled: readonly CompiledColumn[], row: readonly (Cell | unde
       value = filledCell(column, cell, trimmed);
     }
     if (value instanceof Rejected) {
-      put(data, column.key, value.value);
+      values[i] = value.value;
       put((errors ??= {}), column.key, value.message);
     } else {
-      put(data, column.key, value);
+      values[i] = value;
     }
   }
-  return { data, errors, filled };
+  return { data: make(values), errors, filled };
 }
 
 /** Compiles once per template; the returned function runs per row, so it allocates only the row's result. */
 export function compileRowValidator(columns: readonly Column[]): RowValidator {
   const compiled = columns.map(compileColumn);
   const inOrder = compiled.map((_, i) => i);
+  const make = recordMaker(compiled.map((column) => column.key));
+  const values = new Array<unknown>(compiled.length);
   return (cells) => {
     const row = cells instanceof Map
       ? compiled.map((column) => cells.get(column.key))
       : compiled.map((column) => (Object.hasOwn(cells, column.key) ? cells[column.key] : undefined));
-    const { data, errors } = typeRow(compiled, row, inOrder);
+    const { data, errors } = typeRow(compiled, row, inOrder, make, values);
     return { data, errors };
   };
 }
@@ -353,8 +379,10 @@ export function compileHeadingRowValidator(columns: readonly Column[], keys: rea
   const others = keys.flatMap((key, index) => (key !== null && !known.has(key) ? [index] : []));
   // Each column's heading; when two feed one column, the later one, as a record by key would have it.
   const headings = compiled.map((column) => keys.lastIndexOf(column.key));
+  const make = recordMaker(compiled.map((column) => column.key));
+  const values = new Array<unknown>(compiled.length);
   return (row) => {
-    const { data, errors, filled } = typeRow(compiled, row, headings);
+    const { data, errors, filled } = typeRow(compiled, row, headings, make, values);
     if (!filled && !others.some((index) => !isEmptyCell(row[index]))) return null;
     return { data, errors };
   };
