@@ -141,8 +141,11 @@ export function createPageReader(store: Pick<Store, 'run' | 'readRaw'>): PageRea
     readAhead(page, context) {
       if (reading.has(page.uploadId)) return;
       const ahead = furthest.get(page.uploadId) ?? 0;
-      // Half of a run still ahead is enough to wait for the next read.
-      if (ahead - page.page >= READ_AHEAD_PAGES / 2) return;
+      // Half of a run still ahead is enough to wait for the next read. Counted in records too: pages of a large
+      // chunkSize read 32 ahead would each hold a body of a few hundred KB for as long as 32 requests take, long
+      // enough to outlive the young generation.
+      const pagesAhead = ahead - page.page;
+      if (pagesAhead >= READ_AHEAD_PAGES / 2 || pagesAhead * page.recordCount >= READ_AHEAD_RECORDS / 2) return;
       startRun(page.uploadId, context, Math.max(ahead, page.page) + 1, READ_AHEAD_PAGES).catch(() => {});
     },
     forget(uploadId) {

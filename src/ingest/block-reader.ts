@@ -25,7 +25,8 @@ const THREAD_ENTRY = new URL(import.meta.url.endsWith('.ts') ? './block-reader-t
  * The thread's young generation, where a row's strings and objects live and die: V8 would grow it to its largest and
  * keep it for as long as the thread lives. A row's garbage dies before the next few rows are read (rows are parsed a
  * slice of text at a time, and a record's JSON is bytes in its block as soon as it is made), so collecting a small one
- * often copies little; much smaller, and the collections themselves cost more than they save (docs/engine.md).
+ * often copies little; much smaller, and the collections themselves cost more than they save (docs/engine.md). Node's
+ * `--max-semi-space-size`, which the start script gives (8 MB for every thread), takes this bound's place.
  */
 const THREAD_YOUNG_GENERATION_MB = 4;
 
