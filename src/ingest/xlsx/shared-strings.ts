@@ -20,7 +20,7 @@ const ENCODINGS = ['latin1', 'utf16le'] as const;
  * Bytes of pages held in memory before the next ones go to the file. Writers number strings in the order the rows
  * first use them, so the pages kept are the first: those of the values repeated all through a sheet.
  */
-export const DEFAULT_KEPT_BYTES = 16 << 20;
+export const DEFAULT_KEPT_BYTES = 8 << 20;
 /**
  * Strings read back from the file are kept in a table of this many slots, a string's slot set by its index: the
  * values a sheet repeats are read from the file once, not at each cell. (Rows cite a repeated value wherever it was
