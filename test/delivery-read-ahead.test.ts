@@ -4,11 +4,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPageReader, READ_AHEAD_RECORDS } from '../src/delivery/page-reader.ts';
 import { upcomingPages, uploadContext } from '../src/store/delivery-queue.ts';
 import type { Store } from '../src/store/db.ts';
+import { RECORD_BLOCK } from '../src/store/record-block.ts';
 import { startReceiver, type Receiver } from './support/receiver.ts';
 import { startService, waitFor, type TestService } from './support/service.ts';
 import { importForm, PEOPLE_COLUMNS, peopleCsv } from './support/files.ts';
 
-const PAGE = 1000;
+/** A page as long as a block of records: block b holds page b + 1, so the blocks read say which pages were. */
+const PAGE = RECORD_BLOCK;
 const PAGES = 30;
 
 let t: TestService;
@@ -69,7 +71,7 @@ describe('reading pages ahead', () => {
       expect(body.data[0].name).toBe(`Person ${range.firstRow}`);
       reader.readAhead(page, context);
       await waitFor(() => reading === 0 || undefined, 'the reads under way');
-      // Blocks hold 1,000 rows, as pages do here: block b holds page b + 1.
+      // Block b holds page b + 1 (PAGE).
       mostAhead = Math.max(mostAhead, Math.max(...lastBlocks) + 1 - range.page);
     }
     // Runs of several pages, not a read for each.
